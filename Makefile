@@ -1,0 +1,47 @@
+# Everything a comms team needs: `make build` and `make test` set themselves up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: build test check clean distclean schema bench lint help
+
+help:
+	@echo "make build   set up (first time) and build the site into output/"
+	@echo "make check   check the content for mistakes without building"
+	@echo "make test    set up and run the tests"
+	@echo "make bench   measure build speed and memory"
+	@echo "make clean   remove output/ and the image cache"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "site_builder needs Python 3.11 or newer; this is " + sys.version.split()[0])'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "Installing site_builder into $(VENV)/ (first time only)..."
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+build: $(STAMP)
+	@$(BIN)/site-builder build $(ARGS)
+
+check: $(STAMP)
+	@$(BIN)/site-builder check $(ARGS)
+
+test: $(STAMP)
+	@$(BIN)/python -m pytest $(ARGS)
+
+lint: $(STAMP)
+	@$(BIN)/ruff check site_builder tests
+	@$(BIN)/ruff format --check site_builder tests
+
+schema: $(STAMP)
+	@$(BIN)/site-builder schema --out schemas
+
+bench: $(STAMP)
+	@$(BIN)/python -m site_builder.bench $(ARGS)
+
+clean:
+	rm -rf output .cache
+
+distclean: clean
+	rm -rf $(VENV)

@@ -1,0 +1,3 @@
+"""site_builder: a static site generator for Technician Commitment websites."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,107 @@
+"""Every address on the site comes from here, so the site works at a domain root and under a
+subpath (a GitHub Pages project site such as https://org.github.io/techcommit/) alike."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+_EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|#)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Urls:
+    """Turns site paths ('technicians/ada/') into links ('/techcommit/technicians/ada/')."""
+
+    base_url: str  # always ends with '/'
+
+    @classmethod
+    def from_base(cls, base_url: str) -> Urls:
+        return cls(base_url.rstrip("/") + "/")
+
+    @property
+    def base_path(self) -> str:
+        return urlsplit(self.base_url).path or "/"
+
+    def url(self, path: str = "") -> str:
+        """Link to a page or file of this site, from any page; other addresses pass through."""
+        if _EXTERNAL.match(path):
+            return path
+        return self.base_path + path.lstrip("/")
+
+    def absolute(self, path: str = "") -> str:
+        """Full address, for feeds, sitemaps, canonical links and calendar files."""
+        if _EXTERNAL.match(path):
+            return path
+        return self.base_url + path.lstrip("/")
+
+    def content_link(self, href: str) -> str:
+        """A link written in Markdown as /definition/ is site-absolute: give it the base path."""
+        if href.startswith("/") and not href.startswith("//"):
+            return self.url(href)
+        return href
+
+    def absolute_link(self, href: str) -> str:
+        """As content_link, but a full address: feed readers have no page to resolve against."""
+        if href.startswith("/") and not href.startswith("//"):
+            return self.absolute(href)
+        return href
+
+
+def output_file(path: str) -> str:
+    """Where a page's URL path is written: 'news/' -> 'news/index.html'."""
+    if path == "" or path.endswith("/"):
+        return path + "index.html"
+    return path
+
+
+def slugify(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "item"
+
+
+# One place for the shape of every URL on the site.
+def page_path(page_id: str) -> str:
+    return f"{page_id}/"
+
+
+def plan_path(plan_id: str, theme: str | None = None) -> str:
+    return f"plans/{plan_id}/" + (f"{theme}/" if theme else "")
+
+
+def technician_path(technician_id: str) -> str:
+    return f"technicians/{technician_id}/"
+
+
+def gallery_path(gallery_id: str) -> str:
+    return f"galleries/{gallery_id}/"
+
+
+def case_study_path(case_id: str) -> str:
+    return f"case-studies/{case_id}/"
+
+
+def news_path(news_id: str) -> str:
+    return f"news/{news_id}/"
+
+
+def news_list_path(page: int) -> str:
+    return "news/" if page == 1 else f"news/page/{page}/"
+
+
+def event_calendar_path(news_id: str) -> str:
+    return f"news/{news_id}/{news_id}.ics"
+
+
+SECTION_PATHS = {
+    "home": "",
+    "plans": "plans/",
+    "technicians": "technicians/",
+    "galleries": "galleries/",
+    "case-studies": "case-studies/",
+    "news": "news/",
+    "events": "events/",
+    "accessibility": "accessibility/",
+}

@@ -1,0 +1,79 @@
+"""Markdown to safe HTML: one configured renderer, then a sanitiser.
+
+Content is written by people, sometimes pasted from elsewhere, so any raw HTML in it goes through
+nh3 (a binding to the Rust 'ammonia' sanitiser, maintained and fast) and only a fixed list of tags
+and attributes survives: no scripts, styles, event handlers or javascript: links reach a page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from functools import lru_cache
+
+import markdown
+import nh3
+from markupsafe import Markup
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details",
+    "div", "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i",
+    "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong",
+    "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "lang", "title"},
+    "a": {"href"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "ol": {"start"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+_EXTENSIONS = ["extra", "sane_lists", "smarty", "toc"]
+_EXTENSION_CONFIG = {"toc": {"permalink": False, "baselevel": 1}}
+
+
+def render_markdown(text: str, rewrite_link: Callable[[str], str] | None = None) -> Markup:
+    """Markdown to sanitised HTML; site-absolute links (/about/) are given the base path."""
+    return Markup(_render_cached(text, rewrite_link))
+
+
+@lru_cache(maxsize=4096)
+def _render_cached(text: str, rewrite_link: Callable[[str], str] | None) -> str:
+    # A fresh Markdown instance per call: instances keep state between documents (toc ids).
+    html = markdown.Markdown(
+        extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIG, output_format="html"
+    ).convert(text)
+    return sanitise(html, rewrite_link)
+
+
+def sanitise(html: str, rewrite_link: Callable[[str], str] | None = None) -> str:
+    def filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+        if rewrite_link is not None and attribute in {"href", "src"}:
+            return rewrite_link(value)
+        return value
+
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
+        attribute_filter=filter_attribute,
+        strip_comments=True,
+    )
+
+
+def render_inline(text: str, rewrite_link: Callable[[str], str] | None = None) -> Markup:
+    """Markdown for one short line (a quote, a title): no surrounding paragraph."""
+    html = str(render_markdown(text, rewrite_link)).strip()
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return Markup(html)
+
+
+def fingerprint(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -1,0 +1,672 @@
+"""Typed content models: the schema of every content file, and its documentation.
+
+Each field's description is what the README's content reference and the JSON Schema files show
+to the people writing content, so it is written for them. Models read no files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import types
+import typing
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+# --- shared vocabulary -------------------------------------------------------------------------
+
+THEMES: dict[str, str] = {
+    "visibility": "Visibility",
+    "recognition": "Recognition",
+    "career-development": "Career Development",
+    "sustainability": "Sustainability",
+}
+
+STATUSES: dict[str, str] = {
+    "not-started": "Not started",
+    "on-track": "On track",
+    "at-risk": "At risk",
+    "delayed": "Delayed",
+    "complete": "Complete",
+    "carried-forward": "Carried forward",
+    "withdrawn": "Withdrawn",
+}
+
+KNOWN_REGISTRATIONS = (
+    "RSciTech",
+    "RSci",
+    "CSci",
+    "EngTech",
+    "IEng",
+    "CEng",
+    "RITTech",
+    "ICTTech",
+    "CChem",
+    "CBiol",
+    "CPhys",
+    "MIScT",
+    "FIScT",
+    "AFHEA",
+    "FHEA",
+    "SFHEA",
+)
+
+
+def _slugish(value: Any) -> Any:
+    if isinstance(value, str):
+        return re.sub(r"[\s_]+", "-", value.strip().lower())
+    return value
+
+
+def _theme_id(value: Any) -> Any:
+    value = _slugish(value)
+    if value == "career":
+        return "career-development"
+    return value
+
+
+ThemeId = Annotated[
+    Literal["visibility", "recognition", "career-development", "sustainability"],
+    BeforeValidator(_theme_id),
+]
+Status = Annotated[
+    Literal[
+        "not-started",
+        "on-track",
+        "at-risk",
+        "delayed",
+        "complete",
+        "carried-forward",
+        "withdrawn",
+    ],
+    BeforeValidator(_slugish),
+]
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Identifier = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$"),
+]
+Colour = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^#[0-9a-fA-F]{6}$")]
+Url = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=r"^(https?://[^\s]+|mailto:[^\s]+|/[^\s]*)$"),
+]
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+]
+
+
+class ContentModel(BaseModel):
+    """Strict by default: a misspelt key is an error with a 'did you mean' hint, not ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Link(ContentModel):
+    title: Text = Field(description="The words people click.")
+    url: Url = Field(description="A full address (https://...), mailto: address or /site-path/.")
+
+
+class ImageRef(ContentModel):
+    src: Text = Field(
+        description="Path of the image file, relative to the content folder "
+        "(for example media/open-day.jpg)."
+    )
+    alt: str = Field(
+        description='What the image shows, for people who cannot see it. Use "" only for a '
+        "purely decorative image."
+    )
+    caption: str | None = Field(None, description="Optional caption shown under the image.")
+
+
+# --- site.yaml ---------------------------------------------------------------------------------
+
+
+class Contact(ContentModel):
+    name: Text = Field(description="The named point of contact for the Technician Commitment.")
+    role: str | None = Field(None, description="Their job title.")
+    email: Email = Field(description="An email address the public can write to.")
+    phone: str | None = Field(None, description="Optional phone number.")
+
+
+class BrandColours(ContentModel):
+    primary: Colour = Field(
+        "#1d3557",
+        description="Main brand colour (#rrggbb): header, buttons, links. White text must be "
+        "readable on it (contrast 4.5:1 or more).",
+    )
+    accent: Colour = Field(
+        "#f4a261", description="Second brand colour (#rrggbb), used for highlights and focus."
+    )
+
+
+class NavItem(ContentModel):
+    title: Text = Field(description="Menu label.")
+    url: Url = Field(description="Where it goes.")
+
+
+class ImageSettings(ContentModel):
+    widths: list[Annotated[int, Field(ge=160, le=4000)]] = Field(
+        default_factory=lambda: [480, 960, 1600],
+        description="Widths in pixels of the responsive copies made of each photo.",
+    )
+    thumbnail: int = Field(
+        400, ge=120, le=1200, description="Size in pixels of square gallery thumbnails."
+    )
+    jpeg_quality: int = Field(80, ge=30, le=100, description="JPEG quality (30-100).")
+    webp_quality: int = Field(75, ge=30, le=100, description="WebP quality (30-100).")
+    avif: bool = Field(False, description="Also make AVIF copies (smaller, much slower to make).")
+
+
+class SiteConfig(ContentModel):
+    """content/site.yaml: who the site is for and how it looks."""
+
+    name: Text = Field(description="Full name of the institution.")
+    short_name: Text = Field(description="Short name, used in the header on phones and in titles.")
+    tagline: str | None = Field(None, description="One line under the name on the home page.")
+    base_url: Url = Field(
+        description="Address the site is published at, e.g. https://technicians.example.ac.uk/ "
+        "or https://org.github.io/techcommit/ for a GitHub Pages project site."
+    )
+    language: str = Field("en-GB", description="Language of the content (BCP 47 code).")
+    logo: ImageRef | None = Field(None, description="Logo image (SVG or PNG) and its alt text.")
+    colours: BrandColours = Field(default_factory=BrandColours, description="Brand colours.")
+    contact: Contact = Field(description="The public point of contact for the Commitment.")
+    signed: dt.date = Field(
+        description="Date the institution signed the Technician Commitment (YYYY-MM-DD)."
+    )
+    signatory_type: Literal["signatory", "supporter"] = Field(
+        "signatory", description="'signatory' (most institutions) or 'supporter'."
+    )
+    intro: str | None = Field(
+        None, description="A short Markdown paragraph for the home page, under the headline."
+    )
+    social: list[Link] = Field(default_factory=list, description="Social media links.")
+    navigation: list[Identifier | NavItem] = Field(
+        default_factory=lambda: [
+            "about",
+            "definition",
+            "plan",
+            "technicians",
+            "case-studies",
+            "news",
+        ],
+        description="Main menu, in order. Each entry is a section (plan, technicians, galleries, "
+        "case-studies, news, events), the name of a page in content/pages, or a title and url.",
+    )
+    footer_links: list[Link] = Field(
+        default_factory=list,
+        description="Extra links in the footer (the accessibility statement is always there).",
+    )
+    theme: Identifier | None = Field(
+        None,
+        description="Name of a folder in themes/ whose templates and files override the "
+        "default theme.",
+    )
+    news_per_page: int = Field(10, ge=1, le=100, description="News items per list page.")
+    featured_technicians: int = Field(
+        4, ge=0, le=24, description="How many featured technicians the home page shows."
+    )
+    timezone: str = Field("Europe/London", description="Time zone of event times.")
+    images: ImageSettings = Field(
+        default_factory=ImageSettings, description="How photos are resized."
+    )
+
+
+# --- accessibility statement ---------------------------------------------------------------------
+
+
+class NonCompliance(ContentModel):
+    description: Text = Field(description="What does not work, and for whom, in plain words.")
+    criterion: Annotated[str, StringConstraints(pattern=r"^\d\.\d{1,2}\.\d{1,2}\b.*$")] = Field(
+        description="The WCAG 2.2 success criterion it fails, e.g. '1.1.1 Non-text content'."
+    )
+    fix_by: dt.date | None = Field(None, description="When it will be fixed (YYYY-MM-DD).")
+
+
+class Exemption(ContentModel):
+    description: Text = Field(description="The content and why the exemption applies.")
+
+
+class AccessibilityStatement(ContentModel):
+    """content/accessibility.yaml: the statement UK public-sector websites must publish."""
+
+    scope: Text = Field(description="Which website(s) the statement covers (Markdown).")
+    using_the_site: str | None = Field(
+        None, description="What people should be able to do (Markdown); a sensible default is used."
+    )
+    how_accessible: Text = Field(description="Summary of how accessible the site is (Markdown).")
+    known_limitations: list[Text] = Field(
+        default_factory=list, description="Parts that are not fully accessible, in plain words."
+    )
+    feedback_email: Email = Field(description="Where to ask for content in another format.")
+    feedback_phone: str | None = Field(None, description="Optional phone number for feedback.")
+    response_days: int = Field(10, ge=1, le=60, description="Working days within which you reply.")
+    reporting_contact: Email = Field(description="Where to report an accessibility problem.")
+    compliance: Literal["full", "partial", "not"] = Field(
+        description="'full', 'partial' or 'not' compliant with WCAG 2.2 AA."
+    )
+    non_compliant: list[NonCompliance] = Field(
+        default_factory=list, description="Content that fails WCAG 2.2 AA, with fix-by dates."
+    )
+    disproportionate_burden: list[Exemption] = Field(default_factory=list)
+    outside_scope: list[Exemption] = Field(default_factory=list)
+    improvements: str | None = Field(
+        None, description="What you are doing to improve accessibility (Markdown)."
+    )
+    prepared: dt.date = Field(description="When the statement was first prepared.")
+    reviewed: dt.date = Field(description="When it was last reviewed.")
+    tested: dt.date = Field(description="When the site was last tested.")
+    tested_by: Text = Field(description="Who tested it (your team, or an outside organisation).")
+    test_method: str | None = Field(
+        None, description="How it was tested, and which pages (Markdown)."
+    )
+
+    @model_validator(mode="after")
+    def _partial_needs_reasons(self) -> AccessibilityStatement:
+        if self.compliance != "full" and not (
+            self.non_compliant or self.disproportionate_burden or self.outside_scope
+        ):
+            raise ValueError(
+                "a 'partial' or 'not' compliant statement must list what fails under "
+                "non_compliant (or an exemption)"
+            )
+        if self.reviewed < self.prepared:
+            raise ValueError("'reviewed' is earlier than 'prepared'")
+        return self
+
+
+# --- pages, news, case studies ------------------------------------------------------------------
+
+
+class PageMeta(ContentModel):
+    """Front matter of a Markdown page in content/pages/."""
+
+    title: Text = Field(description="Page title (the H1).")
+    summary: str | None = Field(
+        None, description="One or two sentences: used in search results and link previews."
+    )
+    nav_title: str | None = Field(None, description="Shorter title for the menu.")
+    order: int = Field(0, description="Position among pages (lower first).")
+    draft: bool = Field(False, description="Drafts are only built with --drafts.")
+    template: Identifier | None = Field(None, description="Use another template (advanced).")
+    updated: dt.date | None = Field(None, description="When the page last changed in substance.")
+
+
+class Event(ContentModel):
+    start: dt.date | dt.datetime = Field(description="Start: YYYY-MM-DD, or YYYY-MM-DD HH:MM.")
+    end: dt.date | dt.datetime | None = Field(None, description="End, in the same form as start.")
+    place: Text = Field(description="Where: room, building, or 'Online'.")
+    address: str | None = Field(None, description="Street address or campus map reference.")
+    booking_url: Url | None = Field(None, description="Where to book, if booking is needed.")
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> Event:
+        if self.end is not None and _as_datetime(self.end) < _as_datetime(self.start):
+            raise ValueError("the event ends before it starts: check 'start' and 'end'")
+        if self.end is not None and type(self.end) is not type(self.start):
+            raise ValueError(
+                "give 'start' and 'end' in the same form: both dates, or both with a time"
+            )
+        return self
+
+
+class ArticleMeta(ContentModel):
+    title: Text = Field(description="Headline.")
+    date: dt.date = Field(
+        description="Publication date (YYYY-MM-DD). Future dates wait until then."
+    )
+    summary: Text = Field(description="One or two sentences for lists, feeds and link previews.")
+    image: ImageRef | None = Field(None, description="Lead image and its alt text.")
+    themes: list[ThemeId] = Field(
+        default_factory=list,
+        description="Commitment themes: visibility, recognition, career-development, "
+        "sustainability.",
+    )
+    technicians: list[Identifier] = Field(
+        default_factory=list,
+        description="Technicians involved, by the name of their file in content/technicians "
+        "(without .yaml).",
+    )
+    draft: bool = Field(False, description="Drafts are only built with --drafts.")
+    author: str | None = Field(None, description="Who wrote it.")
+
+
+class CaseStudyMeta(ArticleMeta):
+    """Front matter of a case study in content/case-studies/."""
+
+
+class NewsMeta(ArticleMeta):
+    """Front matter of a news item or event in content/news/."""
+
+    event: Event | None = Field(None, description="Fill in for an event: start, end, place.")
+
+
+# --- technicians and galleries ------------------------------------------------------------------
+
+
+class Consent(ContentModel):
+    given: bool = Field(description="true once the technician has agreed to be on the site.")
+    date: dt.date = Field(description="When consent was given (YYYY-MM-DD).")
+    recorded_by: str | None = Field(None, description="Who recorded it.")
+    withdrawn: dt.date | None = Field(
+        None, description="If they later withdraw: the date. The profile is then unpublished."
+    )
+
+
+class Award(ContentModel):
+    title: Text = Field(description="Name of the award.")
+    year: int | None = Field(None, ge=1950, le=2100, description="Year received.")
+    awarded_by: str | None = Field(None, description="Who gave it.")
+
+
+class Technician(ContentModel):
+    """content/technicians/<id>.yaml: one technician's profile."""
+
+    name: Text = Field(description="Name as they want it shown.")
+    pronouns: str | None = Field(None, description="Optional, e.g. she/her.")
+    role: Text = Field(description="Job title.")
+    department: Text = Field(description="Department, school or facility.")
+    faculty: str | None = Field(None, description="Faculty or college.")
+    gallery: Identifier = Field(description="The gallery folder in galleries/ they appear in.")
+    photo: str | None = Field(None, description="Photo file name inside their gallery folder.")
+    photo_alt: str | None = Field(
+        None, description="What the photo shows, for screen reader users."
+    )
+    default_alt: bool = Field(
+        False, description="true to use 'Portrait of NAME' as the alt text instead of photo_alt."
+    )
+    focus: Literal["top", "centre", "center", "bottom"] | None = Field(
+        None, description="Where to crop square thumbnails: top, centre or bottom."
+    )
+    bio: str = Field("", description="A short biography (Markdown).")
+    registrations: list[Text] = Field(
+        default_factory=list,
+        description="Professional registrations shown after the name, e.g. RSciTech, CEng.",
+    )
+    awards: list[Award] = Field(default_factory=list, description="Awards and recognition.")
+    expertise: list[Text] = Field(default_factory=list, description="Areas of expertise.")
+    quote: str | None = Field(None, description="A sentence in their own words.")
+    links: list[Link] = Field(default_factory=list, description="Professional links.")
+    consent: Consent | None = Field(
+        None,
+        description="Recorded consent. A profile without consent given is never published.",
+    )
+    featured: bool = Field(False, description="Show on the home page.")
+    order: int = Field(0, description="Position in their gallery (lower first, then by name).")
+    draft: bool = Field(False, description="Drafts are only built with --drafts.")
+
+    @model_validator(mode="after")
+    def _photo_needs_alt(self) -> Technician:
+        if self.photo and not self.photo_alt and not self.default_alt:
+            raise _FieldProblem(
+                "photo_alt",
+                "the photo has no alt text",
+                "add photo_alt: describing the photo, or default_alt: true to use "
+                f"'Portrait of {self.name}'",
+            )
+        return self
+
+    @property
+    def published(self) -> bool:
+        return bool(self.consent and self.consent.given and not self.consent.withdrawn)
+
+    @property
+    def alt_text(self) -> str:
+        if self.photo_alt:
+            return self.photo_alt
+        return f"Portrait of {self.name}"
+
+    @property
+    def post_nominals(self) -> str:
+        return " ".join(self.registrations)
+
+
+class Gallery(ContentModel):
+    """galleries/<name>/gallery.yaml: a group of technicians, by building or faculty."""
+
+    title: Text = Field(description="Gallery title, e.g. 'Life Sciences Building'.")
+    description: str | None = Field(None, description="A sentence or two (Markdown).")
+    location: str | None = Field(None, description="Building or campus.")
+    order: int = Field(0, description="Position in the list of galleries (lower first).")
+
+
+# --- action plans --------------------------------------------------------------------------------
+
+
+class Phase(ContentModel):
+    id: Identifier = Field(description="Short name used by actions, e.g. year-1.")
+    label: Text = Field(description="What the plan calls it, e.g. '0-12 months'.")
+    start: dt.date | None = Field(None, description="When the phase starts.")
+    end: dt.date | None = Field(None, description="When the phase ends.")
+
+
+class Pillar(ContentModel):
+    id: Identifier = Field(description="Short name used by actions.")
+    label: Text = Field(description="The institution's name for this strategic pillar.")
+
+
+class ColumnLabels(ContentModel):
+    """The institution's own words for the plan's columns."""
+
+    details: str = "Details"
+    stakeholders: str = "Resources and stakeholders"
+    lead: str = "Lead"
+    success_measures: str = "Success measures"
+    evidence: str = "How impact will be evidenced"
+    target: str = "Target"
+
+
+class ProgressUpdate(ContentModel):
+    date: dt.date = Field(description="When this update was written.")
+    status: Status | None = Field(None, description="Status as of this update.")
+    note: Text = Field(description="What happened (Markdown).")
+    evidence: list[Link] = Field(default_factory=list, description="Links to evidence.")
+
+
+_TARGET = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+
+
+class Action(ContentModel):
+    id: Identifier | None = Field(
+        None,
+        description="Stable anchor for links (e.g. v1-2). Made from the objective code and "
+        "position when left out.",
+    )
+    title: Text = Field(description="The action, in a sentence.")
+    details: str | None = Field(None, description="More detail (Markdown).")
+    stakeholders: str | None = Field(None, description="Resources and key stakeholders.")
+    lead: list[Text] = Field(default_factory=list, description="Who leads it (roles or teams).")
+    success_measures: list[Text] = Field(default_factory=list, description="Success measures.")
+    evidence: str | None = Field(None, description="How impact will be evidenced.")
+    target: dt.date | str | None = Field(
+        None,
+        description="When it is due: a date (2026-07-31), a month (2026-07), a year (2026) or "
+        "words ('Ongoing').",
+    )
+    phases: list[Identifier] = Field(default_factory=list, description="Phases it falls in.")
+    also_serves: list[ThemeId] = Field(
+        default_factory=list, description="Other themes this action also serves."
+    )
+    pillars: list[Identifier] = Field(default_factory=list, description="Strategic pillars.")
+    status: Status = Field(
+        "not-started",
+        description="not-started, on-track, at-risk, delayed, complete, carried-forward or "
+        "withdrawn.",
+    )
+    updates: list[ProgressUpdate] = Field(
+        default_factory=list, description="Dated progress updates, any order."
+    )
+
+    @field_validator("target", mode="before")
+    @classmethod
+    def _target_is_readable(cls, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)  # YAML reads a bare year as a number
+        if isinstance(value, str):
+            match = _TARGET.match(value)
+            if match and match.group(2) and not 1 <= int(match.group(2)) <= 12:
+                raise ValueError(f"'{value}' is not a month: use YYYY-MM with MM from 01 to 12")
+        return value
+
+    @property
+    def target_date(self) -> dt.date | None:
+        """The last day the target allows, for sorting and overdue checks."""
+        if isinstance(self.target, dt.date):
+            return self.target
+        if isinstance(self.target, str):
+            match = _TARGET.match(self.target)
+            if match:
+                year, month = int(match.group(1)), int(match.group(2) or 12)
+                next_month = dt.date(year + month // 12, month % 12 + 1, 1)
+                return dt.date.fromordinal(next_month.toordinal() - 1)
+        return None
+
+    @property
+    def target_label(self) -> str | None:
+        if isinstance(self.target, dt.date):
+            return self.target.strftime("%-d %B %Y")
+        if isinstance(self.target, str):
+            match = _TARGET.match(self.target)
+            if match and match.group(2):
+                return dt.date(int(match.group(1)), int(match.group(2)), 1).strftime("%B %Y")
+            return self.target
+        return None
+
+    @property
+    def latest_update(self) -> ProgressUpdate | None:
+        return max(self.updates, key=lambda u: u.date, default=None)
+
+
+class Objective(ContentModel):
+    code: Annotated[str, StringConstraints(pattern=r"^[A-Z]{1,4}\d{1,2}[a-z]?$")] | None = Field(
+        None, description="Objective code, e.g. V1, R2, CD3, S4."
+    )
+    title: Text = Field(description="The objective.")
+    actions: list[Action] = Field(default_factory=list, description="Actions under it.")
+
+
+class PlanTheme(ContentModel):
+    goal: Text = Field(description="The theme's goal, in your own words.")
+    objectives: list[Objective] = Field(
+        default_factory=list, description="Objectives, each with its actions."
+    )
+    actions: list[Action] = Field(
+        default_factory=list, description="Actions not under an objective."
+    )
+
+    @property
+    def all_actions(self) -> list[Action]:
+        return [*self.actions, *(a for o in self.objectives for a in o.actions)]
+
+
+class PlanThemes(ContentModel):
+    visibility: PlanTheme
+    recognition: PlanTheme
+    career_development: PlanTheme
+    sustainability: PlanTheme
+
+    def items(self) -> list[tuple[str, PlanTheme]]:
+        return [
+            ("visibility", self.visibility),
+            ("recognition", self.recognition),
+            ("career-development", self.career_development),
+            ("sustainability", self.sustainability),
+        ]
+
+
+class Period(ContentModel):
+    start: dt.date = Field(description="First day of the plan.")
+    end: dt.date = Field(description="Last day of the plan.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.end <= self.start:
+            raise ValueError("the plan ends before it starts: check period start and end")
+        return self
+
+    @property
+    def months(self) -> int:
+        return round((self.end - self.start).days / 30.44)
+
+
+class Plan(ContentModel):
+    """content/plans/<name>.yaml: an action plan."""
+
+    title: Text = Field(description="Plan title.")
+    period: Period = Field(description="Start and end dates.")
+    current: bool = Field(False, description="true for the plan in force now (exactly one).")
+    approved: dt.date | None = Field(None, description="When the plan was approved.")
+    approved_by: str | None = Field(None, description="Which committee approved it.")
+    summary: str | None = Field(None, description="Introduction (Markdown).")
+    technician_voice: str | None = Field(
+        None, description="How technicians shaped this plan (Markdown)."
+    )
+    updated: dt.date | None = Field(
+        None, description="Last progress review; defaults to the newest action update."
+    )
+    previous: Identifier | None = Field(None, description="File name of the previous plan.")
+    labels: ColumnLabels = Field(
+        default_factory=ColumnLabels, description="Your own words for the columns."
+    )
+    phases: list[Phase] = Field(default_factory=list, description="Phases of the plan.")
+    pillars: list[Pillar] = Field(default_factory=list, description="Strategic pillars.")
+    themes: PlanThemes = Field(description="The four themes, each with goal and actions.")
+
+    @property
+    def all_actions(self) -> list[Action]:
+        return [a for _, t in self.themes.items() for a in t.all_actions]
+
+
+# --- errors raised from validators ----------------------------------------------------------------
+
+
+class _FieldProblem(ValueError):
+    """A model-level check that belongs to one field, so the error points at that field."""
+
+    def __init__(self, field: str, message: str, hint: str):
+        super().__init__(message)
+        self.field = field
+        self.hint = hint
+
+
+FieldProblem = _FieldProblem
+
+
+def _as_datetime(value: dt.date | dt.datetime) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    return dt.datetime(value.year, value.month, value.day)
+
+
+def theme_title(theme_id: str) -> str:
+    return THEMES[theme_id]
+
+
+def status_label(status: str) -> str:
+    return STATUSES[status]
+
+
+def nested_models(annotation: Any) -> Iterator[type[BaseModel]]:
+    """The content models inside a field's type (through lists, unions and Annotated)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+        return
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        yield from nested_models(typing.get_args(annotation)[0])
+    elif origin in (list, tuple, typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            yield from nested_models(arg)

@@ -1,0 +1,235 @@
+"""What the public sees: the content after drafts, future items and non-consenting profiles
+are taken out, sorted the way pages list it, with the cross-references pages need."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .content import Content, Entry
+from .models import (
+    THEMES,
+    Action,
+    CaseStudyMeta,
+    Gallery,
+    NewsMeta,
+    Objective,
+    PageMeta,
+    Plan,
+    PlanTheme,
+    Technician,
+)
+
+
+@dataclass(frozen=True)
+class ActionView:
+    anchor: str
+    action: Action
+    theme_id: str
+    objective: Objective | None
+
+
+@dataclass(frozen=True)
+class ThemeView:
+    id: str
+    title: str
+    theme: PlanTheme
+    actions: tuple[ActionView, ...]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return status_counts(a.action for a in self.actions)
+
+    @property
+    def progress(self) -> int:
+        return progress_percent(a.action for a in self.actions)
+
+    def in_objective(self, objective: Objective | None) -> list[ActionView]:
+        return [a for a in self.actions if a.objective is objective]
+
+
+@dataclass(frozen=True)
+class PlanView:
+    entry: Entry[Plan]
+    themes: tuple[ThemeView, ...]
+
+    @property
+    def id(self) -> str:
+        return self.entry.id
+
+    @property
+    def plan(self) -> Plan:
+        return self.entry.meta
+
+    @property
+    def actions(self) -> list[ActionView]:
+        return [a for t in self.themes for a in t.actions]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return status_counts(a.action for a in self.actions)
+
+    @property
+    def progress(self) -> int:
+        return progress_percent(a.action for a in self.actions)
+
+    @property
+    def last_updated(self) -> dt.date | None:
+        if self.plan.updated:
+            return self.plan.updated
+        dates = [u.date for a in self.plan.all_actions for u in a.updates]
+        return max(dates, default=self.plan.approved)
+
+    def theme(self, theme_id: str) -> ThemeView:
+        return next(t for t in self.themes if t.id == theme_id)
+
+
+@dataclass(frozen=True)
+class Published:
+    pages: tuple[Entry[PageMeta], ...]
+    plans: tuple[PlanView, ...]
+    current_plan: PlanView | None
+    technicians: tuple[Entry[Technician], ...]
+    galleries: tuple[Entry[Gallery], ...]
+    case_studies: tuple[Entry[CaseStudyMeta], ...]
+    news: tuple[Entry[NewsMeta], ...]  # newest first
+    today: dt.date
+
+    def technician(self, technician_id: str) -> Entry[Technician] | None:
+        return next((t for t in self.technicians if t.id == technician_id), None)
+
+    def gallery(self, gallery_id: str) -> Entry[Gallery] | None:
+        return next((g for g in self.galleries if g.id == gallery_id), None)
+
+    def in_gallery(self, gallery_id: str) -> list[Entry[Technician]]:
+        return [t for t in self.technicians if t.meta.gallery == gallery_id]
+
+    def case_studies_of(self, technician_id: str) -> list[Entry[CaseStudyMeta]]:
+        return [c for c in self.case_studies if technician_id in c.meta.technicians]
+
+    def news_of(self, technician_id: str) -> list[Entry[NewsMeta]]:
+        return [n for n in self.news if technician_id in n.meta.technicians]
+
+    def people(self, ids: Iterable[str]) -> list[Entry[Technician]]:
+        """The published technicians among these ids: unpublished ones are never named."""
+        return [t for t in (self.technician(i) for i in ids) if t is not None]
+
+    @property
+    def events(self) -> list[Entry[NewsMeta]]:
+        return [n for n in self.news if n.meta.event is not None]
+
+    @property
+    def upcoming_events(self) -> list[Entry[NewsMeta]]:
+        upcoming = [e for e in self.events if event_end(e.meta) >= self.today]
+        return sorted(upcoming, key=lambda e: _as_date(e.meta.event.start))  # type: ignore[union-attr]
+
+    @property
+    def past_events(self) -> list[Entry[NewsMeta]]:
+        return [e for e in self.events if event_end(e.meta) < self.today]
+
+    @property
+    def featured(self) -> list[Entry[Technician]]:
+        return [t for t in self.technicians if t.meta.featured]
+
+
+def select_published(content: Content, today: dt.date, drafts: bool) -> Published:
+    def visible(meta: PageMeta | CaseStudyMeta | NewsMeta | Technician) -> bool:
+        if drafts:
+            return True
+        if meta.draft:
+            return False
+        published_on = getattr(meta, "date", None)
+        return not (isinstance(published_on, dt.date) and published_on > today)
+
+    galleries = sorted(content.galleries, key=lambda g: (g.meta.order, g.meta.title))
+    gallery_ids = {g.id for g in galleries}
+    technicians = sorted(
+        (
+            t
+            for t in content.technicians
+            if t.meta.published and visible(t.meta) and t.meta.gallery in gallery_ids
+        ),
+        key=lambda t: (t.meta.order, _sort_name(t.meta.name)),
+    )
+    plans = tuple(
+        plan_view(p) for p in sorted(content.plans, key=lambda p: p.meta.period.start, reverse=True)
+    )
+    current = next((p for p in plans if p.plan.current), plans[0] if plans else None)
+    return Published(
+        pages=tuple(sorted((p for p in content.pages if visible(p.meta)), key=_page_order)),
+        plans=plans,
+        current_plan=current,
+        technicians=tuple(technicians),
+        galleries=tuple(galleries),
+        case_studies=tuple(
+            sorted(
+                (c for c in content.case_studies if visible(c.meta)),
+                key=lambda c: c.meta.date,
+                reverse=True,
+            )
+        ),
+        news=tuple(
+            sorted(
+                (n for n in content.news if visible(n.meta)),
+                key=lambda n: (n.meta.date, n.id),
+                reverse=True,
+            )
+        ),
+        today=today,
+    )
+
+
+def plan_view(entry: Entry[Plan]) -> PlanView:
+    themes = []
+    for theme_id, theme in entry.meta.themes.items():
+        actions: list[ActionView] = []
+        initial = {"career-development": "cd"}.get(theme_id, theme_id[0])
+        for index, action in enumerate(theme.actions, 1):
+            anchor = action.id or f"{initial}-{index}"
+            actions.append(ActionView(anchor, action, theme_id, None))
+        for o_index, objective in enumerate(theme.objectives, 1):
+            prefix = (objective.code or f"{initial}{o_index}").lower()
+            for index, action in enumerate(objective.actions, 1):
+                anchor = action.id or f"{prefix}-{index}"
+                actions.append(ActionView(anchor, action, theme_id, objective))
+        themes.append(ThemeView(theme_id, THEMES[theme_id], theme, tuple(actions)))
+    return PlanView(entry, tuple(themes))
+
+
+def status_counts(actions: Iterable[Action]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for action in actions:
+        counts[action.status] = counts.get(action.status, 0) + 1
+    return counts
+
+
+def progress_percent(actions: Iterable[Action]) -> int:
+    """Share of live actions that are complete; withdrawn ones no longer count."""
+    live = [a for a in actions if a.status != "withdrawn"]
+    if not live:
+        return 0
+    return round(100 * sum(a.status == "complete" for a in live) / len(live))
+
+
+def event_end(meta: NewsMeta) -> dt.date:
+    assert meta.event is not None
+    return _as_date(meta.event.end or meta.event.start)
+
+
+def _as_date(value: dt.date | dt.datetime) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _sort_name(name: str) -> tuple[str, str]:
+    parts = name.split()
+    return (parts[-1].lower(), name.lower())
+
+
+def _page_order(page: Entry[PageMeta]) -> tuple[int, str]:
+    return (page.meta.order, page.meta.title.lower())
+
+
+def source_paths(*entries: Entry[object] | None) -> tuple[Path, ...]:
+    return tuple(e.path for e in entries if e is not None)

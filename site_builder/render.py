@@ -1,0 +1,138 @@
+"""Templates: the Jinja environment, its filters, and rendering one page to a string.
+
+A site's own theme (named in site.yaml) is searched first and the default theme after it, so a
+site overrides just the templates it wants to change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .errors import SourceError
+from .links import Urls
+from .markup import render_inline, render_markdown
+from .models import STATUSES, THEMES
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page to make: where it goes, which template, what it shows, what it was made from."""
+
+    path: str  # URL path relative to the site root: '' for home, 'news/', 'feed.xml'
+    template: str
+    context: Mapping[str, Any] = field(default_factory=dict)
+    sources: tuple[Path, ...] = ()
+    title: str = ""
+    in_sitemap: bool = True
+    lastmod: dt.date | None = None
+
+
+def theme_folders(themes: Path, theme: str | None) -> list[Path]:
+    chain = [themes / theme] if theme else []
+    chain.append(themes / "default")
+    return [folder for folder in chain if folder.is_dir()]
+
+
+def make_environment(
+    folders: list[Path], urls: Urls, helpers: Mapping[str, Callable[..., Any]] | None = None
+) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(f / "templates") for f in folders]),
+        autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(
+        url=urls.url,
+        absolute_url=urls.absolute,
+        THEMES=THEMES,
+        STATUSES=STATUSES,
+        **(helpers or {}),
+    )
+    env.filters.update(
+        markdown=lambda text: render_markdown(text or "", urls.content_link),
+        inline_markdown=lambda text: render_inline(text or "", urls.content_link),
+        date=format_date,
+        datetime=format_datetime,
+        iso=lambda value: value.isoformat(),
+        theme_name=lambda theme_id: THEMES[theme_id],
+        status_label=lambda status: STATUSES[status],
+        plural=plural,
+    )
+    return env
+
+
+def render_page(env: jinja2.Environment, spec: PageSpec, shared: Mapping[str, Any]) -> str:
+    template = env.get_template(spec.template)
+    return template.render({**shared, **spec.context, "page_path": spec.path})
+
+
+def template_error(exc: Exception, folders: list[Path], spec: PageSpec) -> SourceError:
+    """A template mistake, pointed at the template's file and line."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        path = Path(exc.filename) if exc.filename else None
+        return SourceError(
+            path,
+            f"template error: {exc.message}",
+            line=exc.lineno,
+            hint="fix the template syntax on this line",
+        )
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return SourceError(
+            None,
+            f"the template '{exc.name}' was not found (needed for /{spec.path})",
+            hint=f"add it to one of: {', '.join(str(f / 'templates') for f in folders)}",
+        )
+    line, name = _template_frame(exc)
+    return SourceError(
+        Path(name) if name else None,
+        f"could not render /{spec.path}: {exc}",
+        line=line,
+        hint="a template refers to something the page does not have; check the name",
+    )
+
+
+def _template_frame(exc: BaseException) -> tuple[int | None, str | None]:
+    tb = exc.__traceback__
+    found: tuple[int | None, str | None] = (None, None)
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".css", ".txt", ".svg")):
+            found = (tb.tb_lineno, filename)
+        tb = tb.tb_next
+    return found
+
+
+def format_date(value: dt.date | None, style: str = "long") -> str:
+    if value is None:
+        return ""
+    if style == "short":
+        return value.strftime("%-d %b %Y")
+    if style == "month":
+        return value.strftime("%B %Y")
+    return value.strftime("%-d %B %Y")
+
+
+def format_datetime(value: dt.date | dt.datetime) -> str:
+    if isinstance(value, dt.datetime):
+        hour = value.strftime("%-I:%M%p").lower().replace(":00", "")
+        return f"{format_date(value)}, {hour}"
+    return format_date(value)
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    word = singular if count == 1 else (plural_form or singular + "s")
+    return f"{count} {word}"
+
+
+def markup(html: str) -> Markup:
+    return Markup(html)

@@ -1,0 +1,352 @@
+"""The list of pages to make: for each, its address, template, context and source files.
+
+Pure: published content in, page specs out. Each spec names the files it was made from, which
+is what incremental builds need to know what to remake.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import links
+from .content import Content
+from .feeds import (
+    CalendarEvent,
+    FeedItem,
+    SitemapEntry,
+    atom_feed,
+    icalendar,
+    robots,
+    sitemap,
+)
+from .links import Urls
+from .markup import render_markdown
+from .published import Published
+from .render import PageSpec
+
+
+@dataclass(frozen=True)
+class NavLink:
+    title: str
+    path: str
+    external: bool = False
+
+
+@dataclass(frozen=True)
+class TextFile:
+    """A file made without a template (feeds, calendars, sitemap)."""
+
+    path: str
+    text: str
+    sources: tuple[Path, ...] = ()
+
+
+SECTION_TITLES = {
+    "home": "Home",
+    "plan": "Action plan",
+    "plans": "Action plans",
+    "technicians": "Our technicians",
+    "galleries": "Galleries",
+    "case-studies": "Case studies",
+    "news": "News and events",
+    "events": "Events",
+    "accessibility": "Accessibility",
+}
+
+
+def navigation(content: Content, published: Published) -> list[NavLink]:
+    pages = {p.id: p for p in published.pages}
+    items = []
+    for item in content.site.navigation:
+        if not isinstance(item, str):
+            items.append(NavLink(item.title, item.url, external=item.url.startswith("http")))
+        elif item in pages:
+            page = pages[item]
+            items.append(NavLink(page.meta.nav_title or page.meta.title, links.page_path(item)))
+        elif item == "plan":
+            plan = published.current_plan
+            path = links.plan_path(plan.id) if plan else "plans/"
+            items.append(NavLink(SECTION_TITLES[item], path))
+        elif item in SECTION_TITLES:
+            items.append(NavLink(SECTION_TITLES[item], links.SECTION_PATHS[item]))
+    return items
+
+
+def plan_pages(content: Content, published: Published) -> list[PageSpec]:
+    """Every HTML page of the site, in a stable order."""
+    return [
+        *_home(content, published),
+        *_free_pages(published),
+        *_accessibility(content),
+        *_plans(published),
+        *_technicians(published),
+        *_galleries(published),
+        *_case_studies(published),
+        *_news(content, published),
+        PageSpec("404.html", "404.html", {}, title="Page not found", in_sitemap=False),
+    ]
+
+
+def _home(content: Content, published: Published) -> Iterator[PageSpec]:
+    featured = published.featured[: content.site.featured_technicians]
+    plan = published.current_plan
+    yield PageSpec(
+        "",
+        "home.html",
+        {
+            "plan": plan,
+            "latest_news": [n for n in published.news if n.meta.event is None][:3],
+            "upcoming_events": published.upcoming_events[:3],
+            "featured": featured,
+            "case_studies": published.case_studies[:2],
+        },
+        sources=(content.site_entry.path, *(t.path for t in featured)),
+        title=content.site.name,
+    )
+
+
+def _free_pages(published: Published) -> Iterator[PageSpec]:
+    for page in published.pages:
+        yield PageSpec(
+            links.page_path(page.id),
+            f"{page.meta.template}.html" if page.meta.template else "page.html",
+            {"page": page},
+            sources=(page.path,),
+            title=page.meta.title,
+            lastmod=page.meta.updated,
+        )
+
+
+def _accessibility(content: Content) -> Iterator[PageSpec]:
+    statement = content.accessibility
+    if statement is None:
+        return
+    yield PageSpec(
+        "accessibility/",
+        "accessibility.html",
+        {"statement": statement.meta},
+        sources=(statement.path,),
+        title="Accessibility statement",
+        lastmod=statement.meta.reviewed,
+    )
+
+
+def _plans(published: Published) -> Iterator[PageSpec]:
+    yield PageSpec(
+        "plans/",
+        "plans.html",
+        {"plans": published.plans},
+        sources=tuple(p.entry.path for p in published.plans),
+        title="Action plans",
+    )
+    for plan in published.plans:
+        previous = next((p for p in published.plans if p.id == plan.plan.previous), None)
+        following = next((p for p in published.plans if p.plan.previous == plan.id), None)
+        context = {"plan": plan, "previous": previous, "following": following}
+        yield PageSpec(
+            links.plan_path(plan.id),
+            "plan.html",
+            context,
+            sources=(plan.entry.path,),
+            title=plan.plan.title,
+            lastmod=plan.last_updated,
+        )
+        for theme in plan.themes:
+            yield PageSpec(
+                links.plan_path(plan.id, theme.id),
+                "plan_theme.html",
+                {**context, "theme": theme},
+                sources=(plan.entry.path,),
+                title=f"{theme.title}: {plan.plan.title}",
+                lastmod=plan.last_updated,
+            )
+
+
+def _technicians(published: Published) -> Iterator[PageSpec]:
+    everyone = published.technicians
+    yield PageSpec(
+        "technicians/",
+        "technicians.html",
+        {"technicians": everyone, "filters": _filters(published)},
+        sources=tuple(t.path for t in everyone),
+        title="Our technicians",
+    )
+    for tech in everyone:
+        case_studies = published.case_studies_of(tech.id)
+        news = published.news_of(tech.id)
+        yield PageSpec(
+            links.technician_path(tech.id),
+            "technician.html",
+            {
+                "technician": tech,
+                "gallery": published.gallery(tech.meta.gallery),
+                "case_studies": case_studies,
+                "news": news,
+            },
+            sources=(tech.path, *(c.path for c in case_studies), *(n.path for n in news)),
+            title=tech.meta.name,
+        )
+
+
+def _filters(published: Published) -> dict[str, list[tuple[str, str, int]]]:
+    """Facets for the all-technicians page: (value, anchor, count)."""
+
+    def facet(values: list[str]) -> list[tuple[str, str, int]]:
+        return [(v, links.slugify(v), values.count(v)) for v in sorted(set(values))]
+
+    techs = published.technicians
+    return {
+        "department": facet([t.meta.department for t in techs]),
+        "registration": facet([r for t in techs for r in t.meta.registrations]),
+    }
+
+
+def _galleries(published: Published) -> Iterator[PageSpec]:
+    yield PageSpec(
+        "galleries/",
+        "galleries.html",
+        {"galleries": [(g, published.in_gallery(g.id)) for g in published.galleries]},
+        sources=tuple(g.path for g in published.galleries),
+        title="Galleries",
+    )
+    for gallery in published.galleries:
+        members = published.in_gallery(gallery.id)
+        yield PageSpec(
+            links.gallery_path(gallery.id),
+            "gallery.html",
+            {"gallery": gallery, "technicians": members},
+            sources=(gallery.path, *(t.path for t in members)),
+            title=gallery.meta.title,
+        )
+
+
+def _case_studies(published: Published) -> Iterator[PageSpec]:
+    yield PageSpec(
+        "case-studies/",
+        "case_studies.html",
+        {"case_studies": published.case_studies},
+        sources=tuple(c.path for c in published.case_studies),
+        title="Case studies",
+    )
+    for case in published.case_studies:
+        people = published.people(case.meta.technicians)
+        yield PageSpec(
+            links.case_study_path(case.id),
+            "case_study.html",
+            {"article": case, "people": people},
+            sources=(case.path, *(t.path for t in people)),
+            title=case.meta.title,
+            lastmod=case.meta.date,
+        )
+
+
+def _news(content: Content, published: Published) -> Iterator[PageSpec]:
+    per_page = content.site.news_per_page
+    items = published.news
+    pages = max(1, math.ceil(len(items) / per_page))
+    for number in range(1, pages + 1):
+        chunk = items[(number - 1) * per_page : number * per_page]
+        yield PageSpec(
+            links.news_list_path(number),
+            "news_list.html",
+            {
+                "items": chunk,
+                "page_number": number,
+                "page_count": pages,
+                "previous_page": links.news_list_path(number - 1) if number > 1 else None,
+                "next_page": links.news_list_path(number + 1) if number < pages else None,
+                "upcoming_events": published.upcoming_events if number == 1 else [],
+            },
+            sources=tuple(n.path for n in items),
+            title="News and events" + (f" (page {number} of {pages})" if number > 1 else ""),
+        )
+    yield PageSpec(
+        "events/",
+        "events.html",
+        {"upcoming": published.upcoming_events, "past": published.past_events[:10]},
+        sources=tuple(n.path for n in published.events),
+        title="Events",
+    )
+    for item in items:
+        people = published.people(item.meta.technicians)
+        yield PageSpec(
+            links.news_path(item.id),
+            "news_item.html",
+            {
+                "article": item,
+                "people": people,
+                "calendar": links.event_calendar_path(item.id) if item.meta.event else None,
+            },
+            sources=(item.path, *(t.path for t in people)),
+            title=item.meta.title,
+            lastmod=item.meta.date,
+        )
+
+
+# --- files made without templates ------------------------------------------------------------
+
+
+def machine_files(
+    content: Content, published: Published, pages: list[PageSpec], urls: Urls
+) -> list[TextFile]:
+    site = content.site
+    files = [
+        TextFile(
+            "feed.xml",
+            _atom(content, published, urls),
+            sources=tuple(n.path for n in published.news),
+        )
+    ]
+    for item in published.events:
+        event = item.meta.event
+        assert event is not None
+        files.append(
+            TextFile(
+                links.event_calendar_path(item.id),
+                icalendar(
+                    CalendarEvent(
+                        uid=f"{item.id}@{urls.absolute('').split('://', 1)[-1].rstrip('/')}",
+                        title=item.meta.title,
+                        start=event.start,
+                        end=event.end,
+                        place=", ".join(filter(None, [event.place, event.address])),
+                        description=item.meta.summary,
+                        url=urls.absolute(links.news_path(item.id)),
+                        created=item.meta.date,
+                    ),
+                    site.timezone,
+                    site.short_name,
+                ),
+                sources=(item.path,),
+            )
+        )
+    entries = [SitemapEntry(urls.absolute(p.path), p.lastmod) for p in pages if p.in_sitemap]
+    files.append(TextFile("sitemap.xml", sitemap(entries)))
+    files.append(TextFile("robots.txt", robots(urls.absolute("sitemap.xml"))))
+    return files
+
+
+def _atom(content: Content, published: Published, urls: Urls) -> str:
+    items = [
+        FeedItem(
+            title=n.meta.title,
+            url=urls.absolute(links.news_path(n.id)),
+            published=n.meta.date,
+            updated=n.meta.date,
+            summary=n.meta.summary,
+            content_html=str(render_markdown(n.body, urls.absolute_link)),
+            categories=tuple(n.meta.themes),
+        )
+        for n in published.news[:20]
+    ]
+    return atom_feed(
+        title=f"{content.site.short_name} technicians: news and events",
+        site_url=urls.absolute(""),
+        feed_url=urls.absolute("feed.xml"),
+        author=content.site.name,
+        items=items,
+        updated=max((n.meta.date for n in published.news), default=published.today),
+    )

@@ -1,0 +1,88 @@
+"""`site-builder new`: start a content file from a commented template. Never overwrites."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from .errors import BuildFailed, SourceError
+from .links import slugify
+
+KINDS = ("technician", "news", "event", "case-study")
+
+_TECHNICIAN = """\
+# A technician profile. It is only published once consent is recorded below.
+# Every field is explained by: site-builder schema (or hover in VS Code).
+name: {title}
+role: Job title
+department: Department or facility
+gallery: {gallery}          # a folder in galleries/
+photo:                      # file name of the photo inside that gallery folder
+photo_alt:                  # what the photo shows, e.g. "{title} at the confocal microscope"
+bio: |
+  Two or three sentences about their work, in their words where possible.
+registrations: []           # e.g. [RSciTech] - shown after their name
+expertise: []
+# consent:
+#   given: true
+#   date: {today}
+#   recorded_by: Your name
+"""
+
+_ARTICLE = """\
+---
+title: "{title}"
+date: {today}
+summary: One or two sentences that say what happened and why it matters.
+themes: []          # visibility, recognition, career-development, sustainability
+technicians: []     # file names in content/technicians, without .yaml
+# image:
+#   src: media/your-photo.jpg
+#   alt: What the photo shows
+draft: true         # remove this line when it is ready to publish
+{extra}---
+
+Write the story here. Use ## for headings.
+"""
+
+_EVENT = """\
+event:
+  start: {today} 10:00
+  end: {today} 12:00
+  place: Room, building
+  # booking_url: https://...
+"""
+
+
+def create(kind: str, title: str, content: Path, gallery: str | None = None) -> Path:
+    """Write the new file and return its path; raise BuildFailed if it already exists."""
+    today = dt.date.today().isoformat()
+    slug = slugify(title)
+    if kind == "technician":
+        path = content / "technicians" / f"{slug}.yaml"
+        text = _TECHNICIAN.format(title=title, gallery=gallery or "your-gallery", today=today)
+    elif kind == "case-study":
+        path = content / "case-studies" / f"{slug}.md"
+        text = _ARTICLE.format(title=_quoted(title), today=today, extra="")
+    else:
+        path = content / "news" / f"{today}-{slug}.md"
+        extra = _EVENT.format(today=today) if kind == "event" else ""
+        text = _ARTICLE.format(title=_quoted(title), today=today, extra=extra)
+    if path.exists():
+        raise BuildFailed(
+            [
+                SourceError(
+                    path,
+                    "this file already exists, so nothing was created",
+                    hint="open the existing file, or choose a different name",
+                )
+            ]
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8") as handle:  # "x": fail rather than overwrite
+        handle.write(text)
+    return path
+
+
+def _quoted(title: str) -> str:
+    return title.replace("\\", "\\\\").replace('"', '\\"')

@@ -1,0 +1,99 @@
+"""JSON Schema files for the YAML content types, generated from the models so they never drift."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from .models import (
+    AccessibilityStatement,
+    CaseStudyMeta,
+    Gallery,
+    NewsMeta,
+    PageMeta,
+    Plan,
+    SiteConfig,
+    Technician,
+    nested_models,
+)
+
+SCHEMAS: dict[str, type[BaseModel]] = {
+    "site": SiteConfig,
+    "accessibility": AccessibilityStatement,
+    "plan": Plan,
+    "technician": Technician,
+    "gallery": Gallery,
+}
+
+
+def schema_for(model: type[BaseModel]) -> dict[str, object]:
+    schema = model.model_json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+def write_schemas(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, model in SCHEMAS.items():
+        path = folder / f"{name}.schema.json"
+        text = json.dumps(schema_for(model), indent=2, sort_keys=True, default=str) + "\n"
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+REFERENCE_FILES = {
+    "site": "content/site.yaml",
+    "accessibility": "content/accessibility.yaml",
+    "plan": "content/plans/NAME.yaml",
+    "technician": "content/technicians/ID.yaml",
+    "gallery": "galleries/NAME/gallery.yaml",
+}
+
+
+def content_reference() -> str:
+    """The content reference in Markdown, made from the models' field descriptions."""
+    sections: list[tuple[str, str, type[BaseModel]]] = [
+        *((REFERENCE_FILES[name], name, model) for name, model in SCHEMAS.items()),
+        ("content/pages/NAME.md (front matter)", "page", PageMeta),
+        ("content/news/YYYY-MM-DD-NAME.md (front matter)", "news", NewsMeta),
+        ("content/case-studies/NAME.md (front matter)", "case study", CaseStudyMeta),
+    ]
+    lines = [
+        "# Content reference",
+        "",
+        "Generated from `site_builder/models.py` by `site-builder schema --reference`; "
+        "do not edit by hand.",
+        "",
+    ]
+    seen: set[str] = set()
+    for where, _, model in sections:
+        lines += [f"## `{where}`", ""]
+        if model.__doc__:
+            lines += [" ".join(model.__doc__.split()), ""]
+        lines += _field_table(model, seen, nested=[])
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _field_table(
+    model: type[BaseModel], seen: set[str], nested: list[type[BaseModel]]
+) -> list[str]:
+    rows = ["| field | required | what it is |", "|---|---|---|"]
+    for name, info in model.model_fields.items():
+        required = "yes" if info.is_required() else ""
+        about = (info.description or "").replace("|", "\\|").replace("\n", " ")
+        rows.append(f"| `{name}` | {required} | {about} |")
+        for inner in nested_models(info.annotation):
+            if inner is not model and inner.__name__ not in seen:
+                seen.add(inner.__name__)
+                nested.append(inner)
+    rows.append("")
+    while nested:
+        inner = nested.pop(0)
+        rows += [f"### {inner.__name__}", ""]
+        rows += _field_table(inner, seen, nested)
+    return rows

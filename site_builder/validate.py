@@ -1,0 +1,620 @@
+"""Turning located YAML into typed models, and checking the content as a whole.
+
+Every problem in every file is collected (none raised early) and each is tied to the file, line,
+column and field it is about, with a fix in plain words. Nothing here reads files: existence
+checks use the set of files that discovery found.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
+
+from .content import Content, Entry, Sources
+from .errors import SourceError, closest, did_you_mean
+from .loader import FrontMatterDocument, Located, PathKey
+from .models import (
+    AccessibilityStatement,
+    CaseStudyMeta,
+    FieldProblem,
+    Gallery,
+    NewsMeta,
+    PageMeta,
+    Plan,
+    SiteConfig,
+    Technician,
+    nested_models,
+)
+
+M = TypeVar("M", bound=BaseModel)
+Document = Located | FrontMatterDocument | SourceError
+
+SECTIONS = ("home", "plan", "plans", "technicians", "galleries", "case-studies", "news", "events")
+RESERVED_PATHS = frozenset(
+    {*SECTIONS, "accessibility", "assets", "images", "media", "feed.xml", "404", "sitemap"}
+)
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+# --- one file against one model ---------------------------------------------------------------
+
+
+def check_model(model: type[M], located: Located) -> tuple[M | None, list[SourceError]]:
+    """Validate one document; on failure return every problem, each at its line and column."""
+    if not isinstance(located.data, dict):
+        return None, [
+            SourceError(
+                located.path,
+                "the file should be a list of 'name: value' fields",
+                line=1 + located.line_offset,
+                column=1,
+                hint=f"start with the fields of a {_kind(model)}, e.g. "
+                f"'{next(iter(model.model_fields))}: ...'",
+            )
+        ]
+    try:
+        return model.model_validate(located.data), []
+    except ValidationError as exc:
+        return None, list(_explain(exc, model, located))
+
+
+def _explain(
+    exc: ValidationError, model: type[BaseModel], located: Located
+) -> Iterator[SourceError]:
+    grouped: dict[PathKey, list[dict[str, Any]]] = {}
+    for error in exc.errors(include_url=False):
+        path = _data_path(error["loc"], located.data, error["type"])
+        grouped.setdefault(path, []).append(error)
+    for path, errors in grouped.items():
+        yield _one_problem(path, errors, model, located)
+
+
+def _one_problem(
+    path: PathKey, errors: list[dict[str, Any]], model: type[BaseModel], located: Located
+) -> SourceError:
+    error = _most_telling(errors)
+    kind = error["type"]
+    field_name = _dotted(path)
+    value = _value_at(located.data, path)
+    info = _field_info(model, path)
+    about = info.description if info is not None and info.description else None
+    position = located.position(path)
+
+    if kind == "value_error" and isinstance(error.get("ctx", {}).get("error"), FieldProblem):
+        problem: FieldProblem = error["ctx"]["error"]
+        path = (*path, problem.field)
+        return _at(located, path, str(problem), problem.hint, value=None)
+    if kind == "missing":
+        parent = path[:-1]
+        return SourceError(
+            located.path,
+            f"the required field '{path[-1]}' is missing",
+            *(located.key_position(parent) or (1 + located.line_offset, 1)),
+            field=field_name,
+            hint=f"add '{path[-1]}:'" + (f" ({about})" if about else ""),
+        )
+    if kind == "extra_forbidden":
+        owner = _model_at(model, path[:-1])
+        valid = list(owner.model_fields) if owner else []
+        guess = closest(str(path[-1]), valid)
+        hint = (
+            f"did you mean '{guess}'?"
+            if guess
+            else f"remove it; valid fields here: {', '.join(valid)}"
+        )
+        return SourceError(
+            located.path,
+            f"unknown field '{path[-1]}'",
+            *(located.key_position(path) or (None, None)),
+            field=field_name,
+            hint=hint,
+        )
+    message, hint = _describe(error, value, about)
+    line, column = position or (None, None)
+    return SourceError(
+        located.path, message, line, column, field=field_name, hint=hint, value=_show(value)
+    )
+
+
+def _describe(error: dict[str, Any], value: Any, about: str | None) -> tuple[str, str]:
+    """A message and a fix for one pydantic error, in the words of someone editing YAML."""
+    kind = error["type"]
+    shown = _show(value)
+    expected = about or ""
+    if kind == "literal_error":
+        options = re.findall(r"'([^']+)'", error["ctx"]["expected"])
+        return f"'{shown}' is not one of the allowed values", did_you_mean(str(value), options)
+    if kind == "string_pattern_mismatch":
+        pattern = error["ctx"]["pattern"]
+        return f"'{shown}' is not in the right form", _pattern_hint(pattern, expected)
+    if kind in {
+        "date_parsing",
+        "date_from_datetime_parsing",
+        "date_type",
+        "date_from_datetime_inexact",
+    }:
+        return f"'{shown}' is not a date", "write the date as YYYY-MM-DD, e.g. 2026-03-14"
+    if kind in {"datetime_parsing", "datetime_type", "datetime_from_date_parsing"}:
+        return f"'{shown}' is not a date and time", "write YYYY-MM-DD HH:MM, e.g. 2026-03-14 10:30"
+    if kind in {"bool_parsing", "bool_type"}:
+        return f"'{shown}' is not true or false", "write true or false"
+    if kind in {"int_parsing", "int_type", "int_from_float"}:
+        return f"'{shown}' is not a whole number", "write a whole number, e.g. 3"
+    if kind == "list_type":
+        return (
+            "this should be a list",
+            "put each item on its own line, starting with '- '"
+            + (f" ({expected})" if expected else ""),
+        )
+    if kind in {"model_type", "dict_type", "model_attributes_type"}:
+        return (
+            "this should be a group of 'name: value' fields",
+            "indent the fields under this key" + (f" ({expected})" if expected else ""),
+        )
+    if kind == "string_type":
+        return (
+            "this should be text",
+            "put the value in quotes" + (f" ({expected})" if expected else ""),
+        )
+    if kind == "string_too_short":
+        return "this is empty", f"fill it in ({expected})" if expected else "fill it in"
+    if kind.startswith(("greater_than", "less_than")):
+        return f"{shown} is out of range: {error['msg'].lower()}", expected or "change the number"
+    if kind == "value_error":
+        return str(error["ctx"]["error"]), expected or "correct the value"
+    return error["msg"], expected or "correct the value"
+
+
+def _pattern_hint(pattern: str, about: str) -> str:
+    if pattern.startswith("^[a-z0-9]+"):
+        return "use lowercase letters, numbers and hyphens only, e.g. life-sciences"
+    if "#" in pattern:
+        return "write a colour as # and six hex digits, e.g. #1d3557"
+    if "https?" in pattern:
+        return "write a full address starting https://, a mailto: address, or a /site-path/"
+    if "@" in pattern:
+        return "write an email address, e.g. technicians@example.ac.uk"
+    if "A-Z" in pattern:
+        return "write a code of capital letters and a number, e.g. V1, CD3"
+    if r"\d\." in pattern:
+        return "start with the WCAG criterion number, e.g. '1.4.3 Contrast (minimum)'"
+    return about or "correct the value"
+
+
+def _most_telling(errors: list[dict[str, Any]]) -> dict[str, Any]:
+    """A union field fails once per allowed type; show the error a person can act on."""
+    order = [
+        "value_error",
+        "missing",
+        "extra_forbidden",
+        "literal_error",
+        "string_pattern_mismatch",
+    ]
+    for kind in order:
+        for error in errors:
+            if error["type"] == kind:
+                return error
+    return errors[0]
+
+
+def _data_path(loc: tuple[int | str, ...], data: Any, kind: str) -> PathKey:
+    """Drop the type names pydantic puts in union locations, keeping the path into the data."""
+    path: list[str | int] = []
+    current = data
+    for index, part in enumerate(loc):
+        last = index == len(loc) - 1
+        if (isinstance(current, dict) and isinstance(part, str) and part in current) or (
+            isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        ):
+            path.append(part)
+            current = current[part]
+        elif last and kind in {"missing", "extra_forbidden"} and isinstance(current, dict):
+            path.append(part)
+    return tuple(path)
+
+
+def _at(located: Located, path: PathKey, message: str, hint: str, value: Any = None) -> SourceError:
+    line, column = located.key_position(path) or (None, None)
+    return SourceError(
+        located.path, message, line, column, field=_dotted(path), hint=hint, value=value
+    )
+
+
+def _dotted(path: PathKey) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def _value_at(data: Any, path: PathKey) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _show(value: Any) -> str:
+    text = str(value) if not isinstance(value, (dict, list)) else type(value).__name__
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _kind(model: type[BaseModel]) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", model.__name__).lower()
+
+
+def _model_at(model: type[BaseModel], path: PathKey) -> type[BaseModel] | None:
+    current: type[BaseModel] | None = model
+    for part in path:
+        if isinstance(part, int) or current is None:
+            continue
+        info = current.model_fields.get(part)
+        if info is None:
+            return None
+        current = next(nested_models(info.annotation), None)
+    return current
+
+
+def _field_info(model: type[BaseModel], path: PathKey) -> FieldInfo | None:
+    names = [p for p in path if isinstance(p, str)]
+    if not names:
+        return None
+    owner = _model_at(model, tuple(p for p in path[: _last_str(path)]))
+    return owner.model_fields.get(names[-1]) if owner else None
+
+
+def _last_str(path: PathKey) -> int:
+    for index in range(len(path) - 1, -1, -1):
+        if isinstance(path[index], str):
+            return index
+    return 0
+
+
+# --- the whole content ----------------------------------------------------------------------
+
+
+def validate_content(
+    sources: Sources, documents: dict[Path, Document], today: dt.date
+) -> tuple[Content | None, list[SourceError]]:
+    """Check every file, then the references between them. Returns all problems found."""
+    problems: list[SourceError] = []
+
+    def entries(paths: Iterable[Path], model: type[M], ident: Any = None) -> list[Entry[M]]:
+        found: list[Entry[M]] = []
+        for path in paths:
+            entry = _entry(path, documents[path], model, problems, ident)
+            if entry is not None:
+                found.append(entry)
+        return found
+
+    site_doc = documents.get(sources.site)
+    site_entry: Entry[SiteConfig] | None = None
+    if site_doc is None:
+        problems.append(
+            SourceError(
+                sources.site,
+                "there is no site.yaml in the content folder",
+                hint="create content/site.yaml with at least name, short_name, base_url, "
+                "contact and signed (run 'site-builder schema' for every field)",
+            )
+        )
+    else:
+        site_entry = _entry(sources.site, site_doc, SiteConfig, problems, ident=lambda _: "site")
+
+    accessibility = None
+    if sources.accessibility is not None:
+        found = entries([sources.accessibility], AccessibilityStatement)
+        accessibility = found[0] if found else None
+    else:
+        problems.append(
+            SourceError(
+                sources.project.content / "accessibility.yaml",
+                "there is no accessibility statement",
+                hint="UK public-sector websites must publish one: create "
+                "content/accessibility.yaml (see the example site's file)",
+            )
+        )
+
+    galleries = entries(sources.galleries, Gallery, ident=lambda p: p.parent.name)
+    pages = entries(sources.pages, PageMeta)
+    plans = entries(sources.plans, Plan)
+    technicians = entries(sources.technicians, Technician)
+    case_studies = entries(sources.case_studies, CaseStudyMeta)
+    news = entries(sources.news, NewsMeta)
+    if site_entry is None:
+        return None, problems
+    content = Content(
+        site_entry=site_entry,
+        accessibility=accessibility,
+        pages=tuple(pages),
+        plans=tuple(plans),
+        technicians=tuple(technicians),
+        galleries=tuple(galleries),
+        case_studies=tuple(case_studies),
+        news=tuple(news),
+    )
+    problems.extend(check_references(content, sources, today))
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    return content, problems
+
+
+def _entry(
+    path: Path,
+    document: Document,
+    model: type[M],
+    problems: list[SourceError],
+    ident: Any = None,
+) -> Entry[M] | None:
+    if isinstance(document, SourceError):
+        problems.append(document)
+        return None
+    located = document.meta if isinstance(document, FrontMatterDocument) else document
+    entry_id = ident(path) if ident else path.stem
+    if not _SLUG.match(entry_id):
+        suggestion = re.sub(r"[^a-z0-9]+", "-", entry_id.lower()).strip("-")
+        problems.append(
+            SourceError(
+                path if ident is None else path.parent,
+                f"the name '{entry_id}' cannot be used in a web address",
+                hint=f"rename it to '{suggestion}' (lowercase letters, numbers and hyphens)",
+            )
+        )
+        return None
+    meta, found = check_model(model, located)
+    problems.extend(found)
+    if meta is None:
+        return None
+    if isinstance(document, FrontMatterDocument):
+        return Entry(entry_id, path, meta, document.body, document.body_line, located)
+    return Entry(entry_id, path, meta, located=located)
+
+
+# --- references between files --------------------------------------------------------------
+
+
+def check_references(content: Content, sources: Sources, today: dt.date) -> list[SourceError]:
+    problems: list[SourceError] = []
+    problems += _check_site(content, sources)
+    problems += _check_technicians(content, sources)
+    problems += _check_articles(content, sources)
+    problems += _check_plans(content, today)
+    problems += _check_clashing_pages(content)
+    return problems
+
+
+def _error(
+    entry: Entry[Any], path: PathKey, message: str, hint: str, warning: bool = False
+) -> SourceError:
+    located = entry.located
+    line, column = (located.key_position(path) if located else None) or (None, None)
+    return SourceError(
+        entry.path,
+        message,
+        line,
+        column,
+        field=_dotted(path),
+        hint=hint,
+        severity="warning" if warning else "error",
+    )
+
+
+def _check_site(content: Content, sources: Sources) -> list[SourceError]:
+    problems = []
+    site = content.site
+    entry = content.site_entry
+    known = set(SECTIONS) | {p.id for p in content.pages} | {"accessibility"}
+    for index, item in enumerate(site.navigation):
+        if isinstance(item, str) and item not in known:
+            problems.append(
+                _error(
+                    entry,
+                    ("navigation", index),
+                    f"the menu entry '{item}' is not a section or a page",
+                    did_you_mean(item, known),
+                )
+            )
+    if site.logo is not None:
+        problems += _check_file(
+            entry, ("logo", "src"), sources.project.content / site.logo.src, sources
+        )
+    if _contrast(site.colours.primary, "#ffffff") < 4.5:
+        problems.append(
+            _error(
+                entry,
+                ("colours", "primary"),
+                f"white text on {site.colours.primary} is hard to read "
+                f"(contrast {_contrast(site.colours.primary, '#ffffff'):.1f}:1, WCAG needs 4.5:1)",
+                "choose a darker primary colour",
+            )
+        )
+    return problems
+
+
+def _check_file(
+    entry: Entry[Any], path: PathKey, file: Path, sources: Sources
+) -> list[SourceError]:
+    if file.resolve() in sources.media:
+        return []
+    folder = file.parent
+    names = [p.name for p in sources.media if p.parent == folder.resolve()]
+    guess = closest(file.name, names)
+    hint = f"did you mean '{guess}'?" if guess else f"put the file in {folder} or fix the name"
+    return [_error(entry, path, f"the file '{file.name}' does not exist in {folder.name}/", hint)]
+
+
+def _check_technicians(content: Content, sources: Sources) -> list[SourceError]:
+    problems = []
+    galleries = {g.id for g in content.galleries}
+    gallery_folders = {p.parent.name for p in sources.galleries}
+    for tech in content.technicians:
+        meta = tech.meta
+        if meta.gallery not in galleries:
+            if meta.gallery in gallery_folders:
+                continue  # the gallery's own file is broken; that error is already reported
+            problems.append(
+                _error(
+                    tech,
+                    ("gallery",),
+                    f"there is no gallery '{meta.gallery}'",
+                    did_you_mean(meta.gallery, galleries)
+                    + " (a gallery is a folder in galleries/ with a gallery.yaml)",
+                )
+            )
+        elif meta.photo:
+            photo = sources.project.galleries / meta.gallery / meta.photo
+            problems += _check_file(tech, ("photo",), photo, sources)
+        if meta.consent is None and not meta.draft:
+            problems.append(
+                _error(
+                    tech,
+                    ("name",),
+                    f"{meta.name} has no recorded consent, so the profile is not published",
+                    "add a consent: section (given: true, date: ...) once they have agreed",
+                    warning=True,
+                )
+            )
+    return problems
+
+
+def _check_articles(content: Content, sources: Sources) -> list[SourceError]:
+    problems = []
+    # Ids of every technician file, valid or not: a broken profile is reported once, in its own
+    # file, not again in every article that names it.
+    technicians = {path.stem for path in sources.technicians}
+    for article in (*content.case_studies, *content.news):
+        for index, tech_id in enumerate(article.meta.technicians):
+            if tech_id not in technicians:
+                problems.append(
+                    _error(
+                        article,
+                        ("technicians", index),
+                        f"there is no technician '{tech_id}'",
+                        did_you_mean(tech_id, technicians)
+                        + " (use the file name in content/technicians, without .yaml)",
+                    )
+                )
+        if article.meta.image is not None:
+            file = sources.project.content / article.meta.image.src
+            problems += _check_file(article, ("image", "src"), file, sources)
+    return problems
+
+
+def _check_plans(content: Content, today: dt.date) -> list[SourceError]:
+    problems = []
+    plan_ids = {p.id for p in content.plans}
+    current = [p for p in content.plans if p.meta.current]
+    if len(current) > 1:
+        for plan in current[1:]:
+            problems.append(
+                _error(
+                    plan,
+                    ("current",),
+                    f"more than one plan says current: true ({', '.join(p.id for p in current)})",
+                    "set current: true on the plan in force now only",
+                )
+            )
+    for plan in content.plans:
+        meta = plan.meta
+        if meta.previous and meta.previous not in plan_ids:
+            problems.append(
+                _error(
+                    plan,
+                    ("previous",),
+                    f"there is no plan '{meta.previous}'",
+                    did_you_mean(meta.previous, plan_ids),
+                )
+            )
+        phases = {p.id for p in meta.phases}
+        pillars = {p.id for p in meta.pillars}
+        seen: dict[str, PathKey] = {}
+        for path, action in _actions_with_paths(meta):
+            for index, phase in enumerate(action.phases):
+                if phase not in phases:
+                    problems.append(
+                        _error(
+                            plan,
+                            (*path, "phases", index),
+                            f"there is no phase '{phase}' in this plan",
+                            did_you_mean(phase, phases) + " (phases are listed under 'phases:')",
+                        )
+                    )
+            for index, pillar in enumerate(action.pillars):
+                if pillar not in pillars:
+                    problems.append(
+                        _error(
+                            plan,
+                            (*path, "pillars", index),
+                            f"there is no pillar '{pillar}' in this plan",
+                            did_you_mean(pillar, pillars)
+                            + " (pillars are listed under 'pillars:')",
+                        )
+                    )
+            if action.id:
+                if action.id in seen:
+                    problems.append(
+                        _error(
+                            plan,
+                            (*path, "id"),
+                            f"two actions have the id '{action.id}'",
+                            "give each action its own id (it is the link to the action)",
+                        )
+                    )
+                seen[action.id] = path
+            due = action.target_date
+            if action.status == "not-started" and due is not None and due < today:
+                problems.append(
+                    _error(
+                        plan,
+                        (*path, "status"),
+                        f"'{action.title[:50]}' was due by {due:%-d %B %Y} and is still "
+                        "not started",
+                        "update its status (delayed, carried-forward, withdrawn...) or its target",
+                        warning=True,
+                    )
+                )
+    return problems
+
+
+def _actions_with_paths(plan: Plan) -> Iterator[tuple[PathKey, Any]]:
+    for theme_id, theme in plan.themes.items():
+        key = theme_id.replace("-", "_")
+        for index, action in enumerate(theme.actions):
+            yield ("themes", key, "actions", index), action
+        for o_index, objective in enumerate(theme.objectives):
+            for index, action in enumerate(objective.actions):
+                yield ("themes", key, "objectives", o_index, "actions", index), action
+
+
+def _check_clashing_pages(content: Content) -> list[SourceError]:
+    return [
+        _error(
+            page,
+            ("title",),
+            f"the page name '{page.id}' is used by the site itself",
+            f"rename the file content/pages/{page.id}.md to something else, e.g. our-{page.id}.md",
+        )
+        for page in content.pages
+        if page.id in RESERVED_PATHS
+    ]
+
+
+def _contrast(first: str, second: str) -> float:
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+contrast_ratio = _contrast
