@@ -35,7 +35,7 @@ lint: $(STAMP)
 	@$(BIN)/ruff format --check site_builder tests
 
 schema: $(STAMP)
-	@$(BIN)/site-builder schema --out schemas
+	@$(BIN)/site-builder schema --out schemas --reference docs/content-reference.md
 
 bench: $(STAMP)
 	@$(BIN)/python -m site_builder.bench $(ARGS)
