@@ -578,6 +578,15 @@ class PlanThemes(ContentModel):
     career_development: PlanTheme
     sustainability: PlanTheme
 
+    @model_validator(mode="before")
+    @classmethod
+    def _hyphen_or_underscore(cls, data: Any) -> Any:
+        # Everywhere else the theme is written career-development; accept that spelling here too.
+        if isinstance(data, dict) and "career-development" in data:
+            data = dict(data)
+            data.setdefault("career_development", data.pop("career-development"))
+        return data
+
     def items(self) -> list[tuple[str, PlanTheme]]:
         return [
             ("visibility", self.visibility),

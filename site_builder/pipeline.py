@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -240,10 +240,18 @@ def _render_pages(
 
 
 def _unique(problems: list[SourceError]) -> list[SourceError]:
-    seen: dict[tuple[object, ...], SourceError] = {}
+    """One template mistake breaks every page using it: report it once, with the count."""
+    groups: dict[tuple[object, ...], list[SourceError]] = {}
     for problem in problems:
-        seen.setdefault((problem.path, problem.line, problem.message.split(":")[0]), problem)
-    return list(seen.values())
+        cause = problem.message.split(" (while making")[0]
+        groups.setdefault((problem.path, problem.line, cause), []).append(problem)
+    merged = []
+    for same in groups.values():
+        first = same[0]
+        if len(same) > 1:
+            first = replace(first, message=f"{first.message} and {len(same) - 1} other pages")
+        merged.append(first)
+    return merged
 
 
 def _copy_static(

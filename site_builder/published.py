@@ -222,9 +222,13 @@ def _as_date(value: dt.date | dt.datetime) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
+_HONORIFICS = {"dr", "prof", "professor", "mr", "mrs", "ms", "miss", "mx", "sir", "dame"}
+
+
 def _sort_name(name: str) -> tuple[str, str]:
-    parts = name.split()
-    return (parts[-1].lower(), name.lower())
+    """Sort by family name (the last word), ignoring titles such as Dr."""
+    parts = [p for p in name.split() if p.lower().rstrip(".") not in _HONORIFICS] or [name]
+    return (parts[-1].lower(), " ".join(parts).lower())
 
 
 def _page_order(page: Entry[PageMeta]) -> tuple[int, str]:

@@ -95,7 +95,7 @@ def template_error(exc: Exception, folders: list[Path], spec: PageSpec) -> Sourc
     line, name = _template_frame(exc)
     return SourceError(
         Path(name) if name else None,
-        f"could not render /{spec.path}: {exc}",
+        f"{exc} (while making /{spec.path})",
         line=line,
         hint="a template refers to something the page does not have; check the name",
     )

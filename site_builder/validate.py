@@ -209,6 +209,8 @@ def _data_path(loc: tuple[int | str, ...], data: Any, kind: str) -> PathKey:
     current = data
     for index, part in enumerate(loc):
         last = index == len(loc) - 1
+        if isinstance(current, dict) and isinstance(part, str) and part not in current:
+            part = part.replace("_", "-") if part.replace("_", "-") in current else part
         if (isinstance(current, dict) and isinstance(part, str) and part in current) or (
             isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
         ):
@@ -256,7 +258,7 @@ def _model_at(model: type[BaseModel], path: PathKey) -> type[BaseModel] | None:
     for part in path:
         if isinstance(part, int) or current is None:
             continue
-        info = current.model_fields.get(part)
+        info = current.model_fields.get(part) or current.model_fields.get(part.replace("-", "_"))
         if info is None:
             return None
         current = next(nested_models(info.annotation), None)
@@ -268,7 +270,7 @@ def _field_info(model: type[BaseModel], path: PathKey) -> FieldInfo | None:
     if not names:
         return None
     owner = _model_at(model, tuple(p for p in path[: _last_str(path)]))
-    return owner.model_fields.get(names[-1]) if owner else None
+    return owner.model_fields.get(names[-1].replace("-", "_")) if owner else None
 
 
 def _last_str(path: PathKey) -> int:

@@ -207,3 +207,19 @@ def test_error_format_shows_the_line_and_a_caret(tiny_site: TinySite) -> None:
         "content/site.yaml:8:9: error (field 'signed'): 'soon' is not a date"
     )
     assert text.splitlines()[2].endswith("^")
+
+
+def test_plan_accepts_career_development_with_a_hyphen(tiny_site: TinySite) -> None:
+    plan = (tiny_site.content / "plans/2025-2028.yaml").read_text()
+    tiny_site.write("content/plans/2025-2028.yaml", plan.replace("career_development:", "career-development:"))
+    content, problems = validate(tiny_site)
+    assert content is not None, [p.format() for p in problems]
+
+
+def test_error_inside_hyphenated_theme_is_located(tiny_site: TinySite) -> None:
+    plan = (tiny_site.content / "plans/2025-2028.yaml").read_text()
+    plan = plan.replace("career_development:", "career-development:")
+    tiny_site.write("content/plans/2025-2028.yaml", plan.replace("Grow careers.", "''"))
+    error = only_error(tiny_site)
+    assert error.line == 20 and error.field == "themes.career-development.goal"
+    assert error.hint and "goal" in error.hint
