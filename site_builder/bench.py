@@ -1,0 +1,112 @@
+"""`make bench`: measure photo processing and site builds, and print figures for the README.
+
+A benchmark, not a test: it takes minutes, prints numbers and never fails on them.
+
+    python -m site_builder.bench              # the reference set: 1,000 photos of 2400x1600
+    python -m site_builder.bench --photos 100 # a quicker look
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from . import bench_images
+from .content import BuildOptions, Project
+from .pipeline import build
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--photos", type=int, default=1000, help="reference photos (1000)")
+    parser.add_argument("--runs", type=int, default=5, help="runs of each site build (5)")
+    parser.add_argument("--keep", type=Path, help="keep the generated photos in this folder")
+    args = parser.parse_args(argv)
+
+    print(f"# site_builder bench, {dt.date.today()}, {platform.machine()}, {os.cpu_count()} cores")
+    print(f"Python {platform.python_version()}, {_pillow()}\n")
+    with tempfile.TemporaryDirectory(prefix="site-builder-bench-") as scratch:
+        work = Path(scratch)
+        photos = args.keep or work / "photos"
+        started = time.perf_counter()
+        made = bench_images.make_reference_photos(photos, args.photos)
+        took = _s(time.perf_counter() - started)
+        print(f"Made {len(made)} reference photos (2400x1600 JPEG) in {took}\n")
+        figures = bench_images.bench(photos, work / "images")
+        _print_images(figures, len(made))
+        _print_site_builds(work, args.runs)
+    return 0
+
+
+def _print_images(figures: dict[str, Any], count: int) -> None:
+    plain, cold, warm = figures["plain_seconds"], figures["cold_seconds"], figures["warm_seconds"]
+    jobs = figures["jobs"]
+    print(f"## Photos: {count} of 2400x1600 -> 3 widths x (JPEG, WebP), {jobs} processes\n")
+    print("| measure | result | target |")
+    print("|---|---|---|")
+    print(f"| plain Pillow script, same photos, same run | {_s(plain)} | (baseline) |")
+    ratio = f"{cold / plain:.2f}x plain"
+    print(f"| site_builder, empty cache | {_s(cold)} ({ratio}) | within 1.3x plain |")
+    print(f"| site_builder, no photo changed | {_s(warm)} | under 0.3 s |")
+    for phase in ("plain", "cold", "warm"):
+        main, worker = figures[f"{phase}_peak_rss_mib"], figures[f"{phase}_worker_peak_rss_mib"]
+        print(
+            f"| peak memory, {phase}: main / largest worker | {main:.0f} / {worker:.0f} MiB "
+            "| under 400 MB |"
+        )
+    print(
+        f"| output size, plain / ours | {figures['plain_bytes'] / 2**20:.0f} / "
+        f"{figures['cold_bytes'] / 2**20:.0f} MiB | |"
+    )
+    print()
+
+
+def _print_site_builds(work: Path, runs: int) -> None:
+    project = work / "site"
+    for name in ("content", "galleries", "themes"):
+        shutil.copytree(ROOT / name, project / name)
+    options = BuildOptions(
+        project=Project.at(project / "content"),
+        output=project / "output",
+        today=dt.date(2026, 11, 24),
+    )
+    cold = build(options)  # fills the photo cache
+    warm = [build(options).seconds for _ in range(runs)]
+    print(f"## Example site: {cold.pages} pages, {cold.images} photos\n")
+    print(f"| measure | median of {runs} |")
+    print("|---|---|")
+    print(f"| first build (empty photo cache) | {_s(cold.seconds)} |")
+    print(f"| build with photos cached | {_s(statistics.median(warm))} |")
+    print(f"| peak memory of the bench process | {_peak_mb():.0f} MB |")
+    print()
+
+
+def _peak_mb() -> float:
+    kilobytes = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return kilobytes / 1024 if sys.platform != "darwin" else kilobytes / 1024 / 1024
+
+
+def _pillow() -> str:
+    import PIL
+
+    return f"Pillow {PIL.__version__}"
+
+
+def _s(seconds: float) -> str:
+    return f"{seconds:.2f} s" if seconds < 10 else f"{seconds:.1f} s"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
