@@ -19,7 +19,6 @@ from .content import BuildOptions, Content, Entry, Project
 from .errors import BuildFailed, SourceError
 from .links import Urls, output_file
 from .loader import discover, load_documents
-from .models import SiteConfig
 from .output import copy_tree, staged_output, unsafe_output, write_text
 from .published import Published, select_published
 from .render import (
@@ -137,23 +136,15 @@ def _focus(focus: str | None) -> str | None:
     return "centre" if focus == "center" else focus
 
 
-def image_options(site: SiteConfig) -> image_pipeline.ImageOptions:
-    settings = site.images
-    return image_pipeline.ImageOptions(
-        widths=tuple(sorted(set(settings.widths))),
-        thumbnail=settings.thumbnail,
-        jpeg_quality=settings.jpeg_quality,
-        webp_quality=settings.webp_quality,
-        avif=settings.avif,
-    )
-
-
 def _process_images(
     content: Content, published: Published, options: BuildOptions
 ) -> dict[Path, image_pipeline.ProcessedImage]:
     requests = image_requests(content, published, options.project)
     processed, problems = image_pipeline.process_images(
-        requests, image_options(content.site), _image_cache(options.project), jobs=options.jobs
+        requests,
+        image_pipeline.ImageOptions.from_settings(content.site.images),
+        _image_cache(options.project),
+        jobs=options.jobs,
     )
     if problems:
         raise BuildFailed(

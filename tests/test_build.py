@@ -151,7 +151,10 @@ def test_failed_build_leaves_the_previous_output_untouched(tiny_site: TinySite) 
 def test_template_error_keeps_output_and_names_the_template(tiny_site: TinySite) -> None:
     build(tiny_site.options())
     index = (tiny_site.root / "output/index.html").read_bytes()
-    tiny_site.write("themes/default/templates/page.html", "{% extends 'base.html' %}{% block content %}{{ page.nope }}{% endblock %}")
+    tiny_site.write(
+        "themes/default/templates/page.html",
+        "{% extends 'base.html' %}{% block content %}{{ page.nope }}{% endblock %}",
+    )
     with pytest.raises(BuildFailed) as failed:
         build(tiny_site.options())
     problem = failed.value.problems[0]
@@ -202,11 +205,17 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_cli_reports_errors_with_location_and_no_traceback(tiny_site: TinySite) -> None:
-    tiny_site.write("content/technicians/bad.yaml", "name: B\nrole: R\ndepartment: D\ngallery: main\nconsnt: yes\n")
+    tiny_site.write(
+        "content/technicians/bad.yaml",
+        "name: B\nrole: R\ndepartment: D\ngallery: main\nconsnt: yes\n",
+    )
     result = run_cli("build", "--today", "2026-11-24", cwd=tiny_site.root)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert "content/technicians/bad.yaml:5:1: error (field 'consnt'): unknown field 'consnt'" in result.stderr
+    assert (
+        "content/technicians/bad.yaml:5:1: error (field 'consnt'): unknown field 'consnt'"
+        in result.stderr
+    )
     assert "did you mean 'consent'?" in result.stderr
     assert "previous site in output/ is unchanged" in result.stderr
     assert not (tiny_site.root / "output").exists()

@@ -36,7 +36,9 @@ class LinkCollector(HTMLParser):
             if found.get(name):
                 self.links.append(found[name] or "")
         if found.get("srcset"):
-            self.links += [part.strip().split(" ")[0] for part in (found["srcset"] or "").split(",")]
+            self.links += [
+                part.strip().split(" ")[0] for part in (found["srcset"] or "").split(",")
+            ]
         if tag == "img" and found.get("alt") is None:
             self.images_without_alt.append(found.get("src") or "")
 
@@ -57,8 +59,12 @@ def build_example(tmp: Path, base_url: str) -> Path:
     return output
 
 
-@pytest.fixture(scope="module", params=["https://tc.example.ac.uk/", "https://org.github.io/techcommit/"])
-def example(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+@pytest.fixture(
+    scope="module", params=["https://tc.example.ac.uk/", "https://org.github.io/techcommit/"]
+)
+def example(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, str]:
     output = build_example(tmp_path_factory.mktemp("example"), request.param)
     return output, urlsplit(request.param).path
 

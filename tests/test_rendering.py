@@ -43,7 +43,9 @@ def test_output_file_of_a_page_path() -> None:
 
 def test_markdown_links_get_the_base_path() -> None:
     urls = Urls.from_base("https://org.github.io/techcommit/")
-    html = render_markdown("See [the plan](/plans/) and [GOV.UK](https://www.gov.uk/).", urls.content_link)
+    html = render_markdown(
+        "See [the plan](/plans/) and [GOV.UK](https://www.gov.uk/).", urls.content_link
+    )
     assert 'href="/techcommit/plans/"' in html
     assert 'href="https://www.gov.uk/"' in html
 
@@ -131,7 +133,14 @@ def test_icalendar_uses_utc_and_folds_long_lines() -> None:
 def test_all_day_event_has_exclusive_end_date() -> None:
     text = icalendar(
         CalendarEvent(
-            "d@x", "Open day", dt.date(2026, 7, 1), dt.date(2026, 7, 2), "Campus", "", "u", dt.date(2026, 1, 1)
+            "d@x",
+            "Open day",
+            dt.date(2026, 7, 1),
+            dt.date(2026, 7, 2),
+            "Campus",
+            "",
+            "u",
+            dt.date(2026, 1, 1),
         ),
         "Europe/London",
         "T",
@@ -140,7 +149,12 @@ def test_all_day_event_has_exclusive_end_date() -> None:
 
 
 def test_sitemap_lists_urls_with_lastmod() -> None:
-    xml = sitemap([SitemapEntry("https://x.example/a/", dt.date(2026, 1, 2)), SitemapEntry("https://x.example/")])
+    xml = sitemap(
+        [
+            SitemapEntry("https://x.example/a/", dt.date(2026, 1, 2)),
+            SitemapEntry("https://x.example/"),
+        ]
+    )
     root = ET.fromstring(xml)
     assert len(root) == 2
     assert "<lastmod>2026-01-02</lastmod>" in xml

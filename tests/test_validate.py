@@ -51,7 +51,9 @@ def test_unknown_key_points_at_the_key_and_suggests_the_right_one(tiny_site: Tin
 
 def test_missing_required_field_is_named(tiny_site: TinySite) -> None:
     text = (tiny_site.root / "content/technicians/alex-morgan.yaml").read_text()
-    tiny_site.write("content/technicians/alex-morgan.yaml", text.replace("role: Research Technician\n", ""))
+    tiny_site.write(
+        "content/technicians/alex-morgan.yaml", text.replace("role: Research Technician\n", "")
+    )
     error = only_error(tiny_site)
     assert error.field == "role"
     assert "missing" in error.message
@@ -59,8 +61,12 @@ def test_missing_required_field_is_named(tiny_site: TinySite) -> None:
 
 
 def test_bad_date_shows_the_value_and_the_format(tiny_site: TinySite) -> None:
-    tiny_site.write("content/site.yaml", (tiny_site.content / "site.yaml").read_text().replace(
-        "signed: 2019-03-01", "signed: 1st March 2019"))
+    tiny_site.write(
+        "content/site.yaml",
+        (tiny_site.content / "site.yaml")
+        .read_text()
+        .replace("signed: 2019-03-01", "signed: 1st March 2019"),
+    )
     error = only_error(tiny_site)
     assert (error.field, error.line, error.column) == ("signed", 8, 9)
     assert "1st March 2019" in error.message
@@ -69,7 +75,9 @@ def test_bad_date_shows_the_value_and_the_format(tiny_site: TinySite) -> None:
 
 def test_bad_status_suggests_the_closest(tiny_site: TinySite) -> None:
     plan = (tiny_site.content / "plans/2025-2028.yaml").read_text()
-    tiny_site.write("content/plans/2025-2028.yaml", plan.replace("status: delayed", "status: delyed"))
+    tiny_site.write(
+        "content/plans/2025-2028.yaml", plan.replace("status: delayed", "status: delyed")
+    )
     error = only_error(tiny_site)
     assert error.field == "themes.sustainability.actions[1].status"
     assert error.line == 27
@@ -78,7 +86,9 @@ def test_bad_status_suggests_the_closest(tiny_site: TinySite) -> None:
 
 def test_status_in_plain_words_is_accepted(tiny_site: TinySite) -> None:
     plan = (tiny_site.content / "plans/2025-2028.yaml").read_text()
-    tiny_site.write("content/plans/2025-2028.yaml", plan.replace("status: delayed", "status: On track"))
+    tiny_site.write(
+        "content/plans/2025-2028.yaml", plan.replace("status: delayed", "status: On track")
+    )
     content, _ = validate(tiny_site)
     assert content is not None
 
@@ -106,9 +116,13 @@ def test_missing_photo_file_suggests_the_nearest_name(tiny_site: TinySite) -> No
 
 def test_unknown_gallery_and_unknown_technician_are_both_reported(tiny_site: TinySite) -> None:
     text = (tiny_site.root / "content/technicians/alex-morgan.yaml").read_text()
-    tiny_site.write("content/technicians/alex-morgan.yaml", text.replace("gallery: main", "gallery: mian"))
+    tiny_site.write(
+        "content/technicians/alex-morgan.yaml", text.replace("gallery: main", "gallery: mian")
+    )
     news = (tiny_site.content / "news/2026-10-01-awards.md").read_text()
-    tiny_site.write("content/news/2026-10-01-awards.md", news.replace("[alex-morgan]", "[alex-morgen]"))
+    tiny_site.write(
+        "content/news/2026-10-01-awards.md", news.replace("[alex-morgan]", "[alex-morgen]")
+    )
     errors = errors_of(tiny_site)
     by_field = {e.field: e for e in errors}
     assert by_field["gallery"].hint and "did you mean 'main'" in by_field["gallery"].hint
@@ -173,8 +187,10 @@ def test_overdue_not_started_action_is_a_warning(tiny_site: TinySite) -> None:
     plan = (tiny_site.content / "plans/2025-2028.yaml").read_text()
     tiny_site.write(
         "content/plans/2025-2028.yaml",
-        plan.replace("      - title: Fund registration fees\n",
-                     "      - title: Fund registration fees\n        target: 2026-01\n"),
+        plan.replace(
+            "      - title: Fund registration fees\n",
+            "      - title: Fund registration fees\n        target: 2026-01\n",
+        ),
     )
     content, problems = validate(tiny_site)
     assert content is not None
@@ -183,8 +199,12 @@ def test_overdue_not_started_action_is_a_warning(tiny_site: TinySite) -> None:
 
 def test_undefined_phase_is_reported_with_the_defined_ones(tiny_site: TinySite) -> None:
     plan = (tiny_site.content / "plans/2025-2028.yaml").read_text()
-    plan = plan.replace("current: true\n", "current: true\nphases:\n  - {id: year-1, label: Year 1}\n")
-    plan = plan.replace("        status: complete\n", "        status: complete\n        phases: [year-2]\n")
+    plan = plan.replace(
+        "current: true\n", "current: true\nphases:\n  - {id: year-1, label: Year 1}\n"
+    )
+    plan = plan.replace(
+        "        status: complete\n", "        status: complete\n        phases: [year-2]\n"
+    )
     tiny_site.write("content/plans/2025-2028.yaml", plan)
     error = only_error(tiny_site)
     assert error.field == "themes.visibility.actions[1].phases[1]"
@@ -211,7 +231,9 @@ def test_error_format_shows_the_line_and_a_caret(tiny_site: TinySite) -> None:
 
 def test_plan_accepts_career_development_with_a_hyphen(tiny_site: TinySite) -> None:
     plan = (tiny_site.content / "plans/2025-2028.yaml").read_text()
-    tiny_site.write("content/plans/2025-2028.yaml", plan.replace("career_development:", "career-development:"))
+    tiny_site.write(
+        "content/plans/2025-2028.yaml", plan.replace("career_development:", "career-development:")
+    )
     content, problems = validate(tiny_site)
     assert content is not None, [p.format() for p in problems]
 
