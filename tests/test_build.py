@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, TinySite
 
 from site_builder.errors import BuildFailed
 from site_builder.pipeline import build
+from tests.sites import ROOT, TinySite
 
 
 def read(path: Path) -> str:

@@ -10,10 +10,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import ROOT
 
 from site_builder.content import BuildOptions, Project
 from site_builder.pipeline import build
+from tests.sites import ROOT
 
 TODAY = dt.date(2026, 11, 24)
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import ROOT
-
 from site_builder.schema import SCHEMAS, content_reference, write_schemas
+from tests.sites import ROOT
 
 
 def test_shipped_schemas_match_the_models(tmp_path: Path) -> None:
