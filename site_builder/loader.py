@@ -237,7 +237,12 @@ def _build(
             _build(item, (*at, index), located, constructor, line_offset)
             for index, item in enumerate(node.value)
         ]
-    return constructor.construct_object(node, deep=True)
+    try:
+        return constructor.construct_object(node, deep=True)
+    except (ValueError, OverflowError):
+        # Looks like a date but is not one (2026-13-45): keep the text, so validation can say
+        # which field wants a real date.
+        return node.value
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, path: Path, line_offset: int) -> SourceError:

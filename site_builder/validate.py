@@ -47,15 +47,27 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 def check_model(model: type[M], located: Located) -> tuple[M | None, list[SourceError]]:
     """Validate one document; on failure return every problem, each at its line and column."""
+    required = [name for name, info in model.model_fields.items() if info.is_required()]
     if not isinstance(located.data, dict):
+        found = "a list" if isinstance(located.data, list) else "plain text"
         return None, [
             SourceError(
                 located.path,
-                "the file should be a list of 'name: value' fields",
+                f"the file holds {found}, but it should hold 'name: value' fields",
                 line=1 + located.line_offset,
                 column=1,
-                hint=f"start with the fields of a {_kind(model)}, e.g. "
-                f"'{next(iter(model.model_fields))}: ...'",
+                hint=f"start with the fields of a {_kind(model)}: "
+                + ", ".join(f"'{name}:'" for name in required),
+            )
+        ]
+    if not located.data and required:
+        return None, [
+            SourceError(
+                located.path,
+                "this is empty",
+                line=1 + located.line_offset,
+                column=1,
+                hint=f"a {_kind(model)} needs at least: " + ", ".join(required),
             )
         ]
     try:

@@ -81,3 +81,7 @@ def test_file_that_is_not_utf8_says_how_to_fix(tmp_path: Path) -> None:
     path.write_bytes("name: Zo\xeb\n".encode("cp1252"))
     error = read_yaml(path)
     assert isinstance(error, SourceError) and "UTF-8" in (error.hint or "")
+
+
+def test_impossible_date_is_kept_as_text_for_validation_to_explain() -> None:
+    assert parsed("date: 2026-13-45\n").data == {"date": "2026-13-45"}

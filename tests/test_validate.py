@@ -244,3 +244,16 @@ def test_error_inside_hyphenated_theme_is_located(tiny_site: TinySite) -> None:
     error = only_error(tiny_site)
     assert error.line == 20 and error.field == "themes.career-development.goal"
     assert error.hint and "goal" in error.hint
+
+
+def test_empty_file_is_one_error_listing_what_it_needs(tiny_site: TinySite) -> None:
+    tiny_site.write("content/technicians/empty.yaml", "")
+    error = only_error(tiny_site)
+    assert error.message == "this is empty"
+    assert error.hint and "name, role, department, gallery" in error.hint
+
+
+def test_file_holding_a_list_says_what_it_should_hold(tiny_site: TinySite) -> None:
+    tiny_site.write("content/technicians/listy.yaml", "- name: A\n- name: B\n")
+    error = only_error(tiny_site)
+    assert "holds a list" in error.message and error.line == 1
