@@ -159,7 +159,7 @@ def _options(args: argparse.Namespace) -> BuildOptions:
 
 def _run_build(args: argparse.Namespace) -> int:
     options = _options(args)
-    report = build(options)
+    report = build(options, progress=None if args.quiet else _PhotoProgress())
     _print_problems(report.warnings, args, failed=False)
     if not args.quiet:
         print(
@@ -204,6 +204,25 @@ def _run_schema(args: argparse.Namespace) -> int:
         args.reference.write_text(content_reference(), encoding="utf-8")
         print(f"Wrote the content reference to {_shown(args.reference)}.")
     return EXIT_OK
+
+
+class _PhotoProgress:
+    """A one-line bar on a terminal; in CI or a log, one line at the start and one at the end."""
+
+    def __init__(self) -> None:
+        self.live = sys.stderr.isatty() and not os.environ.get("CI")
+
+    def __call__(self, done: int, total: int) -> None:
+        if done == 0:
+            print(f"Making web copies of {total} new photos...", file=sys.stderr, flush=True)
+            return
+        if self.live:
+            filled = round(30 * done / total)
+            bar = "#" * filled + "-" * (30 - filled)
+            end = "\n" if done == total else ""
+            print(f"\r  [{bar}] {done}/{total}", end=end, file=sys.stderr, flush=True)
+        elif done == total:
+            print(f"  {total} photos done.", file=sys.stderr, flush=True)
 
 
 def _print_problems(

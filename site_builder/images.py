@@ -230,8 +230,11 @@ def process_images(
     options: ImageOptions,
     cache_dir: Path,
     jobs: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[dict[Path, ProcessedImage], list[ImageProblem]]:
     """Make (or reuse from cache) every variant; never raises for bad images.
+
+    ``progress(done, total)`` is called as new photos finish (never when all are cached).
 
     Requests for the same source are merged (a thumbnail is made if any of them wants one; the
     first focus given wins), so pass every request of a build in one call: that also keeps all
@@ -271,7 +274,11 @@ def process_images(
     # Biggest files first, so one large photo does not finish alone at the end.
     work = sorted(pending.values(), key=lambda job: -sizes[job.key])
     failed_keys: dict[str, _Failure] = {}
-    for outcome in _run_jobs(work, _worker_count(jobs)):
+    if progress is not None and work:
+        progress(0, len(work))
+    for done, outcome in enumerate(_run_jobs(work, _worker_count(jobs)), 1):
+        if progress is not None:
+            progress(done, len(work))
         if outcome.manifest is not None:
             ready[outcome.key] = _image_from_manifest(outcome.manifest)
         else:

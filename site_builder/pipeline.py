@@ -45,8 +45,11 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def build(options: BuildOptions) -> BuildReport:
-    """Build the site into options.output, or raise BuildFailed with every problem found."""
+def build(options: BuildOptions, progress: Callable[[int, int], None] | None = None) -> BuildReport:
+    """Build the site into options.output, or raise BuildFailed with every problem found.
+
+    ``progress(done, total)`` hears about new photos being processed, for a progress bar.
+    """
     started = time.perf_counter()
     clock = _Clock()
     content, published, problems = check(options)
@@ -58,7 +61,7 @@ def build(options: BuildOptions) -> BuildReport:
     pages = plan_pages(content, published)
     files = machine_files(content, published, pages, urls)
     clock.lap("plan pages")
-    processed = _process_images(content, published, options)
+    processed = _process_images(content, published, options, progress)
     clock.lap("images")
     folders = theme_folders(options.project.themes, content.site.theme)
     env = make_environment(folders, urls, _template_helpers(processed, urls, options.project))
@@ -137,7 +140,10 @@ def _focus(focus: str | None) -> str | None:
 
 
 def _process_images(
-    content: Content, published: Published, options: BuildOptions
+    content: Content,
+    published: Published,
+    options: BuildOptions,
+    progress: Callable[[int, int], None] | None,
 ) -> dict[Path, image_pipeline.ProcessedImage]:
     requests = image_requests(content, published, options.project)
     processed, problems = image_pipeline.process_images(
@@ -145,6 +151,7 @@ def _process_images(
         image_pipeline.ImageOptions.from_settings(content.site.images),
         _image_cache(options.project),
         jobs=options.jobs,
+        progress=progress,
     )
     if problems:
         raise BuildFailed(
