@@ -116,9 +116,10 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0) -> Located | SourceE
     return located
 
 
-def read_yaml(path: Path) -> Located | SourceError:
+def read_text(path: Path) -> str | SourceError:
+    """A content file's text; a byte-order mark, as Windows editors write, is dropped."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         return SourceError(
             path,
@@ -127,6 +128,12 @@ def read_yaml(path: Path) -> Located | SourceError:
         )
     except OSError as exc:
         return SourceError(path, f"cannot read the file: {exc.strerror}")
+
+
+def read_yaml(path: Path) -> Located | SourceError:
+    text = read_text(path)
+    if isinstance(text, SourceError):
+        return text
     if "\t" in text and re.search(r"^\t+", text, re.MULTILINE):
         line = next(i for i, row in enumerate(text.splitlines(), 1) if row.startswith("\t"))
         return SourceError(
@@ -144,16 +151,9 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?$\n?",
 
 def read_front_matter(path: Path) -> FrontMatterDocument | SourceError:
     """A Markdown file that starts with a YAML block between two '---' lines."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return SourceError(
-            path,
-            f"the file is not UTF-8 text (byte {exc.start} cannot be read)",
-            hint="save the file as UTF-8 in your editor",
-        )
-    except OSError as exc:
-        return SourceError(path, f"cannot read the file: {exc.strerror}")
+    text = read_text(path)
+    if isinstance(text, SourceError):
+        return text
     match = _FRONT_MATTER.match(text)
     if not match:
         if text.startswith("---"):

@@ -551,27 +551,20 @@ def _check_plans(content: Content, today: dt.date) -> list[SourceError]:
         pillars = {p.id for p in meta.pillars}
         seen: dict[str, PathKey] = {}
         for path, action in _actions_with_paths(meta):
-            for index, phase in enumerate(action.phases):
-                if phase not in phases:
-                    problems.append(
-                        _error(
-                            plan,
-                            (*path, "phases", index),
-                            f"there is no phase '{phase}' in this plan",
-                            did_you_mean(phase, phases) + " (phases are listed under 'phases:')",
-                        )
+            for kind, used, defined in (
+                ("phase", action.phases, phases),
+                ("pillar", action.pillars, pillars),
+            ):
+                problems += [
+                    _error(
+                        plan,
+                        (*path, f"{kind}s", index),
+                        f"there is no {kind} '{name}' in this plan",
+                        did_you_mean(name, defined) + f" ({kind}s are listed under '{kind}s:')",
                     )
-            for index, pillar in enumerate(action.pillars):
-                if pillar not in pillars:
-                    problems.append(
-                        _error(
-                            plan,
-                            (*path, "pillars", index),
-                            f"there is no pillar '{pillar}' in this plan",
-                            did_you_mean(pillar, pillars)
-                            + " (pillars are listed under 'pillars:')",
-                        )
-                    )
+                    for index, name in enumerate(used)
+                    if name not in defined
+                ]
             if action.id:
                 if action.id in seen:
                     problems.append(
