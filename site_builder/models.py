@@ -134,6 +134,14 @@ class ImageRef(ContentModel):
 # --- site.yaml ---------------------------------------------------------------------------------
 
 
+class Logo(ImageRef):
+    includes_name: bool = Field(
+        True,
+        description="true if the logo shows the institution's name (a wordmark); false for a "
+        "crest or symbol alone, so the short name is written beside it.",
+    )
+
+
 class Contact(ContentModel):
     name: Text = Field(description="The named point of contact for the Technician Commitment.")
     role: str | None = Field(None, description="Their job title.")
@@ -181,7 +189,7 @@ class SiteConfig(ContentModel):
         "or https://org.github.io/techcommit/ for a GitHub Pages project site."
     )
     language: str = Field("en-GB", description="Language of the content (BCP 47 code).")
-    logo: ImageRef | None = Field(None, description="Logo image (SVG or PNG) and its alt text.")
+    logo: Logo | None = Field(None, description="Logo image (SVG or PNG) and its alt text.")
     colours: BrandColours = Field(default_factory=BrandColours, description="Brand colours.")
     contact: Contact = Field(description="The public point of contact for the Commitment.")
     signed: dt.date = Field(

@@ -265,3 +265,22 @@ def test_schema_command_writes_json_schema(tiny_site: TinySite) -> None:
     assert result.returncode == 0, result.stderr
     assert (tiny_site.root / "schemas/technician.schema.json").is_file()
     assert '"registrations"' in read(tiny_site.root / "schemas/technician.schema.json")
+
+
+def test_logo_without_the_name_gets_the_short_name_beside_it(tiny_site: TinySite) -> None:
+    tiny_site.write(
+        "content/media/crest.svg",
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><title>Crest</title>'
+        '<circle cx="5" cy="5" r="4"/></svg>',
+    )
+    site = read(tiny_site.content / "site.yaml")
+    tiny_site.write(
+        "content/site.yaml",
+        site + "logo:\n  src: media/crest.svg\n  alt: ''\n  includes_name: false\n",
+    )
+    build(tiny_site.options())
+    home = read(tiny_site.root / "output/index.html")
+    header = home.split('<header class="site-header">')[1].split("</header>")[0]
+    assert 'src="/media/crest.svg" alt=""' in header
+    assert "Testford" in header
+    assert (tiny_site.root / "output/media/crest.svg").is_file()
