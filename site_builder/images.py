@@ -245,6 +245,9 @@ def process_images(
     groups = _group_by_source(requests)
     problems: list[ImageProblem] = []
     hashes = _SourceHashes(cache_dir)
+    # One listing of the cache instead of a stat per variant: a no-change build of 1,000
+    # photos checks 8,000 files, and that alone cost a quarter of a second.
+    cached_files = {f"images/{entry.name}" for entry in _files_in(cache_dir / "images")}
     fingerprint = options.fingerprint()
     failures: dict[Path, _Failure] = {}
     key_of: dict[Path, str] = {}
@@ -263,7 +266,7 @@ def process_images(
         key_of[source] = key
         if key in ready or key in pending:
             continue  # the same bytes under another name: made once, shared
-        cached = _read_manifest(cache_dir, key)
+        cached = _read_manifest(cache_dir, key, cached_files)
         if cached is not None:
             ready[key] = cached
         else:
@@ -589,7 +592,7 @@ def _manifest_path(cache_dir: Path, key: str) -> Path:
     return cache_dir / "manifests" / f"{key}.json"
 
 
-def _read_manifest(cache_dir: Path, key: str) -> ProcessedImage | None:
+def _read_manifest(cache_dir: Path, key: str, cached_files: set[str]) -> ProcessedImage | None:
     """The cached result for a key, if its manifest and every file it lists are there."""
     data = _read_json(_manifest_path(cache_dir, key))
     if not isinstance(data, dict) or data.get("version") != _MANIFEST_VERSION:
@@ -598,7 +601,7 @@ def _read_manifest(cache_dir: Path, key: str) -> ProcessedImage | None:
         image = _image_from_manifest(data)
     except (KeyError, TypeError, ValueError):
         return None
-    if not all((cache_dir / variant.path).is_file() for variant in image.files()):
+    if not all(variant.path in cached_files for variant in image.files()):
         return None  # someone deleted a cached file: make them all again
     return image
 
