@@ -75,6 +75,11 @@ def technician_path(technician_id: str) -> str:
     return f"technicians/{technician_id}/"
 
 
+def technician_filter_path(facet: str, value: str) -> str:
+    """A static page of the technicians with one department or registration: no JS needed."""
+    return f"technicians/{facet}/{slugify(value)}/"
+
+
 def gallery_path(gallery_id: str) -> str:
     return f"galleries/{gallery_id}/"
 

@@ -7,12 +7,12 @@ is what incremental builds need to know what to remake.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import links
-from .content import Content
+from .content import Content, Entry
 from .feeds import (
     CalendarEvent,
     FeedItem,
@@ -24,6 +24,7 @@ from .feeds import (
 )
 from .links import Urls
 from .markup import render_markdown
+from .models import Technician
 from .published import Published
 from .render import PageSpec
 
@@ -167,13 +168,23 @@ def _plans(published: Published) -> Iterator[PageSpec]:
 
 def _technicians(published: Published) -> Iterator[PageSpec]:
     everyone = published.technicians
+    filters = technician_filters(published)
     yield PageSpec(
         "technicians/",
         "technicians.html",
-        {"technicians": everyone, "filters": _filters(published)},
+        {"technicians": everyone, "filters": filters},
         sources=tuple(t.path for t in everyone),
         title="Our technicians",
     )
+    for facet in filters:
+        for option in facet.options:
+            yield PageSpec(
+                option.path,
+                "technicians_filtered.html",
+                {"facet": facet, "option": option, "technicians": option.technicians},
+                sources=tuple(t.path for t in everyone),
+                title=f"{facet.page_title} {option.label}",
+            )
     for tech in everyone:
         case_studies = published.case_studies_of(tech.id)
         news = published.news_of(tech.id)
@@ -191,17 +202,54 @@ def _technicians(published: Published) -> Iterator[PageSpec]:
         )
 
 
-def _filters(published: Published) -> dict[str, list[tuple[str, str, int]]]:
-    """Facets for the all-technicians page: (value, anchor, count)."""
+@dataclass(frozen=True)
+class FilterOption:
+    label: str
+    slug: str
+    path: str
+    technicians: tuple[Entry[Technician], ...]
 
-    def facet(values: list[str]) -> list[tuple[str, str, int]]:
-        return [(v, links.slugify(v), values.count(v)) for v in sorted(set(values))]
 
+@dataclass(frozen=True)
+class Facet:
+    id: str  # department | registration
+    title: str  # 'Department'
+    page_title: str  # 'Technicians in'
+    options: tuple[FilterOption, ...]
+
+
+def technician_filters(published: Published) -> list[Facet]:
+    """Departments and registrations, each a static page so filtering works without JS."""
     techs = published.technicians
-    return {
-        "department": facet([t.meta.department for t in techs]),
-        "registration": facet([r for t in techs for r in t.meta.registrations]),
-    }
+
+    def facet(
+        facet_id: str, title: str, page_title: str, values: Callable[[Technician], list[str]]
+    ) -> Facet:
+        labels = sorted({v for t in techs for v in values(t.meta)}, key=str.lower)
+        return Facet(
+            facet_id,
+            title,
+            page_title,
+            tuple(
+                FilterOption(
+                    label,
+                    links.slugify(label),
+                    links.technician_filter_path(facet_id, label),
+                    tuple(t for t in techs if label in values(t.meta)),
+                )
+                for label in labels
+            ),
+        )
+
+    return [
+        facet("department", "Department", "Technicians in", lambda t: [t.department]),
+        facet(
+            "registration",
+            "Professional registration",
+            "Technicians registered as",
+            lambda t: list(t.registrations),
+        ),
+    ]
 
 
 def _galleries(published: Published) -> Iterator[PageSpec]:

@@ -284,3 +284,20 @@ def test_logo_without_the_name_gets_the_short_name_beside_it(tiny_site: TinySite
     assert 'src="/media/crest.svg" alt=""' in header
     assert "Testford" in header
     assert (tiny_site.root / "output/media/crest.svg").is_file()
+
+
+def test_technicians_can_be_filtered_without_javascript(tiny_site: TinySite) -> None:
+    tiny_site.write(
+        "content/technicians/bo-chen.yaml",
+        "name: Bo Chen\nrole: Technician\ndepartment: Physics\ngallery: main\n"
+        "registrations: [RSciTech, CEng]\nconsent: {given: true, date: 2025-01-01}\n",
+    )
+    build(tiny_site.options())
+    out = tiny_site.root / "output/technicians"
+    rscitech = read(out / "registration/rscitech/index.html")
+    assert "Alex Morgan" in rscitech and "Bo Chen" in rscitech
+    ceng = read(out / "registration/ceng/index.html")
+    assert "Bo Chen" in ceng and "Alex Morgan" not in ceng
+    physics = read(out / "department/physics/index.html")
+    assert "Bo Chen" in physics and "Alex Morgan" not in physics
+    assert 'href="/technicians/department/chemistry/"' in read(out / "index.html")

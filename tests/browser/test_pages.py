@@ -49,7 +49,10 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 MISSING_PAGE = "this-page-does-not-exist/"
 IMAGE_TIMEOUT_MS = 5000
 # Folders a listing may use for pagination or indexes rather than for one item.
-NOT_ITEMS = {"page", "tag", "tags", "category", "categories", "feed", "archive"}
+NOT_ITEMS = {
+    "page", "tag", "tags", "category", "categories", "feed", "archive", "department",
+    "registration",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,7 @@ PAGE_SPECS = [
     PageSpec("plan-theme", "plans/2024-2027/visibility/"),
     PageSpec("technicians", "technicians/"),
     PageSpec("technician", "technicians/*/"),
+    PageSpec("technicians-by-department", "technicians/department/*/"),
     PageSpec("galleries", "galleries/"),
     PageSpec("gallery", "galleries/*/"),
     PageSpec("case-studies", "case-studies/"),
@@ -537,3 +541,35 @@ def test_readable_without_javascript(
         text = main.inner_text().strip()
         rest = text.replace(heading.inner_text().strip(), "", 1).strip()
         assert rest, f"{where}: <main> shows nothing but its heading: {text!r}"
+
+
+def test_technician_filter_narrows_the_list_in_place(
+    open_page: VisitFactory, built_site: BuiltSite
+) -> None:
+    """With JavaScript the filter form appears and shows the same people as the static page."""
+    registrations = sorted(p.name for p in (built_site.out / "technicians/registration").iterdir())
+    assert registrations, "the example site should have registered technicians"
+    static = built_site.out / "technicians/registration" / registrations[0] / "index.html"
+    expected = static.read_text(encoding="utf-8").count('class="person-card"')
+    with open_page(built_site.url("technicians/"), DESKTOP) as visit:
+        page = visit.page
+        form = page.locator("#technician-filter")
+        assert form.is_visible(), "the filter form should appear when JavaScript runs"
+        select = page.locator("#filter-registration")
+        label = select.locator("option").nth(1).get_attribute("value")
+        select.select_option(label)
+        shown = page.locator(".person-card:visible").count()
+        assert shown == expected, f"filtering by {label} shows {shown}, the static page {expected}"
+        status = page.locator(".filter-form__status").inner_text()
+        assert status.startswith(f"Showing {shown} of"), status
+        select.select_option("")
+        assert page.locator(".person-card:visible").count() > shown
+        assert visit.problems() == []
+
+
+def test_technician_filter_form_is_hidden_without_javascript(
+    open_page: VisitFactory, built_site: BuiltSite
+) -> None:
+    with open_page(built_site.url("technicians/"), PHONE, javascript=False) as visit:
+        assert not visit.page.locator("#technician-filter").is_visible()
+        assert visit.page.locator(".filter-links a").count() > 0

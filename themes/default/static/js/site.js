@@ -26,3 +26,36 @@
   narrow.addEventListener("change", sync);
   sync();
 })();
+
+// Technician filters: the static pages under /technicians/department/ and /registration/ work
+// without JavaScript; with it, the all-technicians page filters in place.
+(function () {
+  "use strict";
+  var form = document.getElementById("technician-filter");
+  if (!form) return;
+  var cards = Array.prototype.slice.call(document.querySelectorAll(".person-card[data-gallery]"));
+  var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-filter]"));
+  var status = form.querySelector(".filter-form__status");
+  function matches(card, key, value) {
+    if (!value) return true;
+    if (key === "registration") return card.dataset.registrations.split("|").indexOf(value) >= 0;
+    return card.dataset[key] === value;
+  }
+  function apply() {
+    var shown = 0;
+    cards.forEach(function (card) {
+      var visible = selects.every(function (select) {
+        return matches(card, select.dataset.filter, select.value);
+      });
+      card.hidden = !visible;
+      if (visible) shown += 1;
+    });
+    document.querySelectorAll(".page-technicians section.section").forEach(function (section) {
+      section.hidden = !section.querySelector(".person-card:not([hidden])");
+    });
+    status.textContent = "Showing " + shown + " of " + cards.length + " technicians.";
+  }
+  selects.forEach(function (select) { select.addEventListener("change", apply); });
+  form.addEventListener("submit", function (event) { event.preventDefault(); });
+  form.hidden = false;
+})();
