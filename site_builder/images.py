@@ -104,6 +104,21 @@ _READABLE_FORMATS = ("JPEG", "PNG", "WEBP", "AVIF", "TIFF", "GIF", "BMP")
 # Vertical position of the square crop in a portrait photo, as a fraction of the spare height.
 # A third keeps the eyes of a typical head-and-shoulders shot on the upper third line.
 _FOCUS_POSITION: dict[str | None, float] = {"top": 0.0, "centre": 0.5, "bottom": 1.0, None: 1 / 3}
+_FOCUS_POINT = re.compile(r"^(\d{1,3}(?:\.\d+)?)%\s+(\d{1,3}(?:\.\d+)?)%$")
+
+
+def focus_centring(focus: str | None) -> tuple[float, float] | None:
+    """Where a square crop centres: a named position, or 'X% Y%' from the top left."""
+    if focus in _FOCUS_POSITION:
+        return (0.5, _FOCUS_POSITION[focus])
+    match = _FOCUS_POINT.match(focus or "")
+    if match:
+        x, y = float(match.group(1)), float(match.group(2))
+        if x <= 100 and y <= 100:
+            return (x / 100, y / 100)
+    return None
+
+
 _FOCUS_ALIASES = {"center": "centre", "middle": "centre"}
 _VARIANT_NAME = re.compile(r"^[0-9a-f]{12}-(?:sq)?\d+\.(?:jpg|webp|avif)$")
 _HASH_INDEX = "source-hashes.json"
@@ -316,15 +331,15 @@ def _merge_requests(
         if request.focus is None:
             continue
         wanted = _FOCUS_ALIASES.get(request.focus.strip().lower(), request.focus.strip().lower())
-        if wanted not in _FOCUS_POSITION:
+        if focus_centring(wanted) is None:
             problems.append(
                 ImageProblem(
                     request.used_by,
                     request.field,
                     request.source,
                     f"'{request.focus}' is not a focus the thumbnail crop understands",
-                    "use top, centre or bottom, or leave it out to keep the upper part of "
-                    "portrait photos",
+                    "use top, centre or bottom, a point such as '40% 25%' (across, down), or "
+                    "leave it out to keep the upper part of portrait photos",
                 )
             )
         elif request.square and focus is None:
@@ -803,7 +818,7 @@ def _render_variants(job: _Job) -> dict[str, Any]:
         edge = min(options.thumbnail, width, height)
         # Crop from the smallest copy that still has the pixels: the same result, less work.
         base = min((c for c in copies if min(c.size) >= edge), key=lambda c: c.width * c.height)
-        centring = (0.5, _FOCUS_POSITION[job.focus])
+        centring = focus_centring(job.focus) or (0.5, _FOCUS_POSITION[None])
         square = ImageOps.fit(base, (edge, edge), _RESAMPLE, centering=centring)
         for fmt in options.formats:
             path = f"images/{name}-sq{edge}.{_FORMATS[fmt][1]}"

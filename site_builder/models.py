@@ -396,8 +396,19 @@ class Technician(ContentModel):
     default_alt: bool = Field(
         False, description="true to use 'Portrait of NAME' as the alt text instead of photo_alt."
     )
-    focus: Literal["top", "centre", "center", "bottom"] | None = Field(
-        None, description="Where to crop square thumbnails: top, centre or bottom."
+    focus: (
+        Annotated[
+            str,
+            StringConstraints(
+                strip_whitespace=True,
+                pattern=r"^(top|centre|center|middle|bottom|\d{1,3}(\.\d+)?%\s+\d{1,3}(\.\d+)?%)$",
+            ),
+        ]
+        | None
+    ) = Field(
+        None,
+        description="Where to crop square thumbnails: top, centre, bottom, or a point as "
+        "'X% Y%' across and down from the top left, e.g. '45% 30%'.",
     )
     bio: str = Field("", description="A short biography (Markdown).")
     registrations: list[Text] = Field(

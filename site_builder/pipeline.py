@@ -136,7 +136,7 @@ def image_requests(
 
 
 def _focus(focus: str | None) -> str | None:
-    return "centre" if focus == "center" else focus
+    return "centre" if focus in {"center", "middle"} else focus
 
 
 def _process_images(

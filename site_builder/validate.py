@@ -194,6 +194,8 @@ def _pattern_hint(pattern: str, about: str) -> str:
         return "write an email address, e.g. technicians@example.ac.uk"
     if "A-Z" in pattern:
         return "write a code of capital letters and a number, e.g. V1, CD3"
+    if "top|centre" in pattern:
+        return "write top, centre, bottom, or a point such as '45% 30%' (across, down)"
     if r"\d\." in pattern:
         return "start with the WCAG criterion number, e.g. '1.4.3 Contrast (minimum)'"
     return about or "correct the value"

@@ -944,3 +944,34 @@ def test_options_from_site_settings() -> None:
     assert (options.thumbnail, options.avif) == (300, True)
     assert options.formats == ("jpeg", "webp", "avif")
     assert ImageOptions.from_settings(ImageSettings()) == ImageOptions()
+
+
+def test_focus_point_moves_the_square_crop() -> None:
+    from site_builder.images import focus_centring
+
+    assert focus_centring("top") == (0.5, 0.0)
+    assert focus_centring(None) == (0.5, 1 / 3)
+    assert focus_centring("45% 30%") == (0.45, 0.3)
+    assert focus_centring("150% 30%") is None
+    assert focus_centring("left") is None
+
+
+@pytest.mark.parametrize(("focus", "colour"), [("0% 50%", (0, 0, 255)), ("100% 50%", (255, 0, 0))])
+def test_focus_point_picks_the_side_of_a_landscape_photo(
+    tmp_path: Path, focus: str, colour: tuple[int, int, int]
+) -> None:
+    from site_builder.images import ImageOptions, ImageRequest, process_images
+
+    source = tmp_path / "wide.png"
+    picture = Image.new("RGB", (900, 300), (0, 0, 255))
+    picture.paste((255, 0, 0), (450, 0, 900, 300))
+    picture.save(source)
+    request = ImageRequest(source, tmp_path / "t.yaml", "photo", square=True, focus=focus)
+    done, problems = process_images(
+        [request], ImageOptions(widths=(480,), thumbnail=200), tmp_path / "c", jobs=1
+    )
+    assert problems == []
+    thumb = next(v for v in done[source].thumbnails if v.format == "jpeg")
+    with Image.open(tmp_path / "c" / thumb.path) as made:
+        centre = made.convert("RGB").getpixel((made.width // 2, made.height // 2))
+    assert all(abs(a - b) < 40 for a, b in zip(centre, colour, strict=True))
