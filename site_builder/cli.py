@@ -207,12 +207,15 @@ def _run_schema(args: argparse.Namespace) -> int:
 
 
 class _PhotoProgress:
-    """A one-line bar on a terminal; in CI or a log, one line at the start and one at the end."""
+    """A one-line bar on a terminal; in a log, a line at the start and the end; in CI, quiet."""
 
     def __init__(self) -> None:
-        self.live = sys.stderr.isatty() and not os.environ.get("CI")
+        self.quiet = bool(os.environ.get("CI"))
+        self.live = sys.stderr.isatty() and not self.quiet
 
     def __call__(self, done: int, total: int) -> None:
+        if self.quiet:
+            return
         if done == 0:
             print(f"Making web copies of {total} new photos...", file=sys.stderr, flush=True)
             return
