@@ -71,6 +71,10 @@ def plan_path(plan_id: str, theme: str | None = None) -> str:
     return f"plans/{plan_id}/" + (f"{theme}/" if theme else "")
 
 
+def plan_download_path(plan_id: str, extension: str) -> str:
+    return f"plans/{plan_id}/{plan_id}.{extension}"
+
+
 def technician_path(technician_id: str) -> str:
     return f"technicians/{technician_id}/"
 

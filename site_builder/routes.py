@@ -6,12 +6,16 @@ is what incremental builds need to know what to remake.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from markupsafe import Markup
+
 from . import links
+from .charts import Bar, stacked_status_bars
 from .content import Content, Entry
 from .feeds import (
     CalendarEvent,
@@ -25,7 +29,8 @@ from .feeds import (
 from .links import Urls
 from .markup import render_markdown
 from .models import Technician
-from .published import Published
+from .plan_data import COLUMNS, plan_csv, plan_json
+from .published import ActionView, PlanView, Published
 from .render import PageSpec
 
 
@@ -146,13 +151,35 @@ def _plans(published: Published) -> Iterator[PageSpec]:
     for plan in published.plans:
         previous = next((p for p in published.plans if p.id == plan.plan.previous), None)
         following = next((p for p in published.plans if p.plan.previous == plan.id), None)
-        context = {"plan": plan, "previous": previous, "following": following}
+        context = {
+            "plan": plan,
+            "previous": previous,
+            "following": following,
+            "downloads": {
+                "csv": links.plan_download_path(plan.id, "csv"),
+                "json": links.plan_download_path(plan.id, "json"),
+            },
+            "columns": COLUMNS,
+        }
+        chart = stacked_status_bars(
+            [Bar(theme.title, theme.counts) for theme in plan.themes],
+            f"status-{plan.id}",
+            f"Actions in each status, by theme: {plan.plan.title}",
+        )
         yield PageSpec(
             links.plan_path(plan.id),
             "plan.html",
-            context,
+            {**context, "status_chart": Markup(chart)},
             sources=(plan.entry.path,),
             title=plan.plan.title,
+            lastmod=plan.last_updated,
+        )
+        yield PageSpec(
+            links.plan_path(plan.id) + "done/",
+            "plan_done.html",
+            {**context, "done": completed_actions(plan)},
+            sources=(plan.entry.path,),
+            title=f"What we have done: {plan.plan.title}",
             lastmod=plan.last_updated,
         )
         for theme in plan.themes:
@@ -164,6 +191,18 @@ def _plans(published: Published) -> Iterator[PageSpec]:
                 title=f"{theme.title}: {plan.plan.title}",
                 lastmod=plan.last_updated,
             )
+
+
+def completed_actions(plan: PlanView) -> list[tuple[dt.date | None, ActionView]]:
+    """Complete actions, newest first, dated by the update that completed them."""
+    done = []
+    for view in plan.actions:
+        if view.action.status != "complete":
+            continue
+        completing = [u for u in view.action.updates if u.status == "complete"]
+        latest = max(completing or view.action.updates, key=lambda u: u.date, default=None)
+        done.append((latest.date if latest else None, view))
+    return sorted(done, key=lambda item: item[0] or dt.date.min, reverse=True)
 
 
 def _technicians(published: Published) -> Iterator[PageSpec]:
@@ -371,6 +410,19 @@ def machine_files(
                 sources=(item.path,),
             )
         )
+    for plan in published.plans:
+
+        def action_url(view: ActionView, plan_id: str = plan.id) -> str:
+            return urls.absolute(links.plan_path(plan_id, view.theme_id)) + f"#{view.anchor}"
+
+        for extension, render in (("csv", plan_csv), ("json", plan_json)):
+            files.append(
+                TextFile(
+                    links.plan_download_path(plan.id, extension),
+                    render(plan, action_url),
+                    sources=(plan.entry.path,),
+                )
+            )
     entries = [SitemapEntry(urls.absolute(p.path), p.lastmod) for p in pages if p.in_sitemap]
     files.append(TextFile("sitemap.xml", sitemap(entries)))
     files.append(TextFile("robots.txt", robots(urls.absolute("sitemap.xml"))))

@@ -301,3 +301,14 @@ def test_technicians_can_be_filtered_without_javascript(tiny_site: TinySite) -> 
     physics = read(out / "department/physics/index.html")
     assert "Bo Chen" in physics and "Alex Morgan" not in physics
     assert 'href="/technicians/department/chemistry/"' in read(out / "index.html")
+
+
+def test_plan_offers_downloads_chart_and_what_we_have_done(tiny_site: TinySite) -> None:
+    build(tiny_site.options())
+    plan = tiny_site.root / "output/plans/2025-2028"
+    page = read(plan / "index.html")
+    assert 'href="/plans/2025-2028/2025-2028.csv"' in page
+    assert 'href="/plans/2025-2028/2025-2028.json"' in page
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img"' in page
+    assert (plan / "2025-2028.csv").read_bytes().count(b"\r\n") == 5  # header and four actions
+    assert "Publish a gallery of technicians" in read(plan / "done/index.html")

@@ -90,6 +90,7 @@ PAGE_SPECS = [
     PageSpec("plans", "plans/"),
     PageSpec("plan", "plans/2024-2027/"),
     PageSpec("plan-theme", "plans/2024-2027/visibility/"),
+    PageSpec("plan-done", "plans/2024-2027/done/"),
     PageSpec("technicians", "technicians/"),
     PageSpec("technician", "technicians/*/"),
     PageSpec("technicians-by-department", "technicians/department/*/"),

@@ -1,0 +1,104 @@
+"""An action plan as open data: one CSV row per action, and the whole plan as JSON.
+
+The columns are documented here once; the plan page and the README list them from COLUMNS.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from .models import STATUSES, THEMES
+from .published import ActionView, PlanView
+
+COLUMNS: list[tuple[str, str]] = [
+    ("plan", "The plan's file name, e.g. 2024-2027."),
+    ("theme", "visibility, recognition, career-development or sustainability."),
+    ("objective_code", "The objective's code (V1, R2...), if it has one."),
+    ("objective", "The objective's title, if the action sits under one."),
+    ("action_id", "The action's stable id: the page address ends #action_id."),
+    ("action", "The action, in a sentence."),
+    ("details", "More detail (Markdown)."),
+    ("lead", "Who leads it; several are separated by ' | '."),
+    ("stakeholders", "Resources and key stakeholders."),
+    ("success_measures", "Success measures, separated by ' | '."),
+    ("evidence", "How impact will be evidenced."),
+    ("target", "The target as written: a date, month, year or words."),
+    ("target_date", "The last day the target allows (YYYY-MM-DD), when it is a date."),
+    ("phases", "The plan phases it falls in, separated by ' | '."),
+    ("also_serves", "Other themes it also serves, separated by ' | '."),
+    ("pillars", "Strategic pillars, separated by ' | '."),
+    ("status", "not-started, on-track, at-risk, delayed, complete, carried-forward, withdrawn."),
+    ("status_label", "The status in words."),
+    ("last_update", "Date of the latest progress update (YYYY-MM-DD)."),
+    ("last_update_note", "What the latest progress update says."),
+    ("url", "The action's address on this site."),
+]
+
+_JOIN = " | "
+
+
+def action_row(plan: PlanView, view: ActionView, url: str) -> dict[str, str]:
+    action = view.action
+    latest = action.latest_update
+    phases = {p.id: p.label for p in plan.plan.phases}
+    pillars = {p.id: p.label for p in plan.plan.pillars}
+    row = {
+        "plan": plan.id,
+        "theme": view.theme_id,
+        "objective_code": (view.objective.code or "") if view.objective else "",
+        "objective": view.objective.title if view.objective else "",
+        "action_id": view.anchor,
+        "action": action.title,
+        "details": action.details or "",
+        "lead": _JOIN.join(action.lead),
+        "stakeholders": action.stakeholders or "",
+        "success_measures": _JOIN.join(action.success_measures),
+        "evidence": action.evidence or "",
+        "target": str(action.target) if action.target is not None else "",
+        "target_date": action.target_date.isoformat() if action.target_date else "",
+        "phases": _JOIN.join(phases.get(p, p) for p in action.phases),
+        "also_serves": _JOIN.join(THEMES[t] for t in action.also_serves),
+        "pillars": _JOIN.join(pillars.get(p, p) for p in action.pillars),
+        "status": action.status,
+        "status_label": STATUSES[action.status],
+        "last_update": latest.date.isoformat() if latest else "",
+        "last_update_note": latest.note if latest else "",
+        "url": url,
+    }
+    assert list(row) == [name for name, _ in COLUMNS]
+    return row
+
+
+def plan_csv(plan: PlanView, action_url: Any) -> str:
+    """CSV with a byte-order mark, so Excel opens the UTF-8 text correctly."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=[name for name, _ in COLUMNS], lineterminator="\r\n")
+    writer.writeheader()
+    for view in plan.actions:
+        writer.writerow(action_row(plan, view, action_url(view)))
+    return "\ufeff" + buffer.getvalue()
+
+
+def plan_json(plan: PlanView, action_url: Any) -> str:
+    """The whole plan as written, plus each action's id, address and status in words."""
+    data = plan.plan.model_dump(mode="json")
+    data["id"] = plan.id
+    data["actions"] = [
+        {**view.action.model_dump(mode="json"), **_extra(plan, view, action_url(view))}
+        for view in plan.actions
+    ]
+    data["columns"] = dict(COLUMNS)
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _extra(plan: PlanView, view: ActionView, url: str) -> dict[str, Any]:
+    return {
+        "id": view.anchor,
+        "theme": view.theme_id,
+        "objective_code": view.objective.code if view.objective else None,
+        "status_label": STATUSES[view.action.status],
+        "url": url,
+    }
