@@ -6,8 +6,10 @@ table beside it for screen readers and for anyone who prefers numbers.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from xml.sax.saxutils import escape
 
 from .models import STATUSES
@@ -104,3 +106,178 @@ def _describe(bars: Sequence[Bar]) -> str:
         parts = [f"{count} {STATUSES[s].lower()}" for s, count in bar.counts.items() if count]
         sentences.append(f"{bar.label}: {bar.total} actions, " + ", ".join(parts) + ".")
     return " ".join(sentences)
+
+
+# --- timeline ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    """One action on the timeline. No start means a milestone at the end; no end, no mark."""
+
+    label: str  # short: 'V1.2'
+    title: str
+    status: str
+    start: dt.date | None
+    end: dt.date | None
+    open_ended: bool = False  # 'ongoing' or 'all years': runs to the end of the plan
+
+
+@dataclass(frozen=True)
+class TimelineGroup:
+    title: str
+    rows: tuple[TimelineRow, ...]
+
+
+@dataclass(frozen=True)
+class Band:
+    """A phase of the plan, shaded behind the rows."""
+
+    label: str
+    start: dt.date
+    end: dt.date
+
+
+TIMELINE_WIDTH = 720
+_T_LABEL, _T_RIGHT, _T_ROW, _T_HEAD, _T_GROUP = 64, 12, 22, 54, 28
+
+
+def timeline_chart(
+    groups: Sequence[TimelineGroup],
+    start: dt.date,
+    end: dt.date,
+    bands: Sequence[Band],
+    today: dt.date | None,
+    chart_id: str,
+    title: str,
+) -> str:
+    """Actions across the plan period, grouped by theme: a bar from start to target, a diamond
+    for a target with no start, an arrow for work that goes on to the end of the plan."""
+    plot_left, plot_right = _T_LABEL, TIMELINE_WIDTH - _T_RIGHT
+    span = max((end - start).days, 1)
+
+    def x_of(day: dt.date) -> float:
+        clamped = min(max(day, start), end)
+        return plot_left + (plot_right - plot_left) * (clamped - start).days / span
+
+    rows_height = sum(_T_GROUP + len(g.rows) * _T_ROW for g in groups)
+    legend, legend_height = _timeline_legend(_T_HEAD + rows_height + 16)
+    height = _T_HEAD + rows_height + 16 + legend_height
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart--timeline" role="img" '
+        f'viewBox="0 0 {TIMELINE_WIDTH} {height}" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(_describe_timeline(groups, start, end))}</desc>',
+    ]
+    # Phases as shaded bands with their names across the top.
+    for index, band in enumerate(bands):
+        x1, x2 = x_of(band.start), x_of(band.end + dt.timedelta(days=1))
+        if index % 2 == 0:
+            parts.append(
+                f'<rect x="{x1:.1f}" y="20" width="{x2 - x1:.1f}" '
+                f'height="{rows_height + _T_HEAD - 20}" fill="#f3f2f1" class="chart__band"/>'
+            )
+        parts.append(
+            f'<text x="{(x1 + x2) / 2:.1f}" y="14" text-anchor="middle" '
+            f'class="chart__phase">{escape(band.label)}</text>'
+        )
+    # Year ticks, on 1 January of each year inside the period.
+    for year in range(start.year + 1, end.year + 1):
+        x = x_of(dt.date(year, 1, 1))
+        parts.append(
+            f'<line x1="{x:.1f}" y1="26" x2="{x:.1f}" y2="{_T_HEAD + rows_height}" '
+            f'stroke="#b1b4b6" class="chart__tick"/>'
+            f'<text x="{x:.1f}" y="{_T_HEAD - 10}" text-anchor="middle" '
+            f'class="chart__year">{year}</text>'
+        )
+    y = _T_HEAD
+    for group in groups:
+        parts.append(f'<text x="0" y="{y + 19}" class="chart__group">{escape(group.title)}</text>')
+        y += _T_GROUP
+        for row in group.rows:
+            parts.append(_timeline_row(row, y, x_of, end))
+            y += _T_ROW
+    if today is not None and start <= today <= end:
+        x = x_of(today)
+        parts.append(
+            f'<line x1="{x:.1f}" y1="26" x2="{x:.1f}" y2="{_T_HEAD + rows_height}" '
+            f'stroke="#0b0c0c" stroke-width="2" stroke-dasharray="4 3" class="chart__today"/>'
+            f'<text x="{x + 4:.1f}" y="{_T_HEAD + rows_height + 12}" '
+            f'class="chart__today-label">Today</text>'
+        )
+    parts.append(legend)
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _timeline_row(row: TimelineRow, y: int, x_of: Any, end: dt.date) -> str:
+    fill = STATUS_FILLS[row.status]
+    middle = y + _T_ROW / 2
+    when = _when_words(row)
+    tip = f"{row.label} {row.title}: {when}. {STATUSES[row.status]}."
+    out = [f"<g><title>{escape(tip)}</title>"]
+    out.append(f'<text x="0" y="{middle + 5:.0f}" class="chart__code">{escape(row.label)}</text>')
+    if row.end is not None or row.open_ended:
+        finish = end if row.open_ended else row.end
+        assert finish is not None
+        if row.start is not None:
+            x1, x2 = x_of(row.start), x_of(finish + dt.timedelta(days=1))
+            width = max(x2 - x1, 4.0)
+            out.append(
+                f'<rect x="{x1:.1f}" y="{y + 4}" width="{width:.1f}" height="{_T_ROW - 8}" '
+                f'fill="{fill}" stroke="#0b0c0c" stroke-width="1" class="chart__bar"/>'
+            )
+            if row.open_ended:
+                tip_x = x1 + width
+                out.append(
+                    f'<path d="M{tip_x:.1f} {y + 2}l8 {_T_ROW / 2 - 2}l-8 {_T_ROW / 2 - 2}z" '
+                    f'fill="{fill}" stroke="#0b0c0c" stroke-width="1"/>'
+                )
+        else:
+            x = x_of(finish)
+            out.append(
+                f'<path d="M{x:.1f} {y + 3}l7 {_T_ROW / 2 - 3}l-7 {_T_ROW / 2 - 3}l-7 '
+                f'-{_T_ROW / 2 - 3}z" fill="{fill}" stroke="#0b0c0c" stroke-width="1" '
+                f'class="chart__milestone"/>'
+            )
+    else:
+        out.append(
+            f'<text x="{_T_LABEL + 4}" y="{middle + 5:.0f}" class="chart__undated">'
+            "no date in the plan</text>"
+        )
+    out.append("</g>")
+    return "".join(out)
+
+
+def _when_words(row: TimelineRow) -> str:
+    if row.open_ended:
+        return f"from {row.start:%B %Y}, ongoing" if row.start else "ongoing"
+    if row.end is None:
+        return "no date given"
+    if row.start is None:
+        return f"due by {row.end:%-d %B %Y}"
+    return f"{row.start:%B %Y} to {row.end:%B %Y}"
+
+
+def _timeline_legend(top: int) -> tuple[str, int]:
+    shapes = (
+        f'<rect x="0" y="{top}" width="28" height="12" fill="#ffffff" stroke="#0b0c0c"/>'
+        f'<text x="34" y="{top + 11}" class="chart__legend">From start to target</text>'
+        f'<path d="M214 {top - 1}l7 7l-7 7l-7 -7z" fill="#ffffff" stroke="#0b0c0c"/>'
+        f'<text x="228" y="{top + 11}" class="chart__legend">Target date only</text>'
+        f'<rect x="372" y="{top}" width="20" height="12" fill="#ffffff" stroke="#0b0c0c"/>'
+        f'<path d="M392 {top - 1}l8 7l-8 7z" fill="#ffffff" stroke="#0b0c0c"/>'
+        f'<text x="406" y="{top + 11}" class="chart__legend">Ongoing</text>'
+    )
+    colours, height = _legend(top + 24, TIMELINE_WIDTH)
+    return shapes + colours, height + 24
+
+
+def _describe_timeline(groups: Sequence[TimelineGroup], start: dt.date, end: dt.date) -> str:
+    count = sum(len(g.rows) for g in groups)
+    dated = sum(1 for g in groups for r in g.rows if r.end is not None or r.open_ended)
+    return (
+        f"{count} actions from {start:%B %Y} to {end:%B %Y}, grouped by theme; {dated} have "
+        "a date or phase. The table after the chart lists each action with its dates and status."
+    )

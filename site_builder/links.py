@@ -75,6 +75,16 @@ def plan_download_path(plan_id: str, extension: str) -> str:
     return f"plans/{plan_id}/{plan_id}.{extension}"
 
 
+def plan_page_path(plan_id: str, page: str) -> str:
+    """A plan's other pages: 'done', 'actions' (every action) and 'timeline'."""
+    return f"plans/{plan_id}/{page}/"
+
+
+def plan_filter_path(plan_id: str, facet: str, value: str) -> str:
+    """A static page of a plan's actions with one status, phase or pillar: no JS needed."""
+    return f"plans/{plan_id}/{facet}/{slugify(value)}/"
+
+
 def technician_path(technician_id: str) -> str:
     return f"technicians/{technician_id}/"
 

@@ -464,12 +464,51 @@ class Gallery(ContentModel):
 
 # --- action plans --------------------------------------------------------------------------------
 
+# The Technician Commitment's staged reporting: a self-assessment and first action plan about a
+# year after signing, then every two to three years a re-submission (a progress report on the
+# last plan and a new 24- or 36-month plan); some institutions also publish an interim review.
+PLAN_STAGES: dict[str, str] = {
+    "self-assessment": "Self-assessment and first action plan",
+    "resubmission": "Re-submission: progress report and new action plan",
+    "interim-review": "Interim progress review",
+    "draft": "Draft, not yet submitted",
+}
+
+PlanStage = Annotated[
+    Literal["self-assessment", "resubmission", "interim-review", "draft"],
+    BeforeValidator(_slugish),
+]
+
+# How an action's timing was written, in words for people.
+TIMING_KINDS: dict[str, str] = {
+    "date": "by a date",
+    "month": "by a month",
+    "year": "by a year",
+    "all-years": "all years of the plan",
+    "ongoing": "ongoing",
+    "phases": "in the phases named",
+    "words": "as described",
+}
+
+PlanActionRef = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*$"),
+]
+
 
 class Phase(ContentModel):
     id: Identifier = Field(description="Short name used by actions, e.g. year-1.")
     label: Text = Field(description="What the plan calls it, e.g. '0-12 months'.")
     start: dt.date | None = Field(None, description="When the phase starts.")
     end: dt.date | None = Field(None, description="When the phase ends.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Phase:
+        if self.start and self.end and self.end < self.start:
+            raise _FieldProblem(
+                "end", "the phase ends before it starts", "check the phase's start and end"
+            )
+        return self
 
 
 class Pillar(ContentModel):
@@ -480,12 +519,22 @@ class Pillar(ContentModel):
 class ColumnLabels(ContentModel):
     """The institution's own words for the plan's columns."""
 
-    details: str = "Details"
-    stakeholders: str = "Resources and stakeholders"
-    lead: str = "Lead"
-    success_measures: str = "Success measures"
-    evidence: str = "How impact will be evidenced"
-    target: str = "Target"
+    action: str = Field("Action", description="The column holding each action.")
+    details: str = Field("Details", description="More detail about an action.")
+    resources: str = Field("Resources", description="Budget, time or equipment it needs.")
+    stakeholders: str = Field(
+        "Resources and stakeholders", description="Who is involved (and, often, resources)."
+    )
+    lead: str = Field("Lead", description="Who leads it.")
+    success_measures: str = Field("Success measures", description="How success is measured.")
+    evidence: str = Field(
+        "How impact will be evidenced",
+        description="How impact is evidenced, e.g. 'Evaluation of impact'.",
+    )
+    target: str = Field("Target", description="When it is due, e.g. 'Timeline'.")
+    also_serves: str = Field("Also serves", description="Other themes, e.g. 'Theme alignment'.")
+    pillars: str = Field("Strategic pillars", description="The institution's strategic pillars.")
+    status: str = Field("Status", description="Status and latest progress.")
 
 
 class ProgressUpdate(ContentModel):
@@ -496,6 +545,47 @@ class ProgressUpdate(ContentModel):
 
 
 _TARGET = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+_DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# 'Dec-19', 'Dec 2019', 'December 2019': how plans exported from Word and Excel write months.
+_MONTH_WORDS = re.compile(r"^([a-z]{3})[a-z]*\.?[\s-]+(\d{2}|\d{4})$", re.IGNORECASE)
+_ALL_YEARS = {"all years", "all-years", "every year", "each year", "all phases", "throughout"}
+_ONGOING = {"ongoing", "continuous", "continuing", "rolling"}
+
+
+def _month_of(text: str) -> tuple[int, int] | None:
+    """(year, month) for a month written as YYYY-MM, 'Dec-19' or 'December 2019'."""
+    match = _TARGET.match(text)
+    if match and match.group(2):
+        return int(match.group(1)), int(match.group(2))
+    words = _MONTH_WORDS.match(text.strip())
+    if words and words.group(1).lower() in _MONTHS:
+        year = int(words.group(2))
+        return (2000 + year if year < 100 else year), _MONTHS.index(words.group(1).lower()) + 1
+    return None
+
+
+def _last_day(year: int, month: int) -> dt.date:
+    next_month = dt.date(year + month // 12, month % 12 + 1, 1)
+    return dt.date.fromordinal(next_month.toordinal() - 1)
+
+
+def _check_when(value: Any) -> Any:
+    """A date-shaped text that is not a real date or month is a mistake, not words."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # YAML reads a bare year as a number
+    if isinstance(value, str):
+        text = value.strip()
+        if _DATE_LIKE.match(text):
+            raise ValueError(
+                f"'{text}' is not a date: check the day and month (YYYY-MM-DD, e.g. 2026-03-31)"
+            )
+        match = _TARGET.match(text)
+        if match and match.group(2) and not 1 <= int(match.group(2)) <= 12:
+            raise ValueError(f"'{text}' is not a month: use YYYY-MM with MM from 01 to 12")
+        if match and not 1990 <= int(match.group(1)) <= 2100:
+            raise ValueError(f"'{text}' is not a likely year: use four digits, e.g. 2026")
+    return value
 
 
 class Action(ContentModel):
@@ -506,18 +596,28 @@ class Action(ContentModel):
     )
     title: Text = Field(description="The action, in a sentence.")
     details: str | None = Field(None, description="More detail (Markdown).")
+    resources: str | None = Field(
+        None, description="Resources it needs (budget, staff time, equipment), if kept apart."
+    )
     stakeholders: str | None = Field(None, description="Resources and key stakeholders.")
     lead: list[Text] = Field(default_factory=list, description="Who leads it (roles or teams).")
     success_measures: list[Text] = Field(default_factory=list, description="Success measures.")
     evidence: str | None = Field(None, description="How impact will be evidenced.")
+    start: dt.date | str | None = Field(
+        None,
+        description="When work begins, if the plan says: a date (2025-01-06) or a month "
+        "(2025-01). The timeline draws the action from here to its target.",
+    )
     target: dt.date | str | None = Field(
         None,
-        description="When it is due: a date (2026-07-31), a month (2026-07), a year (2026) or "
-        "words ('Ongoing').",
+        description="When it is due: a date (2026-07-31), a month (2026-07 or 'Jul-26'), a "
+        "year (2026), 'all years', 'ongoing', or other words ('TBC after the review'). Leave "
+        "it out when the phases say when.",
     )
     phases: list[Identifier] = Field(default_factory=list, description="Phases it falls in.")
     also_serves: list[ThemeId] = Field(
-        default_factory=list, description="Other themes this action also serves."
+        default_factory=list,
+        description="Other themes this action also serves (a 'theme alignment' column).",
     )
     pillars: list[Identifier] = Field(default_factory=list, description="Strategic pillars.")
     status: Status = Field(
@@ -525,20 +625,51 @@ class Action(ContentModel):
         description="not-started, on-track, at-risk, delayed, complete, carried-forward or "
         "withdrawn.",
     )
+    carried_forward_to: PlanActionRef | None = Field(
+        None,
+        description="For a carried-forward action: where it continues, as the new plan's file "
+        "name and the action's id, e.g. 2024-2027/v1-1.",
+    )
+    carried_forward_from: PlanActionRef | None = Field(
+        None,
+        description="For an action taken over from an earlier plan: that plan's file name and "
+        "the action's id, e.g. 2021-2024/v-3.",
+    )
     updates: list[ProgressUpdate] = Field(
         default_factory=list, description="Dated progress updates, any order."
     )
 
-    @field_validator("target", mode="before")
+    @field_validator("target", "start", mode="before")
     @classmethod
-    def _target_is_readable(cls, value: Any) -> Any:
-        if isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)  # YAML reads a bare year as a number
-        if isinstance(value, str):
-            match = _TARGET.match(value)
-            if match and match.group(2) and not 1 <= int(match.group(2)) <= 12:
-                raise ValueError(f"'{value}' is not a month: use YYYY-MM with MM from 01 to 12")
+    def _when_is_readable(cls, value: Any) -> Any:
+        return _check_when(value)
+
+    @field_validator("start")
+    @classmethod
+    def _start_is_a_point(cls, value: dt.date | str | None) -> dt.date | str | None:
+        if isinstance(value, str) and _month_of(value) is None:
+            raise ValueError(
+                f"'{value}' is not a date or a month: write YYYY-MM-DD or YYYY-MM, e.g. 2025-01"
+            )
         return value
+
+    @property
+    def timing(self) -> str | None:
+        """How the timing is written: one of TIMING_KINDS, or None when the plan does not say."""
+        if isinstance(self.target, dt.date):
+            return "date"
+        if isinstance(self.target, str):
+            text = self.target.strip().lower()
+            if _month_of(self.target):
+                return "month"
+            if _TARGET.match(text):
+                return "year"
+            if text in _ALL_YEARS:
+                return "all-years"
+            if text in _ONGOING:
+                return "ongoing"
+            return "words"
+        return "phases" if self.phases else None
 
     @property
     def target_date(self) -> dt.date | None:
@@ -546,11 +677,20 @@ class Action(ContentModel):
         if isinstance(self.target, dt.date):
             return self.target
         if isinstance(self.target, str):
-            match = _TARGET.match(self.target)
+            month = _month_of(self.target)
+            if month:
+                return _last_day(*month)
+            match = _TARGET.match(self.target.strip())
             if match:
-                year, month = int(match.group(1)), int(match.group(2) or 12)
-                next_month = dt.date(year + month // 12, month % 12 + 1, 1)
-                return dt.date.fromordinal(next_month.toordinal() - 1)
+                return dt.date(int(match.group(1)), 12, 31)
+        return None
+
+    @property
+    def start_date(self) -> dt.date | None:
+        if isinstance(self.start, dt.date):
+            return self.start
+        if isinstance(self.start, str) and (month := _month_of(self.start)):
+            return dt.date(month[0], month[1], 1)
         return None
 
     @property
@@ -558,15 +698,30 @@ class Action(ContentModel):
         if isinstance(self.target, dt.date):
             return self.target.strftime("%-d %B %Y")
         if isinstance(self.target, str):
-            match = _TARGET.match(self.target)
-            if match and match.group(2):
-                return dt.date(int(match.group(1)), int(match.group(2)), 1).strftime("%B %Y")
+            month = _month_of(self.target)
+            if month:
+                return dt.date(month[0], month[1], 1).strftime("%B %Y")
+            if self.timing == "all-years":
+                return "All years"
+            if self.timing == "ongoing":
+                return "Ongoing"
             return self.target
         return None
 
     @property
+    def start_label(self) -> str | None:
+        if isinstance(self.start, dt.date):
+            return self.start.strftime("%-d %B %Y")
+        start = self.start_date
+        return start.strftime("%B %Y") if start else None
+
+    @property
     def latest_update(self) -> ProgressUpdate | None:
         return max(self.updates, key=lambda u: u.date, default=None)
+
+    @property
+    def updates_newest_first(self) -> list[ProgressUpdate]:
+        return sorted(self.updates, key=lambda u: u.date, reverse=True)
 
 
 class Objective(ContentModel):
@@ -615,27 +770,137 @@ class PlanThemes(ContentModel):
         ]
 
 
+def _add_months(start: dt.date, months: int) -> dt.date:
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(start.day, _last_day(year, month).day))
+
+
+def _months_between(start: dt.date, end: dt.date) -> int:
+    """Whole months from start to the day after end: 2024-09-01 to 2027-08-31 is 36."""
+    after = end + dt.timedelta(days=1)
+    months = (after.year - start.year) * 12 + after.month - start.month
+    return months + (1 if after.day - start.day > 15 else -1 if start.day - after.day > 15 else 0)
+
+
+def _as_date_or_none(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
 class Period(ContentModel):
+    """When the plan runs: start and end, or start and a length in months."""
+
     start: dt.date = Field(description="First day of the plan.")
-    end: dt.date = Field(description="Last day of the plan.")
+    end: dt.date = Field(
+        description="Last day of the plan. Leave it out and give months instead, if you prefer."
+    )
+    months: int = Field(
+        ge=1,
+        le=120,
+        description="Length in months (24, 36...). Give this or end; the other is worked out.",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _end_or_months(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        has_end, has_months = data.get("end") is not None, data.get("months") is not None
+        start = _as_date_or_none(data.get("start"))
+        if not has_end and not has_months:
+            raise _FieldProblem(
+                "",
+                "the period has no end",
+                "add end: YYYY-MM-DD (the last day) or months: and the plan's length, e.g. 36",
+            )
+        months = data.get("months")
+        if has_end and not has_months:
+            end = _as_date_or_none(data.get("end"))
+            if start and end and end > start:
+                return {**data, "months": _months_between(start, end)}
+            return {**data, "months": 1}  # the end date's own error is reported instead
+        if not isinstance(months, int) or isinstance(months, bool) or start is None:
+            return data
+        worked_out = _add_months(start, months) - dt.timedelta(days=1)
+        if not has_end:
+            return {**data, "end": worked_out}
+        end = _as_date_or_none(data.get("end"))
+        if end is not None and end > start and abs(_months_between(start, end) - months) > 0:
+            raise _FieldProblem(
+                "months",
+                f"the period from {start:%-d %B %Y} to {end:%-d %B %Y} is "
+                f"{_months_between(start, end)} months, not {months}",
+                "give either end or months (the other is worked out), or correct one of them",
+            )
+        return data
 
     @model_validator(mode="after")
     def _ordered(self) -> Period:
         if self.end <= self.start:
-            raise ValueError("the plan ends before it starts: check period start and end")
+            raise _FieldProblem(
+                "end", "the plan ends before it starts", "check the period's start and end"
+            )
         return self
 
-    @property
-    def months(self) -> int:
-        return round((self.end - self.start).days / 30.44)
+    def fraction(self, day: dt.date) -> float:
+        """Where a day falls in the period, 0 at the start and 1 at the end (clamped)."""
+        span = (self.end - self.start).days or 1
+        return min(1.0, max(0.0, (day - self.start).days / span))
+
+
+class Feedback(ContentModel):
+    received: dt.date = Field(description="When the feedback arrived (YYYY-MM-DD).")
+    by: str | None = Field(
+        None, description="Who gave it, e.g. the Technician Commitment review panel."
+    )
+    summary: str | None = Field(
+        None, description="What the feedback said, in your words or quoted (Markdown)."
+    )
+    document: Link | None = Field(None, description="The feedback letter or report, if public.")
+
+    @model_validator(mode="after")
+    def _says_something(self) -> Feedback:
+        if not self.summary and self.document is None:
+            raise _FieldProblem(
+                "received",
+                "the feedback has neither a summary nor a document",
+                "add summary: with what the feedback said, or document: with a title and url",
+            )
+        return self
 
 
 class Plan(ContentModel):
     """content/plans/<name>.yaml: an action plan."""
 
     title: Text = Field(description="Plan title.")
-    period: Period = Field(description="Start and end dates.")
+    period: Period = Field(description="Start, and end or length in months.")
     current: bool = Field(False, description="true for the plan in force now (exactly one).")
+    stage: PlanStage | None = Field(
+        None,
+        description="Which reporting stage this plan was submitted at: self-assessment, "
+        "resubmission, interim-review or draft.",
+    )
+    submitted: dt.date | None = Field(
+        None, description="When it was submitted to the Technician Commitment (YYYY-MM-DD)."
+    )
+    self_assessment: Link | None = Field(
+        None, description="The published self-assessment (or progress report): title and url."
+    )
+    feedback: Feedback | None = Field(
+        None, description="Feedback received on the submission: when, from whom, what it said."
+    )
+    next_report_due: dt.date | None = Field(
+        None, description="When the next self-assessment or re-submission is due."
+    )
     approved: dt.date | None = Field(None, description="When the plan was approved.")
     approved_by: str | None = Field(None, description="Which committee approved it.")
     summary: str | None = Field(None, description="Introduction (Markdown).")
@@ -653,9 +918,68 @@ class Plan(ContentModel):
     pillars: list[Pillar] = Field(default_factory=list, description="Strategic pillars.")
     themes: PlanThemes = Field(description="The four themes, each with goal and actions.")
 
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Plan:
+        if self.stage == "draft" and self.submitted is not None:
+            raise _FieldProblem(
+                "submitted",
+                "a draft plan has a submission date",
+                "change stage: to the stage it was submitted at, or remove submitted:",
+            )
+        if self.feedback and self.submitted and self.feedback.received < self.submitted:
+            raise _FieldProblem(
+                "feedback",
+                f"feedback received on {self.feedback.received:%-d %B %Y} is earlier than "
+                f"the submission on {self.submitted:%-d %B %Y}",
+                "check feedback.received and submitted",
+            )
+        return self
+
     @property
     def all_actions(self) -> list[Action]:
         return [a for _, t in self.themes.items() for a in t.all_actions]
+
+    @property
+    def stage_label(self) -> str | None:
+        return PLAN_STAGES[self.stage] if self.stage else None
+
+    def located_actions(self) -> list[PlanAction]:
+        """Every action with its theme, objective, stable anchor and path in the file."""
+        found: list[PlanAction] = []
+        for theme_id, theme in self.themes.items():
+            key = theme_id.replace("-", "_")
+            initial = {"career-development": "cd"}.get(theme_id, theme_id[0])
+            for index, action in enumerate(theme.actions, 1):
+                found.append(
+                    PlanAction(
+                        action.id or f"{initial}-{index}",
+                        action,
+                        theme_id,
+                        None,
+                        ("themes", key, "actions", index - 1),
+                    )
+                )
+            for o_index, objective in enumerate(theme.objectives, 1):
+                prefix = (objective.code or f"{initial}{o_index}").lower()
+                for index, action in enumerate(objective.actions, 1):
+                    found.append(
+                        PlanAction(
+                            action.id or f"{prefix}-{index}",
+                            action,
+                            theme_id,
+                            objective,
+                            ("themes", key, "objectives", o_index - 1, "actions", index - 1),
+                        )
+                    )
+        return found
+
+
+class PlanAction(typing.NamedTuple):
+    anchor: str
+    action: Action
+    theme_id: str
+    objective: Objective | None
+    path: tuple[str | int, ...]
 
 
 # --- errors raised from validators ----------------------------------------------------------------

@@ -18,9 +18,23 @@ from .models import (
     Objective,
     PageMeta,
     Plan,
+    PlanAction,
     PlanTheme,
     Technician,
 )
+
+
+@dataclass(frozen=True)
+class ActionLink:
+    """An action in another plan: where a carried-forward action went, or came from."""
+
+    plan_id: str
+    plan_title: str
+    theme_id: str
+    anchor: str
+    code: str | None
+    title: str
+    status: str
 
 
 @dataclass(frozen=True)
@@ -29,6 +43,15 @@ class ActionView:
     action: Action
     theme_id: str
     objective: Objective | None
+    code: str | None = None  # 'V1.2': the objective's code and the action's place under it
+    starts: dt.date | None = None  # its start, or the start of its first phase
+    due: dt.date | None = None  # its target, or the end of its last phase
+    carried_to: ActionLink | None = None
+    carried_from: ActionLink | None = None
+
+    @property
+    def phase_ids(self) -> tuple[str, ...]:
+        return tuple(self.action.phases)
 
 
 @dataclass(frozen=True)
@@ -84,6 +107,24 @@ class PlanView:
 
     def theme(self, theme_id: str) -> ThemeView:
         return next(t for t in self.themes if t.id == theme_id)
+
+    def also_serving(self, theme_id: str) -> list[ActionView]:
+        """Actions filed under other themes that say they also serve this one."""
+        return [a for a in self.actions if theme_id in a.action.also_serves]
+
+    def phase_label(self, phase_id: str) -> str:
+        return next((p.label for p in self.plan.phases if p.id == phase_id), phase_id)
+
+    def pillar_label(self, pillar_id: str) -> str:
+        return next((p.label for p in self.plan.pillars if p.id == pillar_id), pillar_id)
+
+    @property
+    def carried_in(self) -> list[ActionView]:
+        return [a for a in self.actions if a.carried_from is not None]
+
+    @property
+    def carried_out(self) -> list[ActionView]:
+        return [a for a in self.actions if a.carried_to is not None]
 
 
 @dataclass(frozen=True)
@@ -153,9 +194,9 @@ def select_published(content: Content, today: dt.date, drafts: bool) -> Publishe
         ),
         key=lambda t: (t.meta.order, _sort_name(t.meta.name)),
     )
-    plans = tuple(
-        plan_view(p) for p in sorted(content.plans, key=lambda p: p.meta.period.start, reverse=True)
-    )
+    newest_first = sorted(content.plans, key=lambda p: p.meta.period.start, reverse=True)
+    carried = carried_forward_links(newest_first)
+    plans = tuple(plan_view(p, carried) for p in newest_first)
     current = next((p for p in plans if p.plan.current), plans[0] if plans else None)
     return Published(
         pages=tuple(sorted((p for p in content.pages if visible(p.meta)), key=_page_order)),
@@ -181,20 +222,95 @@ def select_published(content: Content, today: dt.date, drafts: bool) -> Publishe
     )
 
 
-def plan_view(entry: Entry[Plan]) -> PlanView:
-    themes = []
-    for theme_id, theme in entry.meta.themes.items():
-        actions: list[ActionView] = []
-        initial = {"career-development": "cd"}.get(theme_id, theme_id[0])
-        for index, action in enumerate(theme.actions, 1):
-            anchor = action.id or f"{initial}-{index}"
-            actions.append(ActionView(anchor, action, theme_id, None))
-        for o_index, objective in enumerate(theme.objectives, 1):
-            prefix = (objective.code or f"{initial}{o_index}").lower()
-            for index, action in enumerate(objective.actions, 1):
-                anchor = action.id or f"{prefix}-{index}"
-                actions.append(ActionView(anchor, action, theme_id, objective))
-        themes.append(ThemeView(theme_id, THEMES[theme_id], theme, tuple(actions)))
+Carried = dict[tuple[str, str], tuple[ActionLink | None, ActionLink | None]]
+
+
+def carried_forward_links(plans: Iterable[Entry[Plan]]) -> Carried:
+    """For each (plan, action): where it was carried forward to and where it came from.
+
+    A link written on either side (carried_forward_to on the old action or carried_forward_from
+    on the new one) is shown on both, so people find the story from either plan.
+    """
+    plans = list(plans)
+    located = {
+        (p.id, a.anchor): (p, a, _action_code(a)) for p in plans for a in p.meta.located_actions()
+    }
+
+    def link(key: tuple[str, str]) -> ActionLink | None:
+        found = located.get(key)
+        if found is None:
+            return None
+        plan, item, code = found
+        return ActionLink(
+            plan.id,
+            plan.meta.title,
+            item.theme_id,
+            item.anchor,
+            code,
+            item.action.title,
+            item.action.status,
+        )
+
+    pairs: set[tuple[tuple[str, str], tuple[str, str]]] = set()
+    for plan in plans:
+        for item in plan.meta.located_actions():
+            here = (plan.id, item.anchor)
+            if item.action.carried_forward_to:
+                to_plan, to_anchor = item.action.carried_forward_to.split("/", 1)
+                pairs.add((here, (to_plan, to_anchor)))
+            if item.action.carried_forward_from:
+                from_plan, from_anchor = item.action.carried_forward_from.split("/", 1)
+                pairs.add(((from_plan, from_anchor), here))
+    links: Carried = {}
+    for old, new in sorted(pairs):
+        to_link, from_link = link(new), link(old)
+        if to_link is None or from_link is None:
+            continue  # validation has already said which reference is wrong
+        links[old] = (to_link, links.get(old, (None, None))[1])
+        links[new] = (links.get(new, (None, None))[0], from_link)
+    return links
+
+
+def _action_code(item: PlanAction) -> str | None:
+    if item.objective is None or not item.objective.code:
+        return None
+    position = next(i for i, a in enumerate(item.objective.actions, 1) if a is item.action)
+    return f"{item.objective.code}.{position}"
+
+
+def plan_view(entry: Entry[Plan], carried: Carried | None = None) -> PlanView:
+    plan = entry.meta
+    phases = {p.id: p for p in plan.phases}
+    by_theme: dict[str, list[ActionView]] = {theme_id: [] for theme_id, _ in plan.themes.items()}
+    for item in plan.located_actions():
+        action = item.action
+        in_phases = [phases[p] for p in action.phases if p in phases]
+        starts = action.start_date or min((p.start for p in in_phases if p.start), default=None)
+        due = action.target_date or (
+            max((p.end for p in in_phases if p.end), default=None)
+            if action.timing == "phases"
+            else None
+        )
+        if action.timing in {"all-years", "ongoing"}:
+            starts = starts or plan.period.start
+        to_link, from_link = (carried or {}).get((entry.id, item.anchor), (None, None))
+        by_theme[item.theme_id].append(
+            ActionView(
+                item.anchor,
+                action,
+                item.theme_id,
+                item.objective,
+                _action_code(item),
+                starts,
+                due,
+                to_link,
+                from_link,
+            )
+        )
+    themes = [
+        ThemeView(theme_id, THEMES[theme_id], theme, tuple(by_theme[theme_id]))
+        for theme_id, theme in plan.themes.items()
+    ]
     return PlanView(entry, tuple(themes))
 
 

@@ -6,16 +6,12 @@ is what incremental builds need to know what to remake.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from markupsafe import Markup
-
 from . import links
-from .charts import Bar, stacked_status_bars
 from .content import Content, Entry
 from .feeds import (
     CalendarEvent,
@@ -29,8 +25,9 @@ from .feeds import (
 from .links import Urls
 from .markup import render_markdown
 from .models import Technician
-from .plan_data import COLUMNS, plan_csv, plan_json
-from .published import ActionView, PlanView, Published
+from .plan_data import plan_csv, plan_json
+from .plan_routes import plan_specs
+from .published import ActionView, Published
 from .render import PageSpec
 
 
@@ -87,7 +84,7 @@ def plan_pages(content: Content, published: Published) -> list[PageSpec]:
         *_home(content, published),
         *_free_pages(published),
         *_accessibility(content),
-        *_plans(published),
+        *plan_specs(published),
         *_technicians(published),
         *_galleries(published),
         *_case_studies(published),
@@ -138,71 +135,6 @@ def _accessibility(content: Content) -> Iterator[PageSpec]:
         title="Accessibility statement",
         lastmod=statement.meta.reviewed,
     )
-
-
-def _plans(published: Published) -> Iterator[PageSpec]:
-    yield PageSpec(
-        "plans/",
-        "plans.html",
-        {"plans": published.plans},
-        sources=tuple(p.entry.path for p in published.plans),
-        title="Action plans",
-    )
-    for plan in published.plans:
-        previous = next((p for p in published.plans if p.id == plan.plan.previous), None)
-        following = next((p for p in published.plans if p.plan.previous == plan.id), None)
-        context = {
-            "plan": plan,
-            "previous": previous,
-            "following": following,
-            "downloads": {
-                "csv": links.plan_download_path(plan.id, "csv"),
-                "json": links.plan_download_path(plan.id, "json"),
-            },
-            "columns": COLUMNS,
-        }
-        chart = stacked_status_bars(
-            [Bar(theme.title, theme.counts) for theme in plan.themes],
-            f"status-{plan.id}",
-            f"Actions in each status, by theme: {plan.plan.title}",
-        )
-        yield PageSpec(
-            links.plan_path(plan.id),
-            "plan.html",
-            {**context, "status_chart": Markup(chart)},
-            sources=(plan.entry.path,),
-            title=plan.plan.title,
-            lastmod=plan.last_updated,
-        )
-        yield PageSpec(
-            links.plan_path(plan.id) + "done/",
-            "plan_done.html",
-            {**context, "done": completed_actions(plan)},
-            sources=(plan.entry.path,),
-            title=f"What we have done: {plan.plan.title}",
-            lastmod=plan.last_updated,
-        )
-        for theme in plan.themes:
-            yield PageSpec(
-                links.plan_path(plan.id, theme.id),
-                "plan_theme.html",
-                {**context, "theme": theme},
-                sources=(plan.entry.path,),
-                title=f"{theme.title}: {plan.plan.title}",
-                lastmod=plan.last_updated,
-            )
-
-
-def completed_actions(plan: PlanView) -> list[tuple[dt.date | None, ActionView]]:
-    """Complete actions, newest first, dated by the update that completed them."""
-    done = []
-    for view in plan.actions:
-        if view.action.status != "complete":
-            continue
-        completing = [u for u in view.action.updates if u.status == "complete"]
-        latest = max(completing or view.action.updates, key=lambda u: u.date, default=None)
-        done.append((latest.date if latest else None, view))
-    return sorted(done, key=lambda item: item[0] or dt.date.min, reverse=True)
 
 
 def _technicians(published: Published) -> Iterator[PageSpec]:

@@ -27,6 +27,7 @@ from .models import (
     NewsMeta,
     PageMeta,
     Plan,
+    PlanAction,
     SiteConfig,
     Technician,
     nested_models,
@@ -100,7 +101,8 @@ def _one_problem(
 
     if kind == "value_error" and isinstance(error.get("ctx", {}).get("error"), FieldProblem):
         problem: FieldProblem = error["ctx"]["error"]
-        path = (*path, problem.field)
+        # An empty field means the problem is the group itself (a period with no end).
+        path = (*path, problem.field) if problem.field else path
         return _at(located, path, str(problem), problem.hint, value=None)
     if kind == "missing":
         parent = path[:-1]
@@ -184,6 +186,8 @@ def _describe(error: dict[str, Any], value: Any, about: str | None) -> tuple[str
 
 
 def _pattern_hint(pattern: str, about: str) -> str:
+    if "/" in pattern:
+        return "write the plan's file name, a slash and the action's id, e.g. 2024-2027/v1-1"
     if pattern.startswith("^[a-z0-9]+"):
         return "use lowercase letters, numbers and hyphens only, e.g. life-sciences"
     if "#" in pattern:
@@ -549,58 +553,236 @@ def _check_plans(content: Content, today: dt.date) -> list[SourceError]:
                     did_you_mean(meta.previous, plan_ids),
                 )
             )
-        phases = {p.id for p in meta.phases}
-        pillars = {p.id for p in meta.pillars}
-        seen: dict[str, PathKey] = {}
-        for path, action in _actions_with_paths(meta):
-            for kind, used, defined in (
-                ("phase", action.phases, phases),
-                ("pillar", action.pillars, pillars),
-            ):
-                problems += [
-                    _error(
+        if meta.submitted and meta.submitted > today:
+            problems.append(
+                _error(
+                    plan,
+                    ("submitted",),
+                    f"the submission date {meta.submitted:%-d %B %Y} is in the future",
+                    "give the date it was actually submitted, or leave submitted: out until then",
+                )
+            )
+        problems += _check_plan_actions(plan, today)
+    problems += _check_carried_forward(content.plans)
+    return problems
+
+
+def _plan_path(entry: Entry[Plan], path: PathKey) -> PathKey:
+    """The path as the file spells it: the theme may be written career-development there."""
+    data = entry.located.data if entry.located else None
+    themes = data.get("themes") if isinstance(data, dict) else None
+    spelt_with_hyphen = isinstance(themes, dict) and "career-development" in themes
+    if len(path) > 1 and path[1] == "career_development" and spelt_with_hyphen:
+        return (path[0], "career-development", *path[2:])
+    return path
+
+
+def _plan_error(
+    entry: Entry[Plan], path: PathKey, message: str, hint: str, warning: bool = False
+) -> SourceError:
+    return _error(entry, _plan_path(entry, path), message, hint, warning=warning)
+
+
+def _check_plan_actions(plan: Entry[Plan], today: dt.date) -> list[SourceError]:
+    problems = []
+    meta = plan.meta
+    phases = {p.id: p for p in meta.phases}
+    pillars = {p.id for p in meta.pillars}
+    seen: set[str] = set()
+    for item in meta.located_actions():
+        action, path = item.action, item.path
+        for kind, used, defined in (
+            ("phase", action.phases, set(phases)),
+            ("pillar", action.pillars, pillars),
+        ):
+            problems += [
+                _plan_error(
+                    plan,
+                    (*path, f"{kind}s", index),
+                    f"there is no {kind} '{name}' in this plan",
+                    did_you_mean(name, defined) + f" ({kind}s are listed under '{kind}s:')",
+                )
+                for index, name in enumerate(used)
+                if name not in defined
+            ]
+        if item.anchor in seen:
+            problems.append(
+                _plan_error(
+                    plan,
+                    (*path, "id") if action.id else (*path, "title"),
+                    f"two actions have the id '{item.anchor}'"
+                    + ("" if action.id else " (made from the objective code and position)"),
+                    "give each action its own id (it is the link to the action)",
+                )
+            )
+        seen.add(item.anchor)
+        due = action.target_date
+        if due is None and action.timing == "phases":
+            ends = [phases[p].end for p in action.phases if p in phases]
+            due = max(ends) if ends and None not in ends else None  # type: ignore[type-var]
+        if action.status == "not-started" and due is not None and due < today:
+            problems.append(
+                _plan_error(
+                    plan,
+                    (*path, "status"),
+                    f"'{action.title[:50]}' was due by {due:%-d %B %Y} and is still not started",
+                    "update its status (delayed, carried-forward, withdrawn...) or its target",
+                    warning=True,
+                )
+            )
+        start = action.start_date
+        if start and due and start > due:
+            problems.append(
+                _plan_error(
+                    plan,
+                    (*path, "start"),
+                    f"the action starts ({action.start_label}) after it is due ({due:%-d %B %Y})",
+                    "check start: and target:",
+                )
+            )
+        for index, update in enumerate(action.updates):
+            if update.date > today:
+                problems.append(
+                    _plan_error(
                         plan,
-                        (*path, f"{kind}s", index),
-                        f"there is no {kind} '{name}' in this plan",
-                        did_you_mean(name, defined) + f" ({kind}s are listed under '{kind}s:')",
+                        (*path, "updates", index, "date"),
+                        f"the progress update is dated {update.date:%-d %B %Y}, in the future",
+                        "date an update on the day it was written",
                     )
-                    for index, name in enumerate(used)
-                    if name not in defined
-                ]
-            if action.id:
-                if action.id in seen:
+                )
+        latest = action.latest_update
+        latest_status = next(
+            (u.status for u in action.updates_newest_first if u.status is not None), None
+        )
+        if latest is not None and latest_status and latest_status != action.status:
+            problems.append(
+                _plan_error(
+                    plan,
+                    (*path, "status"),
+                    f"the status is '{action.status}' but the latest update with a status says "
+                    f"'{latest_status}'",
+                    "change status: to match, or add an update that explains the change",
+                    warning=True,
+                )
+            )
+    return problems
+
+
+def _check_carried_forward(plans: tuple[Entry[Plan], ...]) -> list[SourceError]:
+    """Links between an action in one plan and its continuation in another, both ways."""
+    problems: list[SourceError] = []
+    by_id = {p.id: p for p in plans}
+    anchors = {p.id: {a.anchor: a for a in p.meta.located_actions()} for p in plans}
+    named_as_continuation: set[tuple[str, str]] = set()
+    for plan in plans:
+        for item in anchors[plan.id].values():
+            for field_name in ("carried_forward_to", "carried_forward_from"):
+                ref = getattr(item.action, field_name)
+                if ref is None:
+                    continue
+                path = (*item.path, field_name)
+                other_id, other_anchor = ref.split("/", 1)
+                if other_id not in by_id:
                     problems.append(
-                        _error(
+                        _plan_error(
                             plan,
-                            (*path, "id"),
-                            f"two actions have the id '{action.id}'",
-                            "give each action its own id (it is the link to the action)",
+                            path,
+                            f"there is no plan '{other_id}'",
+                            did_you_mean(other_id, list(by_id))
+                            + " (write the plan's file name, without .yaml, a slash and the "
+                            "action's id)",
                         )
                     )
-                seen[action.id] = path
-            due = action.target_date
-            if action.status == "not-started" and due is not None and due < today:
+                    continue
+                if other_id == plan.id:
+                    problems.append(
+                        _plan_error(
+                            plan,
+                            path,
+                            "an action cannot be carried forward within the same plan",
+                            "name an action in another plan, e.g. the plan that follows this one",
+                        )
+                    )
+                    continue
+                other = anchors[other_id].get(other_anchor)
+                if other is None:
+                    problems.append(
+                        _plan_error(
+                            plan,
+                            path,
+                            f"the plan '{other_id}' has no action '{other_anchor}'",
+                            did_you_mean(other_anchor, list(anchors[other_id]))
+                            + f" (the ids of actions in {other_id})",
+                        )
+                    )
+                    continue
+                problems += _check_direction(plan, item, field_name, by_id[other_id], other)
+                if field_name == "carried_forward_from":
+                    named_as_continuation.add((other_id, other_anchor))
+        for item in anchors[plan.id].values():
+            action = item.action
+            if action.carried_forward_to is not None and action.status != "carried-forward":
                 problems.append(
-                    _error(
+                    _plan_error(
                         plan,
-                        (*path, "status"),
-                        f"'{action.title[:50]}' was due by {due:%-d %B %Y} and is still "
-                        "not started",
-                        "update its status (delayed, carried-forward, withdrawn...) or its target",
+                        (*item.path, "status"),
+                        f"the action is carried forward to {action.carried_forward_to} but its "
+                        f"status is '{action.status}'",
+                        "set status: carried-forward, or remove carried_forward_to:",
+                    )
+                )
+    for plan in plans:
+        for item in anchors[plan.id].values():
+            action = item.action
+            if (
+                action.status == "carried-forward"
+                and action.carried_forward_to is None
+                and (plan.id, item.anchor) not in named_as_continuation
+            ):
+                problems.append(
+                    _plan_error(
+                        plan,
+                        (*item.path, "status"),
+                        f"'{action.title[:50]}' is carried forward but does not say where to",
+                        "add carried_forward_to: with the new plan's file name and action id "
+                        "(e.g. 2024-2027/v1-1), so the pages can link the two",
                         warning=True,
                     )
                 )
     return problems
 
 
-def _actions_with_paths(plan: Plan) -> Iterator[tuple[PathKey, Any]]:
-    for theme_id, theme in plan.themes.items():
-        key = theme_id.replace("-", "_")
-        for index, action in enumerate(theme.actions):
-            yield ("themes", key, "actions", index), action
-        for o_index, objective in enumerate(theme.objectives):
-            for index, action in enumerate(objective.actions):
-                yield ("themes", key, "objectives", o_index, "actions", index), action
+def _check_direction(
+    plan: Entry[Plan], item: PlanAction, field_name: str, other_plan: Entry[Plan], other: PlanAction
+) -> list[SourceError]:
+    path = (*item.path, field_name)
+    forward = field_name == "carried_forward_to"
+    later, earlier = (other_plan, plan) if forward else (plan, other_plan)
+    if later.meta.period.start <= earlier.meta.period.start:
+        word = "earlier" if forward else "later"
+        return [
+            _plan_error(
+                plan,
+                path,
+                f"'{other_plan.id}' starts {word} than this plan, so the action cannot have been "
+                f"carried {'forward to' if forward else 'over from'} it",
+                "carried_forward_to names a later plan; carried_forward_from an earlier one",
+            )
+        ]
+    back = other.action.carried_forward_from if forward else other.action.carried_forward_to
+    mine = f"{plan.id}/{item.anchor}"
+    if back is not None and back != mine:
+        reverse = "carried_forward_from" if forward else "carried_forward_to"
+        return [
+            _plan_error(
+                plan,
+                path,
+                f"this points at {other_plan.id}/{other.anchor}, but that action's {reverse} "
+                f"names {back}, not {mine}",
+                "make the two agree (or remove one: a link written on one side is shown on both)",
+            )
+        ]
+    return []
 
 
 def _check_clashing_pages(content: Content) -> list[SourceError]:

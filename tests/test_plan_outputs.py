@@ -14,8 +14,8 @@ from site_builder.charts import Bar, stacked_status_bars
 from site_builder.content import Entry
 from site_builder.models import Plan
 from site_builder.plan_data import COLUMNS, plan_csv, plan_json
+from site_builder.plan_routes import completed_actions
 from site_builder.published import plan_view
-from site_builder.routes import completed_actions
 from tests.sites import PLAN
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -1,0 +1,247 @@
+"""The pages of the action plans: overview, themes, every action, timeline, what we have done,
+and static filter pages (by status, phase and pillar) that work without JavaScript.
+
+Pure: published plans in, page specs out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from . import links
+from .charts import Band, Bar, TimelineGroup, TimelineRow, stacked_status_bars, timeline_chart
+from .models import STATUSES
+from .plan_data import COLUMNS
+from .published import ActionView, PlanView, Published
+from .render import PageSpec
+
+
+@dataclass(frozen=True)
+class PlanFilter:
+    """One value of a facet (a status, a phase, a pillar) and the actions that have it."""
+
+    facet: str  # 'status' | 'phase' | 'pillar'
+    value: str
+    label: str
+    path: str
+    actions: tuple[ActionView, ...]
+
+
+@dataclass(frozen=True)
+class PlanFacet:
+    id: str
+    title: str  # 'Status'
+    options: tuple[PlanFilter, ...]
+
+
+def plan_filters(plan: PlanView) -> list[PlanFacet]:
+    """Status, phase and pillar, each value a page of its own. Empty values get no page."""
+
+    def facet(
+        facet_id: str,
+        title: str,
+        values: list[tuple[str, str]],
+        has: Callable[[ActionView, str], bool],
+    ) -> PlanFacet:
+        options = []
+        for value, label in values:
+            matching = tuple(a for a in plan.actions if has(a, value))
+            if matching:
+                path = links.plan_filter_path(plan.id, facet_id, value)
+                options.append(PlanFilter(facet_id, value, label, path, matching))
+        return PlanFacet(facet_id, title, tuple(options))
+
+    facets = [
+        facet("status", "Status", list(STATUSES.items()), lambda a, v: a.action.status == v),
+        facet(
+            "phase",
+            "Phase",
+            [(p.id, p.label) for p in plan.plan.phases],
+            lambda a, v: v in a.action.phases,
+        ),
+        facet(
+            "pillar",
+            "Strategic pillar",
+            [(p.id, p.label) for p in plan.plan.pillars],
+            lambda a, v: v in a.action.pillars,
+        ),
+    ]
+    return [f for f in facets if f.options]
+
+
+def plan_specs(published: Published) -> Iterator[PageSpec]:
+    yield PageSpec(
+        "plans/",
+        "plans.html",
+        {"plans": published.plans},
+        sources=tuple(p.entry.path for p in published.plans),
+        title="Action plans",
+    )
+    for plan in published.plans:
+        yield from _one_plan(plan, published)
+
+
+def _one_plan(plan: PlanView, published: Published) -> Iterator[PageSpec]:
+    previous = next((p for p in published.plans if p.id == plan.plan.previous), None)
+    following = next((p for p in published.plans if p.plan.previous == plan.id), None)
+    filters = plan_filters(plan)
+    # Actions carried between plans link to the other plan, so its file is a source too.
+    linked = {
+        link.plan_id
+        for a in plan.actions
+        for link in (a.carried_to, a.carried_from)
+        if link is not None
+    }
+    sources = (
+        plan.entry.path,
+        *(p.entry.path for p in published.plans if p.id in linked and p.id != plan.id),
+    )
+    context = {
+        "plan": plan,
+        "previous": previous,
+        "following": following,
+        "filters": filters,
+        "downloads": {
+            "csv": links.plan_download_path(plan.id, "csv"),
+            "json": links.plan_download_path(plan.id, "json"),
+        },
+        "columns": COLUMNS,
+    }
+    chart = stacked_status_bars(
+        [Bar(theme.title, theme.counts) for theme in plan.themes],
+        f"status-{plan.id}",
+        f"Actions in each status, by theme: {plan.plan.title}",
+    )
+    common = {"sources": sources, "lastmod": plan.last_updated}
+    yield PageSpec(
+        links.plan_path(plan.id),
+        "plan.html",
+        {**context, "status_chart": Markup(chart)},
+        title=plan.plan.title,
+        **common,  # type: ignore[arg-type]
+    )
+    yield PageSpec(
+        links.plan_page_path(plan.id, "done"),
+        "plan_done.html",
+        {**context, "done": completed_actions(plan)},
+        title=f"What we have done: {plan.plan.title}",
+        **common,  # type: ignore[arg-type]
+    )
+    yield PageSpec(
+        links.plan_page_path(plan.id, "timeline"),
+        "plan_timeline.html",
+        {
+            **context,
+            "timeline": Markup(timeline_svg(plan, published.today)),
+            "by_date": actions_by_date(plan),
+            "phase_summary": phase_summary(plan),
+        },
+        title=f"Timeline: {plan.plan.title}",
+        **common,  # type: ignore[arg-type]
+    )
+    yield PageSpec(
+        links.plan_page_path(plan.id, "actions"),
+        "plan_filtered.html",
+        {**context, "facet": None, "option": None, "actions": tuple(plan.actions)},
+        title=f"Every action: {plan.plan.title}",
+        **common,  # type: ignore[arg-type]
+    )
+    for facet in filters:
+        for option in facet.options:
+            yield PageSpec(
+                option.path,
+                "plan_filtered.html",
+                {**context, "facet": facet, "option": option, "actions": option.actions},
+                title=f"{facet.title}: {option.label}: {plan.plan.title}",
+                **common,  # type: ignore[arg-type]
+            )
+    for theme in plan.themes:
+        yield PageSpec(
+            links.plan_path(plan.id, theme.id),
+            "plan_theme.html",
+            {**context, "theme": theme, "also_serving": plan.also_serving(theme.id)},
+            title=f"{theme.title}: {plan.plan.title}",
+            **common,  # type: ignore[arg-type]
+        )
+
+
+def completed_actions(plan: PlanView) -> list[tuple[dt.date | None, ActionView]]:
+    """Complete actions, newest first, dated by the update that completed them."""
+    done = []
+    for view in plan.actions:
+        if view.action.status != "complete":
+            continue
+        completing = [u for u in view.action.updates if u.status == "complete"]
+        latest = max(completing or view.action.updates, key=lambda u: u.date, default=None)
+        done.append((latest.date if latest else None, view))
+    return sorted(done, key=lambda item: item[0] or dt.date.min, reverse=True)
+
+
+def timeline_svg(plan: PlanView, today: dt.date) -> str:
+    period = plan.plan.period
+    groups = [
+        TimelineGroup(
+            theme.title,
+            tuple(
+                TimelineRow(
+                    view.code or view.anchor.upper(),
+                    view.action.title,
+                    view.action.status,
+                    view.starts,
+                    view.due,
+                    open_ended=view.action.timing in {"all-years", "ongoing"},
+                )
+                for view in sorted(theme.actions, key=_by_start)
+            ),
+        )
+        for theme in plan.themes
+        if theme.actions
+    ]
+    bands = [
+        Band(p.label, p.start, p.end) for p in plan.plan.phases if p.start is not None and p.end
+    ]
+    return timeline_chart(
+        groups,
+        period.start,
+        period.end,
+        bands,
+        today if plan.plan.current else None,
+        f"timeline-{plan.id}",
+        f"Timeline of actions: {plan.plan.title}",
+    )
+
+
+def _by_start(view: ActionView) -> tuple[dt.date, dt.date, str]:
+    return (view.starts or view.due or dt.date.max, view.due or dt.date.max, view.anchor)
+
+
+def actions_by_date(plan: PlanView) -> list[ActionView]:
+    """Every action by its target, then those with no date (ongoing, words) at the end."""
+    return sorted(plan.actions, key=lambda v: (v.due or dt.date.max, v.starts or dt.date.max))
+
+
+@dataclass(frozen=True)
+class PhaseSummary:
+    label: str
+    start: dt.date | None
+    end: dt.date | None
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def phase_summary(plan: PlanView) -> list[PhaseSummary]:
+    rows = []
+    for phase in plan.plan.phases:
+        counts: dict[str, int] = {}
+        for view in plan.actions:
+            if phase.id in view.action.phases:
+                counts[view.action.status] = counts.get(view.action.status, 0) + 1
+        rows.append(PhaseSummary(phase.label, phase.start, phase.end, counts))
+    return rows
