@@ -10,8 +10,8 @@ import io
 import json
 from typing import Any
 
-from .models import STATUSES, THEMES
-from .published import ActionView, PlanView
+from .models import STATUSES, THEMES, ProgressUpdate
+from .published import ActionLink, ActionView, PlanView
 
 COLUMNS: list[tuple[str, str]] = [
     ("plan", "The plan's file name, e.g. 2024-2027."),
@@ -23,17 +23,27 @@ COLUMNS: list[tuple[str, str]] = [
     ("details", "More detail (Markdown)."),
     ("lead", "Who leads it; several are separated by ' | '."),
     ("stakeholders", "Resources and key stakeholders."),
+    ("resources", "Resources it needs (budget, time, equipment), where the plan keeps them apart."),
     ("success_measures", "Success measures, separated by ' | '."),
     ("evidence", "How impact will be evidenced."),
-    ("target", "The target as written: a date, month, year or words."),
-    ("target_date", "The last day the target allows (YYYY-MM-DD), when it is a date."),
+    ("start", "When work begins, as written (a date or month), if the plan says."),
+    ("target", "The target as written: a date, month, year, 'all years', 'ongoing' or words."),
+    ("timing", "How the timing is given: date, month, year, all-years, ongoing, phases or words."),
+    ("target_date", "The last day the target allows (YYYY-MM-DD), or the end of its last phase."),
     ("phases", "The plan phases it falls in, separated by ' | '."),
     ("also_serves", "Other themes it also serves, separated by ' | '."),
     ("pillars", "Strategic pillars, separated by ' | '."),
     ("status", "not-started, on-track, at-risk, delayed, complete, carried-forward, withdrawn."),
     ("status_label", "The status in words."),
+    ("carried_forward_to", "Where a carried-forward action continues: plan/action_id."),
+    ("carried_forward_from", "The earlier plan's action this one continues: plan/action_id."),
     ("last_update", "Date of the latest progress update (YYYY-MM-DD)."),
     ("last_update_note", "What the latest progress update says."),
+    (
+        "updates",
+        "Every progress update, newest first, one per line: date, status in brackets, note, "
+        "then evidence as 'title <address>'.",
+    ),
     ("url", "The action's address on this site."),
 ]
 
@@ -55,21 +65,37 @@ def action_row(plan: PlanView, view: ActionView, url: str) -> dict[str, str]:
         "details": action.details or "",
         "lead": _JOIN.join(action.lead),
         "stakeholders": action.stakeholders or "",
+        "resources": action.resources or "",
         "success_measures": _JOIN.join(action.success_measures),
         "evidence": action.evidence or "",
+        "start": str(action.start) if action.start is not None else "",
         "target": str(action.target) if action.target is not None else "",
-        "target_date": action.target_date.isoformat() if action.target_date else "",
+        "timing": action.timing or "",
+        "target_date": view.due.isoformat() if view.due else "",
         "phases": _JOIN.join(phases.get(p, p) for p in action.phases),
         "also_serves": _JOIN.join(THEMES[t] for t in action.also_serves),
         "pillars": _JOIN.join(pillars.get(p, p) for p in action.pillars),
         "status": action.status,
         "status_label": STATUSES[action.status],
+        "carried_forward_to": _ref(view.carried_to),
+        "carried_forward_from": _ref(view.carried_from),
         "last_update": latest.date.isoformat() if latest else "",
         "last_update_note": latest.note if latest else "",
+        "updates": "\n".join(_update_line(u) for u in action.updates_newest_first),
         "url": url,
     }
     assert list(row) == [name for name, _ in COLUMNS]
     return row
+
+
+def _ref(link: ActionLink | None) -> str:
+    return f"{link.plan_id}/{link.anchor}" if link else ""
+
+
+def _update_line(update: ProgressUpdate) -> str:
+    status = f" [{STATUSES[update.status]}]" if update.status else ""
+    evidence = "".join(f" {e.title} <{e.url}>" for e in update.evidence)
+    return f"{update.date.isoformat()}{status} {update.note}{evidence}"
 
 
 def plan_csv(plan: PlanView, action_url: Any) -> str:
@@ -99,6 +125,11 @@ def _extra(plan: PlanView, view: ActionView, url: str) -> dict[str, Any]:
         "id": view.anchor,
         "theme": view.theme_id,
         "objective_code": view.objective.code if view.objective else None,
+        "code": view.code,
+        "timing": view.action.timing,
+        "due": view.due.isoformat() if view.due else None,
+        "carried_forward_to": _ref(view.carried_to) or None,
+        "carried_forward_from": _ref(view.carried_from) or None,
         "status_label": STATUSES[view.action.status],
         "url": url,
     }
