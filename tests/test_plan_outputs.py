@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
 import yaml
 
-from site_builder.charts import Bar, stacked_status_bars
+from site_builder.charts import (
+    STATUS_FILLS,
+    TIMELINE_WIDTH,
+    Band,
+    Bar,
+    TimelineGroup,
+    TimelineRow,
+    stacked_status_bars,
+    timeline_chart,
+)
 from site_builder.content import Entry
 from site_builder.models import Plan
 from site_builder.plan_data import COLUMNS, plan_csv, plan_json
@@ -98,3 +109,88 @@ def test_what_we_have_done_lists_complete_actions_newest_first() -> None:
     done = completed_actions(view)
     assert [v.action.title for _, v in done] == ["Publish a gallery of technicians"]
     assert str(done[0][0]) == "2026-05-02"
+
+
+# --- timeline -------------------------------------------------------------------------------------
+
+START, END = dt.date(2025, 1, 1), dt.date(2026, 12, 31)
+
+
+def timeline(*rows: TimelineRow, today: dt.date | None = None) -> ET.Element:
+    svg = timeline_chart(
+        [TimelineGroup("Visibility", rows)],
+        START,
+        END,
+        [Band("Year 1", START, dt.date(2025, 12, 31)), Band("Year 2", dt.date(2026, 1, 1), END)],
+        today,
+        "t1",
+        "Timeline of actions",
+    )
+    return ET.fromstring(svg)
+
+
+def x_of(day: dt.date) -> float:
+    left, right = 64, TIMELINE_WIDTH - 12
+    return left + (right - left) * (day - START).days / (END - START).days
+
+
+def test_timeline_is_well_formed_and_described() -> None:
+    root = timeline(TimelineRow("V1.1", "Gallery", "complete", START, dt.date(2025, 6, 30)))
+    assert root.get("role") == "img" and root.findtext(f"{SVG}title") == "Timeline of actions"
+    assert (root.findtext(f"{SVG}desc") or "").startswith(
+        "1 actions from January 2025 to December 2026"
+    )
+    labels = [t.text for t in root.iter(f"{SVG}text")]
+    assert {"Year 1", "Year 2", "2026", "Visibility", "V1.1"} <= set(labels)
+
+
+def test_timeline_bar_runs_from_start_to_the_end_of_the_target_day() -> None:
+    due = dt.date(2025, 6, 30)
+    root = timeline(TimelineRow("V1.1", "Gallery", "on-track", dt.date(2025, 3, 1), due))
+    bar = next(r for r in root.iter(f"{SVG}rect") if r.get("class") == "chart__bar")
+    assert float(bar.get("x", 0)) == pytest.approx(x_of(dt.date(2025, 3, 1)), abs=0.1)
+    right = float(bar.get("x", 0)) + float(bar.get("width", 0))
+    assert right == pytest.approx(x_of(due + dt.timedelta(days=1)), abs=0.2)
+    assert bar.get("fill") == STATUS_FILLS["on-track"]
+    group = next(g for g in root.iter(f"{SVG}g"))
+    assert group.findtext(f"{SVG}title") == ("V1.1 Gallery: March 2025 to June 2025. On track.")
+
+
+def test_timeline_marks_a_target_without_start_as_a_milestone() -> None:
+    root = timeline(TimelineRow("R1", "Award", "delayed", None, dt.date(2026, 1, 1)))
+    milestone = next(p for p in root.iter(f"{SVG}path") if p.get("class") == "chart__milestone")
+    assert milestone.get("d", "").startswith(f"M{x_of(dt.date(2026, 1, 1)):.1f} ")
+    assert not [r for r in root.iter(f"{SVG}rect") if r.get("class") == "chart__bar"]
+
+
+def test_timeline_ongoing_runs_to_the_end_with_an_arrow_and_undated_says_so() -> None:
+    root = timeline(
+        TimelineRow("S1", "Network", "on-track", START, None, open_ended=True),
+        TimelineRow("S2", "Review", "not-started", None, None),
+    )
+    bar = next(r for r in root.iter(f"{SVG}rect") if r.get("class") == "chart__bar")
+    right = float(bar.get("x", 0)) + float(bar.get("width", 0))
+    assert right == pytest.approx(TIMELINE_WIDTH - 12, abs=0.2)
+    assert "no date in the plan" in [t.text for t in root.iter(f"{SVG}text")]
+    assert (root.findtext(f"{SVG}desc") or "").startswith("2 actions") and "1 have a date" in (
+        root.findtext(f"{SVG}desc") or ""
+    )
+
+
+def test_timeline_draws_today_only_inside_the_period() -> None:
+    inside = timeline(TimelineRow("V1", "x", "on-track", START, END), today=dt.date(2026, 1, 1))
+    outside = timeline(TimelineRow("V1", "x", "on-track", START, END), today=dt.date(2030, 1, 1))
+    assert "Today" in [t.text for t in inside.iter(f"{SVG}text")]
+    assert "Today" not in [t.text for t in outside.iter(f"{SVG}text")]
+
+
+def test_csv_has_the_new_columns() -> None:
+    view = plan_view(tiny_plan())
+    rows = list(csv.DictReader(io.StringIO(plan_csv(view, url_of).lstrip("\ufeff"))))
+    first = rows[0]
+    assert first["timing"] == "phases"
+    assert first["updates"].splitlines() == [
+        "2026-05-02 [Complete] Live, with 52 profiles. Gallery </galleries/>",
+        "2026-01-10 [On track] Half the profiles in.",
+    ]
+    assert rows[1]["timing"] == "month" and rows[1]["target_date"] == "2026-06-30"
