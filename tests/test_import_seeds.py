@@ -113,12 +113,10 @@ def test_tick_columns_become_phases() -> None:
         for number, cells in enumerate(lines(seed(name)), 1)
         if number in action_lines(name)
     }
+    phase_ids = ["0-12-months", "12-24-months"]
     for action in result.draft.actions:
-        wanted = [
-            pid
-            for pid, on in zip(["0-12-months", "12-24-months"], ticks[int(action.place[5:])], strict=True)
-            if on
-        ]
+        row_ticks = ticks[int(action.place[5:])]
+        wanted = [pid for pid, on in zip(phase_ids, row_ticks, strict=True) if on]
         assert action.fields.get("phases", []) == wanted
 
 
