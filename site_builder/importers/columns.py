@@ -209,8 +209,9 @@ def _classify(index: int, title: str, values: list[str]) -> Column:
     tick_column = bool(ticks) and (
         len(ticks) == len(values) or len(ticks) >= 2 * (len(values) - len(ticks))
     )
-    role = role_from_wording(title) if title else None
     phase = phase_in(title) if title else None
+    # 'Year 1 impact' is about impact: the phase's words say nothing about the field.
+    role = role_from_wording(title.replace(phase, " ") if phase else title) if title else None
     if not title and not values:
         return Column(index, title, "ignore")
     if tick_column:

@@ -24,6 +24,7 @@ class Table:
 
     rows: tuple[Row, ...]
     caption: str = ""  # the paragraph just before a table in a document, if any
+    sheet: str = ""  # the name of the sheet it came from
 
     @property
     def width(self) -> int:

@@ -25,7 +25,7 @@ from .grid import Row, Table
 from .period import PeriodGuess, guess_period
 from .problems import ImportStopped
 from .reading import read_tables
-from .rows import Draft, Reader
+from .rows import Draft, Reader, settle_ids
 from .words import normalise
 from .writer import plan_yaml
 
@@ -83,10 +83,15 @@ def import_tables(
             "found the table's header but no actions under it",
             "check the file, or say which column holds the actions in a mapping file (--map)",
         )
+    settle_ids(draft)
     period = guess_period(draft, today)
     mapping_text = "\n".join(describe(m) for m in mappings)
-    title = f"Action plan {period.start.year}-{period.end.year}"
-    text = plan_yaml(draft, period, title, path.name, today, mapping_text)
+    if draft.title:
+        title, title_note = draft.title, "CHECK: the line above the table; is it the title?"
+    else:
+        title = f"Action plan {period.start.year}-{period.end.year}"
+        title_note = "CHECK: made from the period; use your plan's own title."
+    text = plan_yaml(draft, period, (title, title_note), path.name, today, mapping_text)
     _check(text, out or path.with_suffix(".yaml"))
     return Imported(draft, tuple(mappings), mapping_text, period, text)
 
@@ -104,7 +109,9 @@ def _read(
         if not rows:
             continue
         if table.caption:
-            reader.caption(table.caption)
+            reader.caption(table.caption, f"above table {number + 1}")
+        if table.sheet:
+            reader.caption(table.sheet, None)
         header = forced_header if number == 0 and forced_header is not None else find_header(rows)
         if header is not None and header >= len(rows):
             raise MappingProblem(f"header_row is {header + 1} but the table has {len(rows)} rows")

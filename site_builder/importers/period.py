@@ -31,6 +31,14 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 def guess_period(draft: Draft, today: dt.date) -> PeriodGuess:
     months = draft.months
+    if draft.years:
+        first, last = draft.years
+        return PeriodGuess(
+            dt.date(first, 1, 1),
+            dt.date(last, 12, 31),
+            f"CHECK: the table names the years {first} to {last}; set the first and last days "
+            "(many plans run August to July).",
+        )
     if draft.dates:
         first, last = min(draft.dates), max(draft.dates)
         start = first.replace(day=1)

@@ -33,10 +33,10 @@ def read_xlsx_table(path: Path, sheet: str | None) -> Table:
                 continue
             texts = tuple(_text(cell.value, cell.number_format) for cell in cells)
             rows.append(Row(f"row {cells[0].row}", texts))
-        caption = worksheet.title
+        name = worksheet.title
     finally:
         workbook.close()
-    return Table(tuple(rows), caption)
+    return Table(tuple(rows), sheet=name)
 
 
 def _text(value: object, number_format: str) -> str:

@@ -28,6 +28,7 @@ from .words import (
     split_code,
 )
 
+_YEARS = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|to|/)\s*((?:19|20)\d\d|\d\d)\b")
 _LIST_SPLIT = re.compile(r"\s*(?:\n|\s\|\s|;)\s*")
 
 
@@ -75,6 +76,8 @@ class Draft:
     unplaced: list[str] = field(default_factory=list)  # rows whose theme could not be told
     dates: list[dt.date] = field(default_factory=list)
     months: int | None = None  # the plan's length, when the table says it
+    title: str | None = None  # a short line above the table that names the plan
+    years: tuple[int, int] | None = None  # a span of years the table names ('2025 to 2028')
 
     def theme(self, theme_id: str) -> DraftTheme:
         if theme_id not in self.themes:
@@ -109,24 +112,31 @@ class Reader:
         for row in rows:
             for _, text in row.filled:
                 self.draft.outside.append(f"{row.place}: {normalise(text)}")
-                self._remember_dates(text)
+                self._remember_dates(text, titles=True)
+                self._title(text)
 
-    def caption(self, text: str) -> None:
-        """A heading just before a table, or a sheet's name, that names a theme."""
+    def caption(self, text: str, place: str | None) -> None:
+        """A heading just before a table (at `place`), or a sheet's name, that may name a theme."""
         found = match_theme(text)
         if found and not found.rest:
-            self._enter_theme(found.theme, f"'{text}' (the title above the table)")
+            self._enter_theme(found.theme, f"'{text}' ({place or 'the sheet name'})")
+        elif place:
+            self.draft.outside.append(f"{place}: {normalise(text)}")
+            self._remember_dates(text, titles=True)
+            self._title(text)
 
     def section(self, mapping: Mapping, header: Row, rows: Sequence[Row]) -> None:
         self._labels(mapping)
-        self._remember_dates(" ".join(header.cells))
+        self._remember_dates(" ".join(header.cells), titles=True)
         for row in rows:
             self.row(mapping, header, row)
 
     def _labels(self, mapping: Mapping) -> None:
         for column in mapping.columns:
-            if column.role in TEXT_FIELDS and column.phase is None and column.header:
-                self.draft.labels.setdefault(column.role, clean_header(column.header))
+            label = clean_header(column.header)
+            own_name = label.lower().replace(" ", "_") == column.role  # our own CSV's heading
+            if column.role in TEXT_FIELDS and column.phase is None and label and not own_name:
+                self.draft.labels.setdefault(column.role, label)
             if column.role == "phase" and column.ticks:
                 self._phase(column.label)
         months = re.findall(
@@ -244,8 +254,9 @@ class Reader:
             state.objective = None
         state.theme = theme_id
         theme = self.draft.theme(theme_id)
-        if wording:
-            theme.wording.append(wording)
+        said = wording.rsplit(" (", 1)[0] if wording else None
+        if said and not any(w.rsplit(" (", 1)[0] == said for w in theme.wording):
+            theme.wording.append(wording)  # type: ignore[arg-type]
 
     def _goal(self, text: str, place: str) -> None:
         if self.state.theme is None:
@@ -521,8 +532,20 @@ class Reader:
             if value not in current:
                 current.append(value)
 
-    def _remember_dates(self, text: str) -> None:
+    def _title(self, text: str) -> None:
+        if self.draft.title is None and len(text) <= 80 and "plan" in text.lower():
+            self.draft.title = normalise(text)
+
+    def _remember_dates(self, text: str, titles: bool = False) -> None:
+        """Months mentioned anywhere; a span of years only in titles and headers, where it
+        names the plan's own years rather than something an action refers to."""
         self.draft.dates.extend(months_mentioned(text))
+        years = _YEARS.search(text) if titles else None
+        if years and self.draft.years is None:
+            first, last = int(years[1]), int(years[2])
+            last = last + first // 100 * 100 if last < 100 else last
+            if 0 < last - first <= 10:
+                self.draft.years = (first, last)
         match = re.search(r"\b(\d{2})[- ]month", text)
         if match and self.draft.months is None:
             self.draft.months = int(match.group(1))
@@ -546,7 +569,14 @@ def _register(known: dict[str, str], label: str) -> str:
 
 
 def _items(text: str) -> list[str]:
-    return [p for p in re.split(r"\s*(?:\n|\|;|,|\s\|\s|;)\s*", text) if p.strip()]
+    """Names listed in one cell: one a line, or separated by '|' or ';' (or commas between
+    short names, as in 'Research, Teaching')."""
+    parts = [p.strip() for p in re.split(r"[|;\n]", text) if p.strip()]
+    if len(parts) == 1 and "," in text:
+        names = [p.strip() for p in text.split(",") if p.strip()]
+        if all(len(name.split()) <= 4 for name in names):
+            return names
+    return parts
 
 
 def _joined(existing: str | None, text: str) -> str:
@@ -561,3 +591,27 @@ def _is_statement(text: str) -> bool:
 
 def in_theme_order(themes: dict[str, DraftTheme]) -> list[DraftTheme]:
     return [themes[t] for t in THEME_ORDER if t in themes]
+
+
+def settle_ids(draft: Draft) -> None:
+    """Drop ids that only repeat the address the site would give anyway (as in our own CSV
+    export), and a second use of an id, which the build would refuse."""
+    seen: set[str] = set()
+    for theme in in_theme_order(draft.themes):
+        initial = {"career-development": "cd"}.get(theme.id, theme.id[0])
+        groups = [(f"{initial}", theme.actions)]
+        groups += [
+            ((o.code or f"{initial}{number}").lower(), o.actions)
+            for number, o in enumerate(theme.objectives, 1)
+        ]
+        for prefix, actions in groups:
+            for index, action in enumerate(actions, 1):
+                ident = action.fields.get("id")
+                if ident is None:
+                    continue
+                if ident == f"{prefix}-{index}" and "id" not in action.as_written:
+                    del action.fields["id"]
+                elif ident in seen:
+                    del action.fields["id"]
+                    action.notes.append(f"the id '{ident}' is used twice, so it was left out")
+                seen.add(ident)

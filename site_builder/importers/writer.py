@@ -53,7 +53,7 @@ def goal_placeholder(theme_id: str) -> str:
 def plan_yaml(
     draft: Draft,
     period: PeriodGuess,
-    title: str,
+    title: tuple[str, str],
     source: str,
     today: dt.date,
     mapping_text: str,
@@ -77,8 +77,8 @@ def plan_yaml(
         for text in draft.skipped:
             out.comment(0, text, bullet=True)
     out.blank()
-    out.comment(0, "CHECK: made from the period; use your plan's own title.")
-    out.field(0, "title", title)
+    out.comment(0, title[1])
+    out.field(0, "title", title[0])
     out.comment(0, period.note)
     out.lines.append("period:")
     out.field(2, "start", period.start)
