@@ -62,7 +62,10 @@ _WORDS: tuple[tuple[str, str], ...] = (
     ("code", r"\bobjective code\b|\baction code\b|^(?:code|ref\.?|reference|no\.?|number|#)$"),
     ("ignore", r"\bstatus label\b|\btarget date\b|^url$|^link$|^plan$"),
     ("update_note", r"\blast update note\b|\bprogress updates?\b|\bupdate notes?\b"),
-    ("update_date", r"\blast update\b|\bupdate date\b|\bdate updated\b"),
+    (
+        "update_date",
+        r"\blast update\b|\bupdate date\b|\bdate updated\b|\bdate of (?:last )?update\b",
+    ),
     (
         "also_serves",
         r"\btheme alignment\b|\balso serves\b|\bother themes\b|\bthemes? addressed\b"
@@ -183,12 +186,20 @@ def header_score(row: Row) -> int:
 
 
 def find_header(rows: Sequence[Row], look: int = 40) -> int | None:
+    """The row naming the most columns we know; failing that, a first row of short cells that
+    names at least one ('Theme | Thing to do | Person')."""
     best, best_score = None, 1
     for index, row in enumerate(rows[:look]):
         score = header_score(row)
         if score > best_score:
             best, best_score = index, score
-    return best
+    if best is not None:
+        return best
+    for index, row in enumerate(rows[:look]):
+        if row.filled:
+            short = all(len(text) <= 40 for _, text in row.filled)
+            return index if short and header_score(row) == 1 else None
+    return None
 
 
 def guess_mapping(rows: Sequence[Row], header: int) -> Mapping:

@@ -273,7 +273,7 @@ class Reader:
         written_code, title = split_code(text)
         code = written_code or code
         current = state.objective
-        if current and title[:1].islower() and not written_code and not current.actions:
+        if current and title[:1].islower() and not written_code:
             # The rest of a title the export split over two rows.
             current.title = f"{current.title} {title}"
             current.notes.append(f"its title continues on {place}")
