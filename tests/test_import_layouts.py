@@ -35,7 +35,7 @@ def plan_of(path: Path, **options: object) -> Plan:
 
 CODED = """\
 Ref,What we will do,Owner,Due,RAG,Progress update,Date of update
-V1.1,Hold a technicians' open day,Technical services manager,31/03/2026,Green,"Venue booked",2026-01-15
+V1.1,Hold a technicians' open day,Technical manager,31/03/2026,Green,"Venue booked",2026-01-15
 V1.2,Put technicians on the staff pages,Web team; HR,Jun 2026,Amber,,
 R1.1,Nominate technicians for awards,Heads of department,2027,Complete,,
 CD2.1,Fund registration fees,HR,Ongoing,Not started,,
@@ -49,7 +49,7 @@ def test_codes_alone_give_themes_ids_status_and_targets(tmp_path: Path) -> None:
     assert (first.id, first.title, first.lead) == (
         "v1-1",
         "Hold a technicians' open day",
-        ["Technical services manager"],
+        ["Technical manager"],
     )
     assert first.target == dt.date(2026, 3, 31) and first.status == "on-track"
     assert first.updates[0].note == "Venue booked"
