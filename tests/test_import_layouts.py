@@ -245,3 +245,30 @@ def test_missing_file_and_missing_sheet_are_usage_errors(tmp_path: Path) -> None
         Workbook().save(str(tmp_path / "book.xlsx"))
         import_file(tmp_path / "book.xlsx", sheet="Plan")
     assert stopped.value.exit_code == 2 and "Sheet" in stopped.value.hint
+
+
+def test_a_single_cell_heading_names_the_theme_and_its_goal(tmp_path: Path) -> None:
+    table = (
+        "Action,Lead\n"
+        "Theme 1: Visibility – technicians seen and known,\n"
+        "Visibility of technicians on committees,Registrar\n"
+    )
+    plan = plan_of(write(tmp_path / "single.csv", table))
+    assert plan.themes.visibility.goal == "technicians seen and known"
+    assert [a.title for a in plan.themes.visibility.actions] == [
+        "Visibility of technicians on committees"
+    ]
+
+
+def test_a_code_column_that_is_not_a_code_is_kept(tmp_path: Path) -> None:
+    table = "No.,Theme,Action\n1.4,Visibility,Run a fair\n"
+    result = import_file(write(tmp_path / "numbers.csv", table), today=TODAY)
+    assert "No.: 1.4" in result.text
+
+
+def test_two_columns_with_one_heading_are_mapped_by_letter(tmp_path: Path) -> None:
+    table = "Theme,Notes,Action,Notes\nVisibility,first,Run a fair,second\n"
+    result = import_file(write(tmp_path / "twice.csv", table), today=TODAY)
+    assert "  B: details" in result.mapping_text and "  D: details" in result.mapping_text
+    plan = Plan.model_validate(yaml.safe_load(result.text))
+    assert plan.themes.visibility.actions[0].details == "Notes: first\n\nNotes: second"

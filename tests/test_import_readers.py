@@ -178,3 +178,26 @@ def test_xlsx_plan_imports_codes_pillars_and_targets(tmp_path: Path, tiny_site: 
     assert plan.themes.recognition.actions[0].pillars == ["research", "teaching"]
     assert plan.labels.lead == "Lead" and plan.labels.target == "By when"
     assert builds(tiny_site, result.text) > 0
+
+
+def test_docx_two_row_header_under_a_merged_heading(tmp_path: Path) -> None:
+    document = Document()
+    rows = [
+        ["Theme", "Action", "Timescale", "", "", "Lead"],
+        ["", "", "Year 1", "Year 2", "Year 3", ""],
+        ["Recognition", "Start a long-service award", "", "✓", "✓", "HR"],
+    ]
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    _fill(table, rows, 0)
+    table.cell(0, 2).merge(table.cell(0, 4)).text = "Timescale"
+    table.cell(0, 0).merge(table.cell(1, 0)).text = "Theme"
+    table.cell(0, 1).merge(table.cell(1, 1)).text = "Action"
+    document.save(str(tmp_path / "two-rows.docx"))
+    plan = Plan.model_validate(yaml.safe_load(import_file(tmp_path / "two-rows.docx").text))
+    assert [p.label for p in plan.phases] == ["Year 1", "Year 2", "Year 3"]
+    (action,) = plan.all_actions
+    assert (action.title, action.phases, action.lead) == (
+        "Start a long-service award",
+        ["year-2", "year-3"],
+        ["HR"],
+    )

@@ -132,6 +132,7 @@ class Column:
 class Mapping:
     header: int  # index of the header row within its table
     columns: tuple[Column, ...]
+    header_rows: int = 1  # 2 when a second header row names the columns under a merged one
 
     def of(self, role: str) -> list[Column]:
         return [c for c in self.columns if c.role == role and c.phase is None]
@@ -205,14 +206,28 @@ def find_header(rows: Sequence[Row], look: int = 40) -> int | None:
 def guess_mapping(rows: Sequence[Row], header: int) -> Mapping:
     """Each column's role from its header's wording and from what its cells hold."""
     head = rows[header]
-    data = rows[header + 1 :]
+    depth = 2 if header + 1 < len(rows) and _names_columns_below(head, rows[header + 1]) else 1
+    data = rows[header + depth :]
     width = max(len(r.cells) for r in rows)
     columns = []
     for index in range(width):
         title = head.cell(index)
+        if depth == 2 and rows[header + 1].cell(index):
+            title = rows[header + 1].cell(index)  # 'Year 1' under a merged 'Timescale'
         values = [r.cell(index) for r in data if r.cell(index)]
         columns.append(_classify(index, title, values))
-    return Mapping(header, tuple(_settle(columns)))
+    return Mapping(header, tuple(_settle(columns)), depth)
+
+
+def _names_columns_below(top: Row, below: Row) -> bool:
+    """A second header row: short names, at least one under a cell merged into its neighbour
+    ('Timescale' over 'Year 1 | Year 2 | Year 3'), none a tick or a sentence."""
+    filled = below.filled
+    if not filled or any(len(text) > 40 or is_tick(text) for _, text in filled):
+        return False
+    under_merge = [i for i, _ in filled if not top.cell(i)]
+    named = [t for _, t in filled if role_from_wording(t) or phase_in(t)]
+    return bool(under_merge) and len(named) >= max(1, len(filled) // 2)
 
 
 def _classify(index: int, title: str, values: list[str]) -> Column:
@@ -225,6 +240,8 @@ def _classify(index: int, title: str, values: list[str]) -> Column:
     role = role_from_wording(title.replace(phase, " ") if phase else title) if title else None
     if not title and not values:
         return Column(index, title, "ignore")
+    if phase and not values:
+        return Column(index, title, "phase", ticks=True)  # a phase column nobody ticked
     if tick_column:
         if phase or role == "phase":
             return Column(index, title, "phase", ticks=True)
@@ -287,9 +304,8 @@ def apply_overrides(mapping: Mapping, rows: Sequence[Row], overrides: dict[str, 
     entries = overrides.get("columns") or {}
     if not isinstance(entries, dict):
         raise MappingProblem("'columns' must be a list of 'header: role' lines")
-    head = rows[mapping.header]
     for key, value in entries.items():
-        index = _find_column(str(key), head, len(columns))
+        index = _find_column(str(key), columns)
         if index is None:
             raise MappingProblem(
                 f"no column is headed '{key}' (headers: "
@@ -302,15 +318,15 @@ def apply_overrides(mapping: Mapping, rows: Sequence[Row], overrides: dict[str, 
     return Mapping(mapping.header, tuple(columns))
 
 
-def _find_column(key: str, head: Row, width: int) -> int | None:
-    wanted = clean_header(key).lower()
-    for index in range(width):
-        if clean_header(head.cell(index)).lower() == wanted:
-            return index
+def _find_column(key: str, columns: Sequence[Column]) -> int | None:
     if re.fullmatch(r"[A-Z]{1,2}", key.strip()):
-        letters = [column_letter(i) for i in range(width)]
+        letters = [column_letter(c.index) for c in columns]
         if key.strip() in letters:
             return letters.index(key.strip())
+    wanted = clean_header(key).lower()
+    for column in columns:
+        if clean_header(column.header).lower() == wanted:
+            return column.index
     return None
 
 
@@ -338,8 +354,13 @@ def header_row_override(overrides: dict[str, object]) -> int | None:
 def describe(mapping: Mapping) -> str:
     """The mapping as a file for --map: edit a line, save it, import again with --map FILE."""
     lines = ["columns:"]
+    if mapping.header_rows == 2:
+        lines.insert(0, "# (the header is two rows; the lower row's names are used)")
+    names = [clean_header(c.header).lower() for c in mapping.columns]
     for column in mapping.columns:
-        key = clean_header(column.header) if column.header else column_letter(column.index)
+        key = clean_header(column.header)
+        if not key or names.count(key.lower()) > 1:
+            key = column_letter(column.index)  # by letter: two columns share this heading
         key_text = yaml.safe_dump(key, allow_unicode=True, width=1000).strip().removesuffix("\n...")
         if column.phase is not None:
             value = f"{{field: {column.role}, phase: {_quoted(column.phase)}}}"

@@ -121,11 +121,12 @@ def _read(
                 mapping = apply_overrides(mapping, rows, overrides)
             same = current_header is not None and _same_header(current_header, rows[header])
             if same and current is not None:
-                mapping = replace(current, header=header)  # the same table, continued
+                # The same table, continued on the next page.
+                mapping = replace(current, header=header, header_rows=mapping.header_rows)
             else:
                 mappings.append(mapping)
             reader.outside(rows[:header])
-            reader.section(mapping, rows[header], rows[header + 1 :])
+            reader.section(mapping, rows[header], rows[header + mapping.header_rows :])
             current, current_header = mapping, rows[header]
         elif (
             current is not None

@@ -201,12 +201,13 @@ class Reader:
         }
         if len(text_cells) == 2 and text_cells[1][0] in action_columns:
             return False
-        if (
-            len(text_cells) == 1
-            and first_index in action_columns
-            and (found.rest or len(first) > 40)
-        ):
-            return False
+        theme_columns = {c.index for c in mapping.of("theme")}
+        if first_index not in theme_columns:
+            # 'Theme 1: Visibility - our goal' is a heading; 'Visibility of technicians on
+            # committees' is an action, or more text for the action above.
+            said_so = found.explicit or found.separated
+            if not said_so or (not found.rest and len(first) > 40):
+                return False
         self._enter_theme(found.theme, f"'{normalise(first)}' ({row.place}, a heading row)")
         goal = text_cells[1][1] if len(text_cells) == 2 else found.rest
         if goal and _is_statement(goal):
@@ -381,7 +382,12 @@ class Reader:
         for column in columns:
             text = cells[column.index]
             role = column.role
-            if role in ("theme", "goal", "objective", "code", "action"):
+            if role == "code":
+                written, rest = split_code(text)
+                if written is None or rest:
+                    action.kept.append(f"{column.label}: {text}")  # not a code we can use
+                continue
+            if role in ("theme", "goal", "objective", "action"):
                 continue
             if is_tick(text) and not column.ticks:
                 action.kept.append(f"a stray tick mark ('{text}') under '{column.label}'")

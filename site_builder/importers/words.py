@@ -48,6 +48,8 @@ class ThemeMatch:
     theme: str
     rest: str  # the text after the theme's name: a goal statement, a qualifier, or nothing
     partial: bool  # only the start of the name was there ('Sustainab')
+    separated: bool = True  # nothing follows the name, or punctuation does ('Visibility: ...')
+    explicit: bool = False  # the cell says 'Theme 1: ...' or '2. ...'
 
 
 def match_theme(text: str) -> ThemeMatch | None:
@@ -57,12 +59,20 @@ def match_theme(text: str) -> ThemeMatch | None:
         if text[:1].isdigit() or text[:5].lower() == "theme"
         else text
     )
+    explicit = stripped != text
     letters = squash(stripped)
     if not letters:
         return None
+    if stripped.strip() in ("V", "R", "CD", "S"):  # a theme column holding only codes
+        return ThemeMatch(THEME_CODES[stripped.strip()], "", partial=False)
     for key, theme in THEME_KEYS:
         if letters.startswith(key):
-            return ThemeMatch(theme, _after_letters(stripped, len(key)), partial=False)
+            tail = _tail(stripped, len(key))
+            if tail[:1].isalpha():
+                continue  # 'Careers fair' is not the theme 'career'
+            rest = tail.lstrip(" \t\n:;,.-–—")
+            separated = not rest or tail.lstrip(" \t")[:1] in ":;,.-–—\n("
+            return ThemeMatch(theme, rest, False, separated, explicit)
     # A name cut short by the export: the whole cell is the first letters of a theme's name.
     for key, theme in THEME_KEYS:
         if len(letters) >= 5 and key.startswith(letters) and len(stripped) < 30:
@@ -70,14 +80,14 @@ def match_theme(text: str) -> ThemeMatch | None:
     return None
 
 
-def _after_letters(text: str, count: int) -> str:
-    """The text after its first `count` letters, without the punctuation that separates it."""
+def _tail(text: str, count: int) -> str:
+    """The text after its first `count` letters."""
     seen = 0
     for index, char in enumerate(text):
         if char.isalpha():
             seen += 1
             if seen == count:
-                return text[index + 1 :].lstrip(" \t\n:;,.-–—")
+                return text[index + 1 :]
     return ""
 
 
