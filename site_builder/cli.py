@@ -115,6 +115,25 @@ def _parser() -> argparse.ArgumentParser:
         help="also write the Markdown content reference to FILE",
     )
     schema_cmd.set_defaults(run=_run_schema)
+
+    import_cmd = commands.add_parser(
+        "import",
+        help="turn an action plan table (Word, Excel, CSV, pasted text) into a plan file",
+        description="Read an action plan table from .docx, .xlsx, .csv, .tsv or tab-separated "
+        ".txt and write it as a commented plan YAML file to polish. Prints the column mapping "
+        "it used (save it, edit it, pass it back with --map) and what needs a human look. "
+        "Never replaces an existing file without --force.",
+    )
+    import_cmd.add_argument("file", type=Path, help="the table to import")
+    import_cmd.add_argument(
+        "--out", type=Path, help="plan file to write (content/plans/FILE-NAME.yaml)"
+    )
+    import_cmd.add_argument(
+        "--map", type=Path, metavar="MAPPING.yaml", help="column mapping that overrides guesses"
+    )
+    import_cmd.add_argument("--force", action="store_true", help="replace an existing file")
+    import_cmd.add_argument("--sheet", help="the Excel sheet to read (the first one)")
+    import_cmd.set_defaults(run=_run_import)
     return parser
 
 
@@ -204,6 +223,14 @@ def _run_schema(args: argparse.Namespace) -> int:
         args.reference.write_text(content_reference(), encoding="utf-8")
         print(f"Wrote the content reference to {_shown(args.reference)}.")
     return EXIT_OK
+
+
+def _run_import(args: argparse.Namespace) -> int:
+    from .importers import run_import  # python-docx and openpyxl load only when importing
+
+    return run_import(
+        args.file, out=args.out, map_file=args.map, force=args.force, sheet=args.sheet
+    )
 
 
 class _PhotoProgress:

@@ -1,0 +1,379 @@
+"""Finding the header row and deciding what each column holds, from the header's wording and
+the cells under it; a mapping file overrides any of it, and the mapping used can be printed in
+that same form to be saved and edited.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import yaml
+
+from .grid import Row
+from .words import is_tick, match_status, match_theme, normalise
+
+# What a column can hold. Text fields go to the action field of the same name.
+TEXT_FIELDS = ("details", "stakeholders", "lead", "success_measures", "evidence", "target")
+ROLES = (
+    "theme",
+    "goal",
+    "objective",
+    "code",
+    "action",
+    "id",
+    *TEXT_FIELDS,
+    "status",
+    "phase",
+    "pillar",
+    "also_serves",
+    "update_date",
+    "update_note",
+    "ignore",
+)
+ROLE_MEANING = {
+    "theme": "the theme (and its goal statement, or an objective when it is not a theme)",
+    "goal": "the theme's goal statement",
+    "objective": "the objective (a leading code such as V1 is its code)",
+    "code": "objective or action codes (V1, R2.1, CD3)",
+    "action": "the action's title",
+    "id": "the action's id (the end of its address)",
+    "details": "more detail",
+    "stakeholders": "resources and key stakeholders",
+    "lead": "who leads it",
+    "success_measures": "success measures",
+    "evidence": "how impact will be evidenced",
+    "target": "when it is due",
+    "status": "its status",
+    "phase": "a phase: tick marks, or phase names",
+    "pillar": "a strategic pillar: tick marks, or pillar names",
+    "also_serves": "other themes it serves: tick marks or theme names",
+    "update_date": "date of the latest progress update",
+    "update_note": "the latest progress update",
+    "ignore": "not imported (its text is kept as a comment)",
+}
+
+# Header wording -> role. The match that starts earliest in the header wins, then the longest:
+# 'Tasks, Resources and Impact' is about tasks; 'How impact will be evidenced' about evidence.
+_WORDS: tuple[tuple[str, str], ...] = (
+    ("id", r"\baction id\b|^id$"),
+    ("code", r"\bobjective code\b|\baction code\b|^(?:code|ref\.?|reference|no\.?|number|#)$"),
+    ("ignore", r"\bstatus label\b|\btarget date\b|^url$|^link$|^plan$"),
+    ("update_note", r"\blast update note\b|\bprogress updates?\b|\bupdate notes?\b"),
+    (
+        "update_date",
+        r"\blast update\b|\bupdate date\b|\bdate updated\b|\bdate of (?:last )?update\b",
+    ),
+    (
+        "also_serves",
+        r"\btheme alignment\b|\balso serves\b|\bother themes\b|\bthemes? addressed\b"
+        r"|\baligned (?:to )?themes?\b|\bcross cutting\b",
+    ),
+    ("pillar", r"\bpillars?\b|\bstrateg(?:y|ic) (?:aims?|priorit(?:y|ies)|areas?)\b"),
+    ("theme", r"\bthemes?\b|\bgoals?\b|\bcommitment areas?\b|\bpriority areas?\b"),
+    ("objective", r"\bobjectives?\b|\baims?\b"),
+    (
+        "action",
+        r"\bactions?\b|\bactivit(?:y|ies)\b|\btasks?\b|\binitiatives?\b|\bwhat we will do\b"
+        r"|\bdeliverables?\b|\binterventions?\b",
+    ),
+    (
+        "details",
+        r"\bdetails?\b|\bdescription\b|\bnotes?\b|\bcomments?\b|\brationale\b|\bcontext\b"
+        r"|\bbackground\b|\bapproach\b",
+    ),
+    (
+        "stakeholders",
+        r"\bresources?\b|\bstakeholders?\b|\bpartners?\b|\binvolved\b|\bbudget\b|\bcosts?\b",
+    ),
+    ("lead", r"\bleads?\b|\bowners?\b|\bresponsib\w*|\baccountab\w*|\bwho\b|\bchampions?\b"),
+    (
+        "success_measures",
+        r"\bsuccess\b|\bmeasures?\b|\bkpis?\b|\bindicators?\b|\btargets\b|\boutputs?\b|\bmetrics?\b",
+    ),
+    ("evidence", r"\bevidence[ds]?\b|\bimpact\b|\bevaluat\w*|\bmonitor\w*|\bhow will we know\b"),
+    (
+        "target",
+        r"\btimeline\b|\btime ?scales?\b|\btime ?frames?\b|\bdeadlines?\b|\bdue\b|\bdates?\b"
+        r"|\bwhen\b|\btarget\b|\bcompletion\b|\bmilestones?\b|\bby when\b|\btiming\b"
+        r"|\bprojected\b|\byears?\b",
+    ),
+    ("status", r"\bstatus\b|\bprogress\b|\brag\b"),
+    ("phase", r"\bphases?\b"),
+)
+_COMPILED = tuple((role, re.compile(pattern)) for role, pattern in _WORDS)
+
+# A phase named in a header: "0-12 months", "Year 1", "short term", "Q3", "2024/25", "Phase 2".
+_PHASE = re.compile(
+    r"\b\d{1,2}\s*(?:-|–|to)\s*\d{1,2}\s*months?\b|\bmonths?\s*\d{1,2}\s*(?:-|–|to)\s*\d{1,2}\b"
+    r"|\b(?:year|yr|y)\s*\d\b|\b(?:short|medium|long)[- ]term\b|\bq[1-4]\b"
+    r"|\b(?:19|20)\d\d\s*(?:/|-|–)\s*\d{2,4}\b|\bphase\s*\d{1,2}\b|\bwithin \d{1,2} months\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    index: int
+    header: str
+    role: str
+    phase: str | None = None  # a column of one phase's text in a side-by-side layout
+    guessed: bool = False  # the wording said nothing we know: a person should check it
+    ticks: bool = False  # holds tick marks
+
+    @property
+    def label(self) -> str:
+        return clean_header(self.header) or column_letter(self.index)
+
+
+@dataclass(frozen=True)
+class Mapping:
+    header: int  # index of the header row within its table
+    columns: tuple[Column, ...]
+    header_rows: int = 1  # 2 when a second header row names the columns under a merged one
+
+    def of(self, role: str) -> list[Column]:
+        return [c for c in self.columns if c.role == role and c.phase is None]
+
+    @property
+    def phase_groups(self) -> list[str]:
+        seen: list[str] = []
+        for column in self.columns:
+            if column.phase is not None and column.phase not in seen:
+                seen.append(column.phase)
+        return seen
+
+
+def clean_header(text: str) -> str:
+    return normalise(text).rstrip(":").strip()
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = string.ascii_uppercase[remainder] + letters
+    return letters
+
+
+def role_from_wording(header: str) -> str | None:
+    text = clean_header(header).lower().replace("_", " ")
+    best: tuple[int, int, str] | None = None
+    for role, pattern in _COMPILED:
+        for match in pattern.finditer(text):
+            key = (match.start(), -(match.end() - match.start()), role)
+            if best is None or key[:2] < best[:2]:
+                best = key
+            break
+    return best[2] if best else None
+
+
+def phase_in(header: str) -> str | None:
+    match = _PHASE.search(clean_header(header))
+    return match.group(0) if match else None
+
+
+def header_score(row: Row) -> int:
+    """How much a row looks like a header: short cells whose wording names a column we know."""
+    filled = row.filled
+    if len(filled) < 2:
+        return 0
+    return sum(
+        1 for _, text in filled if len(text) <= 80 and (role_from_wording(text) or phase_in(text))
+    )
+
+
+def find_header(rows: Sequence[Row], look: int = 40) -> int | None:
+    """The row naming the most columns we know; failing that, a first row of short cells that
+    names at least one ('Theme | Thing to do | Person')."""
+    best, best_score = None, 1
+    for index, row in enumerate(rows[:look]):
+        score = header_score(row)
+        if score > best_score:
+            best, best_score = index, score
+    if best is not None:
+        return best
+    for index, row in enumerate(rows[:look]):
+        if row.filled:
+            short = all(len(text) <= 40 for _, text in row.filled)
+            return index if short and header_score(row) == 1 else None
+    return None
+
+
+def guess_mapping(rows: Sequence[Row], header: int) -> Mapping:
+    """Each column's role from its header's wording and from what its cells hold."""
+    head = rows[header]
+    depth = 2 if header + 1 < len(rows) and _names_columns_below(head, rows[header + 1]) else 1
+    data = rows[header + depth :]
+    width = max(len(r.cells) for r in rows)
+    columns = []
+    for index in range(width):
+        title = head.cell(index)
+        if depth == 2 and rows[header + 1].cell(index):
+            title = rows[header + 1].cell(index)  # 'Year 1' under a merged 'Timescale'
+        values = [r.cell(index) for r in data if r.cell(index)]
+        columns.append(_classify(index, title, values))
+    return Mapping(header, tuple(_settle(columns)), depth)
+
+
+def _names_columns_below(top: Row, below: Row) -> bool:
+    """A second header row: short names, at least one under a cell merged into its neighbour
+    ('Timescale' over 'Year 1 | Year 2 | Year 3'), none a tick or a sentence."""
+    filled = below.filled
+    if not filled or any(len(text) > 40 or is_tick(text) for _, text in filled):
+        return False
+    under_merge = [i for i, _ in filled if not top.cell(i)]
+    named = [t for _, t in filled if role_from_wording(t) or phase_in(t)]
+    return bool(under_merge) and len(named) >= max(1, len(filled) // 2)
+
+
+def _classify(index: int, title: str, values: list[str]) -> Column:
+    ticks = [v for v in values if is_tick(v)]
+    tick_column = bool(ticks) and (
+        len(ticks) == len(values) or len(ticks) >= 2 * (len(values) - len(ticks))
+    )
+    phase = phase_in(title) if title else None
+    # 'Year 1 impact' is about impact: the phase's words say nothing about the field.
+    role = role_from_wording(title.replace(phase, " ") if phase else title) if title else None
+    if not title and not values:
+        return Column(index, title, "ignore")
+    if phase and not values:
+        return Column(index, title, "phase", ticks=True)  # a phase column nobody ticked
+    if tick_column:
+        if phase or role == "phase":
+            return Column(index, title, "phase", ticks=True)
+        if title and match_theme(title) and not match_theme(title).rest:  # type: ignore[union-attr]
+            return Column(index, title, "also_serves", ticks=True)
+        if title and match_status(title):
+            return Column(index, title, "status", ticks=True)
+        return Column(index, title, "pillar", guessed=role != "pillar", ticks=True)
+    if phase and role not in ("theme", "objective", "code", "status", "id"):
+        field = role if role in ("action", *TEXT_FIELDS) and role != "target" else "action"
+        return Column(index, title, field, phase=phase)
+    if role is None:
+        return Column(index, title, "details", guessed=True)
+    return Column(index, title, role)
+
+
+def _settle(columns: list[Column]) -> list[Column]:
+    """One theme, objective, code, action, id and status column; a second becomes details
+    (or the goal, when the theme has its own goal column)."""
+    seen: set[str] = set()
+    settled = []
+    for column in columns:
+        role = column.role
+        if column.phase is None and role in (
+            "theme",
+            "objective",
+            "code",
+            "action",
+            "id",
+            "status",
+        ):
+            if role in seen:
+                if role == "theme" and "goal" in column.header.lower() and "goal" not in seen:
+                    column = replace(column, role="goal")
+                else:
+                    column = replace(column, role="details")
+            seen.add(column.role)
+        settled.append(column)
+    has_action = any(c.role == "action" for c in settled)
+    if not has_action:
+        # No column of actions: the objectives (or the first text column) are the actions.
+        for wanted in ("objective", "details"):
+            found = next((c for c in settled if c.role == wanted and c.phase is None), None)
+            if found:
+                settled[settled.index(found)] = replace(found, role="action")
+                break
+    return settled
+
+
+# --- the mapping file ----------------------------------------------------------------------------
+
+
+class MappingProblem(ValueError):
+    """A mapping file that cannot be used; the message says which entry and why."""
+
+
+def apply_overrides(mapping: Mapping, rows: Sequence[Row], overrides: dict[str, object]) -> Mapping:
+    """Columns named in a mapping file (by header wording or letter) take the role it gives."""
+    columns = list(mapping.columns)
+    entries = overrides.get("columns") or {}
+    if not isinstance(entries, dict):
+        raise MappingProblem("'columns' must be a list of 'header: role' lines")
+    for key, value in entries.items():
+        index = _find_column(str(key), columns)
+        if index is None:
+            raise MappingProblem(
+                f"no column is headed '{key}' (headers: "
+                + ", ".join(f"'{c.label}'" for c in columns if c.header)
+                + ")"
+            )
+        role, phase = _role_of(key, value)
+        ticks = columns[index].ticks
+        columns[index] = Column(index, columns[index].header, role, phase=phase, ticks=ticks)
+    return Mapping(mapping.header, tuple(columns))
+
+
+def _find_column(key: str, columns: Sequence[Column]) -> int | None:
+    if re.fullmatch(r"[A-Z]{1,2}", key.strip()):
+        letters = [column_letter(c.index) for c in columns]
+        if key.strip() in letters:
+            return letters.index(key.strip())
+    wanted = clean_header(key).lower()
+    for column in columns:
+        if clean_header(column.header).lower() == wanted:
+            return column.index
+    return None
+
+
+def _role_of(key: object, value: object) -> tuple[str, str | None]:
+    if isinstance(value, dict):
+        role, phase = value.get("field", "action"), value.get("phase")
+    else:
+        role, phase = value, None
+    if role not in ROLES:
+        raise MappingProblem(
+            f"'{key}: {role}' is not a field the importer knows; use one of: " + ", ".join(ROLES)
+        )
+    return str(role), (str(phase) if phase is not None else None)
+
+
+def header_row_override(overrides: dict[str, object]) -> int | None:
+    value = overrides.get("header_row")
+    if value is None:
+        return None
+    if not isinstance(value, int) or value < 1:
+        raise MappingProblem("'header_row' must be the number of the header row (1 or more)")
+    return value - 1
+
+
+def describe(mapping: Mapping) -> str:
+    """The mapping as a file for --map: edit a line, save it, import again with --map FILE."""
+    lines = ["columns:"]
+    if mapping.header_rows == 2:
+        lines.insert(0, "# (the header is two rows; the lower row's names are used)")
+    names = [clean_header(c.header).lower() for c in mapping.columns]
+    for column in mapping.columns:
+        key = clean_header(column.header)
+        if not key or names.count(key.lower()) > 1:
+            key = column_letter(column.index)  # by letter: two columns share this heading
+        key_text = yaml.safe_dump(key, allow_unicode=True, width=1000).strip().removesuffix("\n...")
+        if column.phase is not None:
+            value = f"{{field: {column.role}, phase: {_quoted(column.phase)}}}"
+        else:
+            value = column.role
+        why = ROLE_MEANING.get(column.role, "")
+        if column.ticks:
+            why += " (tick marks)"
+        if column.guessed:
+            why += "; GUESSED, please check"
+        lines.append(f"  {key_text}: {value}  # {why}")
+    return "\n".join(lines) + "\n"
+
+
+def _quoted(text: str) -> str:
+    return yaml.safe_dump(text, allow_unicode=True, width=1000).strip().removesuffix("\n...")

@@ -1,0 +1,171 @@
+"""From a file to plan YAML, without touching the disk beyond reading the file: read its tables,
+find each header, map the columns, read the rows, guess the period, write the YAML and check it
+against the plan model."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from ..loader import parse_yaml
+from ..models import Plan
+from ..validate import check_model
+from .columns import (
+    Mapping,
+    MappingProblem,
+    apply_overrides,
+    describe,
+    find_header,
+    guess_mapping,
+    header_row_override,
+)
+from .grid import Row, Table
+from .period import PeriodGuess, guess_period
+from .problems import ImportStopped
+from .reading import read_tables
+from .rows import Draft, Reader, settle_ids
+from .words import normalise
+from .writer import plan_yaml
+
+
+@dataclass(frozen=True)
+class Imported:
+    draft: Draft
+    mappings: tuple[Mapping, ...]
+    mapping_text: str
+    period: PeriodGuess
+    text: str  # the plan YAML
+
+
+def import_file(
+    path: Path,
+    *,
+    sheet: str | None = None,
+    overrides: dict[str, Any] | None = None,
+    today: dt.date | None = None,
+    out: Path | None = None,
+) -> Imported:
+    tables = read_tables(path, sheet)
+    return import_tables(tables, path, overrides=overrides, today=today, out=out)
+
+
+def import_tables(
+    tables: list[Table],
+    path: Path,
+    *,
+    overrides: dict[str, Any] | None = None,
+    today: dt.date | None = None,
+    out: Path | None = None,
+) -> Imported:
+    today = today or dt.date.today()
+    if not any(row.filled for table in tables for row in table.rows):
+        what = "table" if path.suffix.lower() in (".docx",) else "text"
+        raise ImportStopped(path, f"there is no {what} in the file", "check it is the right file")
+    try:
+        reader, mappings = _read(tables, path, overrides or {})
+    except MappingProblem as problem:
+        raise ImportStopped(
+            path, f"the mapping file: {problem}", "fix that line of the mapping"
+        ) from None
+    draft = reader.draft
+    if draft.unplaced:
+        raise ImportStopped(
+            path,
+            "cannot tell which theme these rows belong to: " + _places(draft.unplaced),
+            "add a Theme column, a row naming the theme above them, or codes such as V1 or CD2; "
+            "or say which column holds the theme in a mapping file (--map)",
+        )
+    if not draft.actions:
+        raise ImportStopped(
+            path,
+            "found the table's header but no actions under it",
+            "check the file, or say which column holds the actions in a mapping file (--map)",
+        )
+    settle_ids(draft)
+    period = guess_period(draft, today)
+    mapping_text = "\n".join(describe(m) for m in mappings)
+    if draft.title:
+        title, title_note = draft.title, "CHECK: the line above the table; is it the title?"
+    else:
+        title = f"Action plan {period.start.year}-{period.end.year}"
+        title_note = "CHECK: made from the period; use your plan's own title."
+    text = plan_yaml(draft, period, (title, title_note), path.name, today, mapping_text)
+    _check(text, out or path.with_suffix(".yaml"))
+    return Imported(draft, tuple(mappings), mapping_text, period, text)
+
+
+def _read(
+    tables: list[Table], path: Path, overrides: dict[str, Any]
+) -> tuple[Reader, list[Mapping]]:
+    reader = Reader()
+    mappings: list[Mapping] = []
+    current: Mapping | None = None
+    current_header: Row | None = None
+    forced_header = header_row_override(overrides)
+    for number, table in enumerate(tables):
+        rows = table.rows
+        if not rows:
+            continue
+        if table.caption:
+            reader.caption(table.caption, f"above table {number + 1}")
+        if table.sheet:
+            reader.caption(table.sheet, None)
+        header = forced_header if number == 0 and forced_header is not None else find_header(rows)
+        if header is not None and header >= len(rows):
+            raise MappingProblem(f"header_row is {header + 1} but the table has {len(rows)} rows")
+        if header is not None:
+            mapping = guess_mapping(rows, header)
+            if overrides.get("columns"):
+                mapping = apply_overrides(mapping, rows, overrides)
+            same = current_header is not None and _same_header(current_header, rows[header])
+            if same and current is not None:
+                # The same table, continued on the next page.
+                mapping = replace(current, header=header, header_rows=mapping.header_rows)
+            else:
+                mappings.append(mapping)
+            reader.outside(rows[:header])
+            reader.section(mapping, rows[header], rows[header + mapping.header_rows :])
+            current, current_header = mapping, rows[header]
+        elif (
+            current is not None
+            and current_header is not None
+            and table.width == len(current.columns)
+        ):
+            reader.section(current, current_header, rows)  # a table continued on the next page
+        else:
+            reader.outside(rows)
+    if current is None:
+        raise ImportStopped(
+            path,
+            "no header row found: no row names columns such as Theme, Objective, Actions, "
+            "Details, Success measures or Timeline",
+            "add a header row to the table, or write a mapping file giving header_row and "
+            "columns (see 'site-builder import --help')",
+        )
+    return reader, mappings
+
+
+def _same_header(first: Row, second: Row) -> bool:
+    return [normalise(c) for c in first.cells] == [normalise(c) for c in second.cells]
+
+
+def _places(places: list[str]) -> str:
+    shown = ", ".join(places[:5])
+    return shown + (f" and {len(places) - 5} more" if len(places) > 5 else "")
+
+
+def _check(text: str, path: Path) -> None:
+    """The YAML must load and validate exactly as a build would read it."""
+    located = parse_yaml(text, path)
+    problems = [located] if not hasattr(located, "data") else check_model(Plan, located)[1]
+    if problems:
+        first = problems[0]
+        raise ImportStopped(
+            path,
+            "the imported plan does not pass the plan checks (a fault in the importer): "
+            f"{getattr(first, 'message', first)}",
+            "please report it with the file; meanwhile a mapping file (--map) may avoid it",
+            3,
+        )

@@ -1,0 +1,623 @@
+"""Turning mapped rows into themes, objectives and actions, the way a person reads the table.
+
+A theme cell left empty means "same as above" (a merged cell); a row naming only a theme is a
+heading, with its goal statement beside it; a theme cell that is not a theme is an objective;
+a row with two phases' text side by side is two actions. Nothing is dropped: text without a
+field of its own is kept as a comment beside the action, and every guess is noted for review.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .columns import TEXT_FIELDS, Column, Mapping, clean_header
+from .grid import Row
+from .words import (
+    THEME_ORDER,
+    is_tick,
+    match_status,
+    match_theme,
+    months_mentioned,
+    normalise,
+    parse_target,
+    slug,
+    split_code,
+)
+
+_YEARS = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|to|/)\s*((?:19|20)\d\d|\d\d)\b")
+_LIST_SPLIT = re.compile(r"\s*(?:\n|\s\|\s|;)\s*")
+
+
+@dataclass
+class DraftAction:
+    place: str
+    title: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # why a person should look at it
+    kept: list[str] = field(default_factory=list)  # text with no field of its own
+    as_written: dict[str, str] = field(default_factory=dict)  # field -> the cell, when reworded
+
+
+@dataclass
+class DraftObjective:
+    place: str
+    title: str
+    code: str | None = None
+    actions: list[DraftAction] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DraftTheme:
+    id: str
+    goal: str | None = None
+    wording: list[str] = field(default_factory=list)  # the theme cells as written, with places
+    objectives: list[DraftObjective] = field(default_factory=list)
+    actions: list[DraftAction] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def all_actions(self) -> list[DraftAction]:
+        return [*self.actions, *(a for o in self.objectives for a in o.actions)]
+
+
+@dataclass
+class Draft:
+    themes: dict[str, DraftTheme] = field(default_factory=dict)
+    phases: dict[str, str] = field(default_factory=dict)  # id -> label, in order of appearance
+    pillars: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    outside: list[str] = field(default_factory=list)  # text around the plan table
+    skipped: list[str] = field(default_factory=list)  # rows left out, and why
+    unplaced: list[str] = field(default_factory=list)  # rows whose theme could not be told
+    dates: list[dt.date] = field(default_factory=list)
+    months: int | None = None  # the plan's length, when the table says it
+    title: str | None = None  # a short line above the table that names the plan
+    years: tuple[int, int] | None = None  # a span of years the table names ('2025 to 2028')
+
+    def theme(self, theme_id: str) -> DraftTheme:
+        if theme_id not in self.themes:
+            self.themes[theme_id] = DraftTheme(theme_id)
+        return self.themes[theme_id]
+
+    @property
+    def actions(self) -> list[DraftAction]:
+        return [a for t in self.themes.values() for a in t.all_actions]
+
+
+@dataclass
+class _State:
+    theme: str | None = None
+    objective: DraftObjective | None = None
+    objective_row: str = ""
+    theme_cell: str = ""  # the last theme cell's text, to join names broken across rows
+    last: list[DraftAction] = field(default_factory=list)
+
+
+class Reader:
+    """Reads the sections of one file into a Draft; state carries over between sections, so a
+    table continued on the next page keeps its theme."""
+
+    def __init__(self) -> None:
+        self.draft = Draft()
+        self.state = _State()
+
+    # --- sections --------------------------------------------------------------------------
+
+    def outside(self, rows: Sequence[Row]) -> None:
+        for row in rows:
+            for _, text in row.filled:
+                self.draft.outside.append(f"{row.place}: {normalise(text)}")
+                self._remember_dates(text, titles=True)
+                self._title(text)
+
+    def caption(self, text: str, place: str | None) -> None:
+        """A heading just before a table (at `place`), or a sheet's name, that may name a theme."""
+        found = match_theme(text)
+        if found and not found.rest:
+            self._enter_theme(found.theme, f"'{text}' ({place or 'the sheet name'})")
+        elif place:
+            self.draft.outside.append(f"{place}: {normalise(text)}")
+            self._remember_dates(text, titles=True)
+            self._title(text)
+
+    def section(self, mapping: Mapping, header: Row, rows: Sequence[Row]) -> None:
+        self._labels(mapping)
+        self._remember_dates(" ".join(header.cells), titles=True)
+        for row in rows:
+            self.row(mapping, header, row)
+
+    def _labels(self, mapping: Mapping) -> None:
+        for column in mapping.columns:
+            label = clean_header(column.header)
+            own_name = label.lower().replace(" ", "_") == column.role  # our own CSV's heading
+            if column.role in TEXT_FIELDS and column.phase is None and label and not own_name:
+                self.draft.labels.setdefault(column.role, label)
+            if column.role == "phase" and column.ticks:
+                self._phase(column.label)
+        months = re.findall(
+            r"(\d{1,2})\s*(?:-|–|to)\s*(\d{1,2})\s*months",
+            " ".join(c.header for c in mapping.columns),
+        )
+        if months:
+            self.draft.months = max(int(end) for _, end in months)
+
+    # --- one row -----------------------------------------------------------------------------
+
+    def row(self, mapping: Mapping, header: Row, row: Row) -> None:
+        filled = row.filled
+        if not filled:
+            return
+        if [normalise(c) for c in row.cells] == [normalise(c) for c in header.cells]:
+            self.draft.skipped.append(f"{row.place}: the header repeated (a new page)")
+            return
+        for _, text in filled:
+            self._remember_dates(text)
+        if all(is_tick(text) for _, text in filled):
+            ticks = " ".join(text for _, text in filled)
+            self.draft.skipped.append(f"{row.place}: only tick marks ({ticks}), no action")
+            return
+        if self._heading(mapping, row):
+            return
+        cells = {c.index: row.cell(c.index) for c in mapping.columns}
+        objective_text = ""
+        for column in mapping.of("theme"):
+            if cells[column.index]:
+                objective_text = self._theme_cell(cells[column.index], row, mapping)
+        for column in mapping.of("goal"):
+            if cells[column.index]:
+                self._goal(cells[column.index], row.place)
+        code = None
+        for column in mapping.of("code"):
+            if cells[column.index]:
+                code, rest = split_code(cells[column.index])
+                if code is None or rest:
+                    code = None
+        for column in mapping.of("objective"):
+            if cells[column.index]:
+                objective_text = cells[column.index]
+        if code and not any(cells[c.index] for c in mapping.of("theme")):
+            self._enter_theme(code.theme, None)
+        if objective_text:
+            self._objective(objective_text, row.place, code if mapping.of("objective") else None)
+        actions = self._actions(mapping, row, cells, code, objective_text)
+        self.state.last = actions or self.state.last
+
+    def _heading(self, mapping: Mapping, row: Row) -> bool:
+        """A row that only names a theme, perhaps with its goal statement in another cell."""
+        text_cells = [(i, t) for i, t in row.filled if not is_tick(t)]
+        if not 1 <= len(text_cells) <= 2:
+            return False
+        first_index, first = text_cells[0]
+        found = match_theme(first)
+        if not found or (len(first) > 60 and not found.rest):
+            return False
+        action_columns = {
+            c.index for c in mapping.columns if c.role == "action" or c.phase is not None
+        }
+        if len(text_cells) == 2 and text_cells[1][0] in action_columns:
+            return False
+        theme_columns = {c.index for c in mapping.of("theme")}
+        if first_index not in theme_columns:
+            # 'Theme 1: Visibility - our goal' is a heading; 'Visibility of technicians on
+            # committees' is an action, or more text for the action above.
+            said_so = found.explicit or found.separated
+            if not said_so or (not found.rest and len(first) > 40):
+                return False
+        self._enter_theme(found.theme, f"'{normalise(first)}' ({row.place}, a heading row)")
+        goal = text_cells[1][1] if len(text_cells) == 2 else found.rest
+        if goal and _is_statement(goal):
+            self._goal(goal, row.place)
+        return True
+
+    def _theme_cell(self, text: str, row: Row, mapping: Mapping) -> str:
+        """Set the theme from its cell; returns the text when it is an objective, not a theme."""
+        state = self.state
+        found = match_theme(text)
+        if found:
+            theme = self.draft.themes.get(found.theme)
+            repeated = (
+                found.theme == state.theme
+                and theme is not None
+                and theme.goal
+                and found.rest
+                and _is_statement(found.rest)
+                and normalise(found.rest) != normalise(theme.goal)
+            )
+            if not repeated:
+                self._enter_theme(found.theme, f"'{normalise(text)}' ({row.place})")
+                state.theme_cell = text
+                if found.rest and _is_statement(found.rest):
+                    self._goal(found.rest, row.place)
+                return ""
+        joined = match_theme(state.theme_cell + text) if state.theme_cell else None
+        if joined and joined.theme == state.theme and not found:
+            # The rest of a name the export broke across two rows ('Career Develop' / 'ment').
+            self.draft.theme(joined.theme).wording.append(f"'{normalise(text)}' ({row.place})")
+            state.theme_cell = ""
+            return ""
+        state.theme_cell = ""
+        if mapping.of("objective"):
+            # The theme column holds a statement under a theme already named: its goal.
+            if state.theme and not self.draft.theme(state.theme).goal:
+                self._goal(text, row.place)
+                return ""
+            return ""
+        return text
+
+    def _enter_theme(self, theme_id: str, wording: str | None) -> None:
+        state = self.state
+        if theme_id != state.theme:
+            state.objective = None
+        state.theme = theme_id
+        theme = self.draft.theme(theme_id)
+        said = wording.rsplit(" (", 1)[0] if wording else None
+        if said and not any(w.rsplit(" (", 1)[0] == said for w in theme.wording):
+            theme.wording.append(wording)  # type: ignore[arg-type]
+
+    def _goal(self, text: str, place: str) -> None:
+        if self.state.theme is None:
+            self.draft.outside.append(f"{place}: {normalise(text)}")
+            return
+        theme = self.draft.theme(self.state.theme)
+        if theme.goal is None:
+            theme.goal = text.strip()
+        elif normalise(theme.goal) != normalise(text):
+            theme.notes.append(f"another goal statement at {place}: {normalise(text)}")
+
+    def _objective(self, text: str, place: str, code: Any) -> None:
+        state = self.state
+        written_code, title = split_code(text)
+        code = written_code or code
+        current = state.objective
+        if current and title[:1].islower() and not written_code:
+            # The rest of a title the export split over two rows.
+            current.title = f"{current.title} {title}"
+            current.notes.append(f"its title continues on {place}")
+            return
+        if current and normalise(title) == normalise(current.title):
+            return
+        if code and not title:
+            title = ""
+        if self.state.theme is None:
+            self.state.theme = code.theme if code else None
+        objective = DraftObjective(place, title, code.objective if code else None)
+        if written_code and written_code.text != written_code.objective:
+            objective.notes.append(f"written '{written_code.text}' in the table")
+        if not title:
+            objective.notes.append("the table gives only its code: write its title")
+        if state.theme is not None:
+            self.draft.theme(state.theme).objectives.append(objective)
+        state.objective = objective
+
+    # --- actions -----------------------------------------------------------------------------
+
+    def _actions(
+        self,
+        mapping: Mapping,
+        row: Row,
+        cells: dict[int, str],
+        code: Any,
+        objective_text: str,
+    ) -> list[DraftAction]:
+        shared = [c for c in mapping.columns if c.phase is None]
+        groups = mapping.phase_groups
+        made = []
+        if groups:
+            for phase in groups:
+                own = [c for c in mapping.columns if c.phase == phase]
+                if not any(cells[c.index] for c in own):
+                    continue
+                action = self._action(row, [*shared, *own], cells, code, objective_text, phase)
+                if action:
+                    made.append(action)
+            if not made:
+                made = self._continuation(row, shared, cells)
+        else:
+            action = self._action(row, shared, cells, code, objective_text, None)
+            made = [action] if action else []
+        return made
+
+    def _action(
+        self,
+        row: Row,
+        columns: Sequence[Column],
+        cells: dict[int, str],
+        code: Any,
+        objective_text: str,
+        phase: str | None,
+    ) -> DraftAction | None:
+        title_column = next((c for c in columns if c.role == "action"), None)
+        title = cells[title_column.index] if title_column else ""
+        content = [
+            c
+            for c in columns
+            if c.role not in ("theme", "goal", "objective", "code", "action", "ignore")
+            and cells[c.index]
+        ]
+        if not title and not content:
+            return None
+        action = DraftAction(row.place, title)
+        if not title:
+            if objective_text:
+                written, rest = split_code(objective_text)
+                action.title = rest or objective_text
+                action.notes.append(
+                    "the table has no action text in this row, so its title repeats the "
+                    "objective: reword it"
+                )
+            elif self.state.last and phase is None and not objective_text:
+                self._add_to_last(row, columns, cells)
+                return None
+            else:
+                first = content[0]
+                action.title = cells[first.index]
+                content = content[1:]
+                action.notes.append(
+                    f"no action text in this row: the title is the '{first.label}' cell"
+                )
+        if title:
+            written, rest = split_code(title)
+            if written and rest:
+                action.title = rest
+                action.fields["id"] = written.action_id
+                action.as_written["id"] = written.text
+                if not self.state.theme or not mapping_has_theme(columns, cells):
+                    self._enter_theme(written.theme, None)
+        if code and "id" not in action.fields and (not objective_text or code.action is not None):
+            action.fields["id"] = code.action_id
+            action.as_written["id"] = code.text
+        if phase is not None:
+            self._add_list(action, "phases", [self._phase(phase)])
+        self._fill(action, [c for c in columns if cells[c.index]], cells)
+        self._place(action)
+        return action
+
+    def _fill(self, action: DraftAction, columns: Sequence[Column], cells: dict[int, str]) -> None:
+        texts: dict[str, list[tuple[str, str]]] = {}
+        for column in columns:
+            text = cells[column.index]
+            role = column.role
+            if role == "code":
+                written, rest = split_code(text)
+                if written is None or rest:
+                    action.kept.append(f"{column.label}: {text}")  # not a code we can use
+                continue
+            if role in ("theme", "goal", "objective", "action"):
+                continue
+            if is_tick(text) and not column.ticks:
+                action.kept.append(f"a stray tick mark ('{text}') under '{column.label}'")
+                continue
+            if column.ticks and not is_tick(text):
+                action.kept.append(f"{column.label}: {text}")
+                continue
+            if role in ("details", "stakeholders", "evidence"):
+                texts.setdefault(role, []).append((column.label, text))
+            elif role in ("lead", "success_measures"):
+                self._add_list(action, role, [p for p in _LIST_SPLIT.split(text) if p])
+            elif role == "target":
+                self._target(action, column, text)
+            elif role == "status":
+                self._status(action, column, text)
+            elif role == "phase":
+                labels = [column.label] if column.ticks else _items(text)
+                self._add_list(action, "phases", [self._phase(label) for label in labels])
+            elif role == "pillar":
+                labels = [column.label] if column.ticks else _items(text)
+                self._add_list(action, "pillars", [self._pillar(label) for label in labels])
+            elif role == "also_serves":
+                self._also_serves(action, column, text)
+            elif role == "id":
+                if re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", text.strip()):
+                    action.fields["id"] = text.strip()
+                else:
+                    action.kept.append(f"{column.label}: {text}")
+            elif role == "update_date":
+                action.fields["_update_date"] = text
+            elif role == "update_note":
+                action.fields["_update_note"] = text
+            else:
+                action.kept.append(f"{column.label}: {text}")
+        for role, parts in texts.items():
+            if len(parts) == 1:
+                value = parts[0][1]
+            else:
+                value = "\n\n".join(f"{label}: {text}" for label, text in parts)
+            action.fields[role] = _joined(action.fields.get(role), value)
+        self._update(action)
+
+    def _update(self, action: DraftAction) -> None:
+        date_text = action.fields.pop("_update_date", None)
+        note = action.fields.pop("_update_note", None)
+        if date_text is None and note is None:
+            return
+        try:
+            date = dt.date.fromisoformat(str(date_text).strip()) if date_text else None
+        except ValueError:
+            date = None
+        if date and note:
+            action.fields["updates"] = [{"date": date, "note": note}]
+            return
+        if date_text:
+            action.kept.append(f"latest update dated {date_text}")
+        if note:
+            action.kept.append(f"latest update: {note}")
+        action.notes.append("a progress update without both a date and a note: add it by hand")
+
+    def _target(self, action: DraftAction, column: Column, text: str) -> None:
+        if "target" in action.fields:
+            action.fields["details"] = _joined(
+                action.fields.get("details"), f"{column.label}: {text}"
+            )
+            return
+        parsed = parse_target(text)
+        if parsed is None:
+            action.fields["target"] = text
+        else:
+            action.fields["target"] = parsed
+            if str(parsed) != text.strip():
+                action.as_written["target"] = text.strip()
+
+    def _status(self, action: DraftAction, column: Column, text: str) -> None:
+        status = match_status(column.label) if column.ticks else match_status(text)
+        if status:
+            action.fields["status"] = status
+            if not column.ticks and slug(text) != status:
+                action.as_written["status"] = text.strip()
+        else:
+            action.kept.append(f"{column.label}: {text}")
+            action.notes.append(f"status '{normalise(text)}' is not one we know: it is not started")
+
+    def _also_serves(self, action: DraftAction, column: Column, text: str) -> None:
+        if column.ticks:
+            found = match_theme(column.label)
+            themes = [found.theme] if found else []
+        else:
+            themes = []
+            for item in _items(text):
+                found = match_theme(item)
+                if found:
+                    themes.append(found.theme)
+                else:
+                    action.kept.append(f"{column.label}: {item}")
+        themes = [t for t in themes if t != self.state.theme]
+        self._add_list(action, "also_serves", themes)
+
+    def _add_to_last(self, row: Row, columns: Sequence[Column], cells: dict[int, str]) -> None:
+        """A row with no action of its own adds to the action above (its cell was merged)."""
+        for action in self.state.last:
+            extra = DraftAction(row.place, action.title)
+            self._fill(extra, [c for c in columns if cells[c.index]], cells)
+            for name, value in extra.fields.items():
+                if isinstance(value, list):
+                    self._add_list(action, name, value)
+                elif name in action.fields and isinstance(action.fields[name], str):
+                    action.fields[name] = _joined(action.fields[name], str(value))
+                else:
+                    action.fields.setdefault(name, value)
+            action.kept.extend(extra.kept)
+            action.notes.append(f"{row.place} had no action of its own and was added to this one")
+
+    def _continuation(
+        self, row: Row, shared: Sequence[Column], cells: dict[int, str]
+    ) -> list[DraftAction]:
+        own = [c for c in shared if c.role not in ("theme", "objective", "code")]
+        if self.state.last and any(cells[c.index] for c in own):
+            self._add_to_last(row, shared, cells)
+        return []
+
+    def _place(self, action: DraftAction) -> None:
+        state = self.state
+        if state.theme is None:
+            self.draft.unplaced.append(action.place)
+            return
+        if (
+            state.objective is not None
+            and state.objective in self.draft.theme(state.theme).objectives
+        ):
+            state.objective.actions.append(action)
+        else:
+            self.draft.theme(state.theme).actions.append(action)
+
+    # --- plan-wide lists ---------------------------------------------------------------------
+
+    def _phase(self, label: str) -> str:
+        return _register(self.draft.phases, label)
+
+    def _pillar(self, label: str) -> str:
+        return _register(self.draft.pillars, label)
+
+    @staticmethod
+    def _add_list(action: DraftAction, name: str, values: list[Any]) -> None:
+        current = action.fields.setdefault(name, [])
+        for value in values:
+            if value not in current:
+                current.append(value)
+
+    def _title(self, text: str) -> None:
+        if self.draft.title is None and len(text) <= 80 and "plan" in text.lower():
+            self.draft.title = normalise(text)
+
+    def _remember_dates(self, text: str, titles: bool = False) -> None:
+        """Months mentioned anywhere; a span of years only in titles and headers, where it
+        names the plan's own years rather than something an action refers to."""
+        self.draft.dates.extend(months_mentioned(text))
+        years = _YEARS.search(text) if titles else None
+        if years and self.draft.years is None:
+            first, last = int(years[1]), int(years[2])
+            last = last + first // 100 * 100 if last < 100 else last
+            if 0 < last - first <= 10:
+                self.draft.years = (first, last)
+        match = re.search(r"\b(\d{2})[- ]month", text)
+        if match and self.draft.months is None:
+            self.draft.months = int(match.group(1))
+
+
+def mapping_has_theme(columns: Sequence[Column], cells: dict[int, str]) -> bool:
+    return any(c.role == "theme" and cells[c.index] for c in columns)
+
+
+def _register(known: dict[str, str], label: str) -> str:
+    label = normalise(label)
+    for ident, existing in known.items():
+        if existing.lower() == label.lower():
+            return ident
+    ident = slug(label)
+    base, number = ident, 2
+    while ident in known:
+        ident, number = f"{base}-{number}", number + 1
+    known[ident] = label
+    return ident
+
+
+def _items(text: str) -> list[str]:
+    """Names listed in one cell: one a line, or separated by '|' or ';' (or commas between
+    short names, as in 'Research, Teaching')."""
+    parts = [p.strip() for p in re.split(r"[|;\n]", text) if p.strip()]
+    if len(parts) == 1 and "," in text:
+        names = [p.strip() for p in text.split(",") if p.strip()]
+        if all(len(name.split()) <= 4 for name in names):
+            return names
+    return parts
+
+
+def _joined(existing: str | None, text: str) -> str:
+    return f"{existing}\n\n{text}" if existing else text
+
+
+def _is_statement(text: str) -> bool:
+    """A goal statement, not a qualifier such as '(of technical workforce' or 'theme'."""
+    words = text.split()
+    return len(words) >= 3 and not text.lstrip().startswith("(")
+
+
+def in_theme_order(themes: dict[str, DraftTheme]) -> list[DraftTheme]:
+    return [themes[t] for t in THEME_ORDER if t in themes]
+
+
+def settle_ids(draft: Draft) -> None:
+    """Drop ids that only repeat the address the site would give anyway (as in our own CSV
+    export), and a second use of an id, which the build would refuse."""
+    seen: set[str] = set()
+    for theme in in_theme_order(draft.themes):
+        initial = {"career-development": "cd"}.get(theme.id, theme.id[0])
+        groups = [(f"{initial}", theme.actions)]
+        groups += [
+            ((o.code or f"{initial}{number}").lower(), o.actions)
+            for number, o in enumerate(theme.objectives, 1)
+        ]
+        for prefix, actions in groups:
+            for index, action in enumerate(actions, 1):
+                ident = action.fields.get("id")
+                if ident is None:
+                    continue
+                if ident == f"{prefix}-{index}" and "id" not in action.as_written:
+                    del action.fields["id"]
+                elif ident in seen:
+                    del action.fields["id"]
+                    action.notes.append(f"the id '{ident}' is used twice, so it was left out")
+                seen.add(ident)
