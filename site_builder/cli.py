@@ -7,14 +7,18 @@ import datetime as dt
 import json
 import os
 import sys
+import tempfile
 import traceback
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
-from . import scaffold
+from . import linkcheck, scaffold
 from .content import BuildOptions, Project
 from .errors import BuildFailed, SourceError, format_report
 from .pipeline import build, check
+from .publish import ghpages
 from .schema import content_reference, write_schemas
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -86,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     check_cmd.add_argument(
         "--json", action="store_true", help="print the problems as JSON (for editors and CI)"
     )
+    _link_check_options(check_cmd)
     check_cmd.set_defaults(run=_run_check)
 
     new_cmd = commands.add_parser(
@@ -115,6 +120,7 @@ def _parser() -> argparse.ArgumentParser:
         help="also write the Markdown content reference to FILE",
     )
     schema_cmd.set_defaults(run=_run_schema)
+    _publish_commands(commands)
     return parser
 
 
@@ -172,12 +178,14 @@ def _run_build(args: argparse.Namespace) -> int:
 def _run_check(args: argparse.Namespace) -> int:
     options = _options(args)
     try:
-        _, published, problems = check(options)
+        content, published, problems = check(options)
     except BuildFailed as failed:
         if args.json:
             _print_json(failed.problems, options)
             return EXIT_CONTENT
         raise
+    if args.links:
+        return _run_link_check(args, content.site.base_url, problems)
     if args.json:
         _print_json(problems, options)
         return EXIT_OK
@@ -186,6 +194,60 @@ def _run_check(args: argparse.Namespace) -> int:
         print(
             f"No errors. {len(published.technicians)} technicians, {len(published.news)} news "
             f"items, {len(published.plans)} plans checked."
+        )
+    return EXIT_OK
+
+
+def _link_check_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--links",
+        action="store_true",
+        help="also check every link, anchor, image and file in the built site (run build first)",
+    )
+    command.add_argument(
+        "--output", type=Path, default=Path("output"), help="built site to check (output/)"
+    )
+    command.add_argument(
+        "--base-url",
+        help="address the site was built for (default: read from the built home page)",
+    )
+
+
+def _run_link_check(
+    args: argparse.Namespace, configured_base: str, problems: Sequence[SourceError]
+) -> int:
+    output: Path = args.output
+    if not (output / "index.html").is_file():
+        raise BuildFailed(
+            [
+                SourceError(
+                    output,
+                    "there is no built site here to check",
+                    hint="build it first (make build), or pass --output FOLDER",
+                )
+            ]
+        )
+    base_url = args.base_url or linkcheck.base_url_of_output(output) or configured_base
+    report = linkcheck.check_output(output, base_url)
+    shown = _shown(output)
+    if args.json:
+        found = [*problems, *(linkcheck.as_source_error(b, output) for b in report.broken)]
+        _print_json(found, None)
+        return EXIT_CONTENT if report.broken else EXIT_OK
+    _print_problems(problems, args, failed=False)
+    if report.broken:
+        print(linkcheck.format_broken(report.broken, shown), file=sys.stderr)
+        pages = len({b.page for b in report.broken})
+        print(
+            f"\n{_count(len(report.broken), 'broken link')} on {_count(pages, 'page')} of "
+            f"{shown}/ (as published at {base_url}).",
+            file=sys.stderr,
+        )
+        return EXIT_CONTENT
+    if not args.quiet:
+        print(
+            f"No errors. {report.references} links in {report.files} files of {shown}/ checked "
+            f"(as published at {base_url}); none broken."
         )
     return EXIT_OK
 
@@ -203,6 +265,80 @@ def _run_schema(args: argparse.Namespace) -> int:
         args.reference.parent.mkdir(parents=True, exist_ok=True)
         args.reference.write_text(content_reference(), encoding="utf-8")
         print(f"Wrote the content reference to {_shown(args.reference)}.")
+    return EXIT_OK
+
+
+# --- publish and export ----------------------------------------------------------------------
+
+
+def _publish_commands(commands: Any) -> None:
+    publish_cmd = commands.add_parser(
+        "publish",
+        help="build for the real address and push the site to GitHub Pages (gh-pages)",
+        description="Build the site for its real address (site.yaml base_url) into a "
+        "temporary folder, commit it as the whole of the gh-pages branch and push it. Your "
+        "files, your other branches and output/ are not touched.",
+    )
+    publish_cmd.add_argument(
+        "--content", type=Path, default=Path("content"), help="content folder (content/)"
+    )
+    publish_cmd.add_argument("--base-url", help="publish for this address instead of base_url")
+    publish_cmd.add_argument("--remote", default="origin", help="remote to push to (origin)")
+    publish_cmd.add_argument("--branch", default="gh-pages", help="branch to commit to (gh-pages)")
+    publish_cmd.add_argument("--message", help="commit message (default: what it was built from)")
+    publish_cmd.add_argument(
+        "--no-push", action="store_true", help="make the commit on the branch but do not push it"
+    )
+    publish_cmd.add_argument("--quiet", "-q", action="store_true", help="print only problems")
+    publish_cmd.set_defaults(run=_run_publish, drafts=False, today=None, jobs=None)
+
+
+def _run_publish(args: argparse.Namespace) -> int:
+    options = _options(args)
+    try:
+        repo = ghpages.Repository.containing(options.project.root)
+        remote = None if args.no_push else args.remote
+        if remote is not None:
+            repo.remote_url(remote)  # before building: a missing remote is found in a second
+        content, _, _ = check(options)
+        with tempfile.TemporaryDirectory(prefix="site-builder-publish-") as scratch:
+            site = Path(scratch) / "site"
+            progress = None if args.quiet else _PhotoProgress()
+            report = build(replace(options, output=site), progress=progress)
+            _print_problems(report.warnings, args, failed=False)
+            ghpages.prepare_for_pages(site, content.site.domain)
+            project = options.project
+            if ghpages.uncommitted(repo, [project.content, project.galleries, project.themes]):
+                print(
+                    "Note: some content has changes not yet committed to git; they are "
+                    "published all the same.",
+                    file=sys.stderr,
+                )
+            result = ghpages.publish_folder(
+                repo,
+                site,
+                branch=args.branch,
+                remote=remote,
+                message=args.message or ghpages.default_message(repo),
+            )
+    except ghpages.PublishError as problem:
+        print(f"site-builder publish: error: {problem.message}", file=sys.stderr)
+        print(f"      fix: {problem.hint}", file=sys.stderr)
+        return EXIT_CONTENT
+    if not args.quiet:
+        address = options.base_url or content.site.base_url
+        what = (
+            f"Committed {result.files} files to {result.branch} ({result.commit[:7]})"
+            if result.changed
+            else f"Nothing changed since the last publish ({result.branch} is at "
+            f"{result.commit[:7]})"
+        )
+        where = (
+            f"; pushed to {result.remote}. GitHub Pages shows it at {address} within a few minutes."
+            if result.pushed
+            else f"; not pushed (git push {args.remote} {result.branch} when ready)."
+        )
+        print(what + where)
     return EXIT_OK
 
 
@@ -248,7 +384,7 @@ def _print_problems(
         print(f"\n{_count(len(problems), 'warning')}.", file=sys.stderr)
 
 
-def _print_json(problems: Sequence[SourceError], options: BuildOptions) -> None:
+def _print_json(problems: Sequence[SourceError], options: BuildOptions | None) -> None:
     root = Path.cwd()
     print(json.dumps([p.as_dict(root) for p in problems], indent=2))
 
