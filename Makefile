@@ -4,11 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test check clean distclean schema bench lint help
+.PHONY: build test check publish clean distclean schema bench lint help
 
 help:
 	@echo "make build   set up (first time) and build the site into output/"
 	@echo "make check   check the content for mistakes without building"
+	@echo "make publish build for the real address and push it to GitHub Pages (gh-pages)"
 	@echo "make test    set up and run the tests"
 	@echo "make bench   measure build speed and memory"
 	@echo "make clean   remove output/ and the image cache"
@@ -26,6 +27,9 @@ build: $(STAMP)
 
 check: $(STAMP)
 	@$(BIN)/site-builder check $(ARGS)
+
+publish: $(STAMP)
+	@$(BIN)/site-builder publish $(ARGS)
 
 test: $(STAMP)
 	@$(BIN)/python -m pytest $(ARGS)
