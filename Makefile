@@ -4,12 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test check publish clean distclean schema bench lint help
+.PHONY: build test check check-links publish cms-export clean distclean schema bench lint help
 
 help:
 	@echo "make build   set up (first time) and build the site into output/"
 	@echo "make check   check the content for mistakes without building"
+	@echo "make check-links  check every link, anchor and image in the built site"
 	@echo "make publish build for the real address and push it to GitHub Pages (gh-pages)"
+	@echo "make cms-export   write site-cms.zip: the pages and files for the university CMS"
 	@echo "make test    set up and run the tests"
 	@echo "make bench   measure build speed and memory"
 	@echo "make clean   remove output/ and the image cache"
@@ -28,8 +30,14 @@ build: $(STAMP)
 check: $(STAMP)
 	@$(BIN)/site-builder check $(ARGS)
 
+check-links: $(STAMP)
+	@$(BIN)/site-builder check --links $(ARGS)
+
 publish: $(STAMP)
 	@$(BIN)/site-builder publish $(ARGS)
+
+cms-export: $(STAMP)
+	@$(BIN)/site-builder export cms $(ARGS)
 
 test: $(STAMP)
 	@$(BIN)/python -m pytest $(ARGS)

@@ -18,7 +18,7 @@ from . import linkcheck, scaffold
 from .content import BuildOptions, Project
 from .errors import BuildFailed, SourceError, format_report
 from .pipeline import build, check
-from .publish import ghpages
+from .publish import cms, ghpages
 from .schema import content_reference, write_schemas
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -292,6 +292,41 @@ def _publish_commands(commands: Any) -> None:
     publish_cmd.add_argument("--quiet", "-q", action="store_true", help="print only problems")
     publish_cmd.set_defaults(run=_run_publish, drafts=False, today=None, jobs=None)
 
+    export_cmd = commands.add_parser(
+        "export",
+        help="export the pages for a university CMS (a zip of content, files and a manifest)",
+        description="Build the site into a temporary folder, then write a zip with each page's "
+        "main content as an HTML fragment, its images and downloads, and a manifest "
+        "(manifest.csv, manifest.json) for bulk upload. Drafts and people without consent "
+        "are left out, as on the site.",
+    )
+    export_cmd.add_argument("target", choices=["cms"], help="what to export for (cms)")
+    _content_options(export_cmd)
+    export_cmd.add_argument(
+        "--out", type=Path, default=Path("site-cms.zip"), help="zip to write (site-cms.zip)"
+    )
+    export_cmd.add_argument(
+        "--asset-path",
+        type=_folder_address,
+        default="/media/techcommit/",
+        help="where the web team will put images and downloads (/media/techcommit/)",
+    )
+    export_cmd.add_argument(
+        "--page-path",
+        type=_folder_address,
+        default="/",
+        help="where the pages will live in the CMS, e.g. /research/technicians/ (/)",
+    )
+    export_cmd.add_argument(
+        "--scope-class",
+        type=_css_class,
+        metavar="CLASS",
+        help="wrap each page in <div class=CLASS> and add content-styles.css with the "
+        "theme's styles scoped under it",
+    )
+    export_cmd.add_argument("--force", action="store_true", help="replace an existing zip")
+    export_cmd.set_defaults(run=_run_export, jobs=None)
+
 
 def _run_publish(args: argparse.Namespace) -> int:
     options = _options(args)
@@ -340,6 +375,56 @@ def _run_publish(args: argparse.Namespace) -> int:
         )
         print(what + where)
     return EXIT_OK
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    options = _options(args)
+    out: Path = args.out
+    if out.exists() and not args.force:
+        raise BuildFailed(
+            [
+                SourceError(
+                    out,
+                    "this file already exists, so nothing was exported",
+                    hint="use --force to replace it, or --out to name another file",
+                )
+            ]
+        )
+    content, _, _ = check(options)
+    settings = cms.CmsOptions(
+        asset_path=args.asset_path, page_path=args.page_path, scope_class=args.scope_class
+    )
+    with tempfile.TemporaryDirectory(prefix="site-builder-export-") as scratch:
+        site = Path(scratch) / "site"
+        progress = None if args.quiet else _PhotoProgress()
+        report = build(replace(options, output=site), progress=progress)
+        _print_problems(report.warnings, args, failed=False)
+        export = cms.export_site(site, content.site.base_url, settings)
+    cms.write_zip(export.files, out, force=args.force)
+    if not args.quiet:
+        print(
+            f"Exported {len(export.rows)} pages and {len(export.assets)} files into "
+            f"{_shown(out)} (manifest.csv lists them)."
+        )
+    return EXIT_OK
+
+
+def _folder_address(value: str) -> str:
+    """/media/techcommit or https://cdn.example.ac.uk/tc: a path or address, ending with '/'."""
+    if not value.startswith(("/", "http://", "https://")) or any(c.isspace() for c in value):
+        raise argparse.ArgumentTypeError(
+            f"'{value}' is not a path from the site root (such as /media/techcommit/) or a "
+            "full address (https://...)"
+        )
+    return value.rstrip("/") + "/"
+
+
+def _css_class(value: str) -> str:
+    if not cms.CSS_CLASS.match(value):
+        raise argparse.ArgumentTypeError(
+            f"'{value}' is not a CSS class name: use letters, digits, - and _ (e.g. tc-content)"
+        )
+    return value
 
 
 class _PhotoProgress:
