@@ -10,6 +10,7 @@ import pytest
 
 from site_builder import cli
 from tests.sites import TinySite
+from tests.test_validate import only_error
 
 DOMAIN = "technicians.testford.example.ac.uk"
 
@@ -166,3 +167,24 @@ def test_content_errors_are_reported_and_nothing_is_committed(
     assert publish(repo) == 1
     assert "alex-morgan.yaml" in capsys.readouterr().err
     assert git(repo.root, "branch", "--list", "gh-pages") == ""
+
+
+# --- the custom domain in site.yaml -------------------------------------------------------------
+
+
+def domain_error(site: TinySite, domain: str) -> str:
+    with (site.content / "site.yaml").open("a", encoding="utf-8") as file:
+        file.write(f"domain: {domain}\n")
+    error = only_error(site)
+    assert error.field == "domain" and error.line == 10
+    return error.message + " / " + (error.hint or "")
+
+
+def test_a_domain_with_a_scheme_says_to_write_the_name_alone(tiny_site: TinySite) -> None:
+    said = domain_error(tiny_site, "https://technicians.testford.example.ac.uk/")
+    assert "write 'technicians.testford.example.ac.uk'" in said
+
+
+def test_a_domain_base_url_does_not_use_is_refused(tiny_site: TinySite) -> None:
+    said = domain_error(tiny_site, "tc.testford.example.ac.uk")
+    assert "set base_url: https://tc.testford.example.ac.uk/" in said
