@@ -4,14 +4,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test check clean distclean schema bench lint help
+.PHONY: build test check check-links publish cms-export clean distclean schema bench lint help
 
 help:
-	@echo "make build   set up (first time) and build the site into output/"
-	@echo "make check   check the content for mistakes without building"
-	@echo "make test    set up and run the tests"
-	@echo "make bench   measure build speed and memory"
-	@echo "make clean   remove output/ and the image cache"
+	@echo "make build        set up (first time) and build the site into output/"
+	@echo "make check        check the content for mistakes without building"
+	@echo "make check-links  check every link, anchor and image in the built site"
+	@echo "make publish      build for the real address and push it to GitHub Pages (gh-pages)"
+	@echo "make cms-export   write site-cms.zip: the pages and files for the university CMS"
+	@echo "make test         set up and run the tests"
+	@echo "make bench        measure build speed and memory"
+	@echo "make clean        remove output/ and the image cache"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "site_builder needs Python 3.11 or newer; this is " + sys.version.split()[0])'
@@ -26,6 +29,15 @@ build: $(STAMP)
 
 check: $(STAMP)
 	@$(BIN)/site-builder check $(ARGS)
+
+check-links: $(STAMP)
+	@$(BIN)/site-builder check --links $(ARGS)
+
+publish: $(STAMP)
+	@$(BIN)/site-builder publish $(ARGS)
+
+cms-export: $(STAMP)
+	@$(BIN)/site-builder export cms $(ARGS)
 
 test: $(STAMP)
 	@$(BIN)/python -m pytest $(ARGS)

@@ -7,14 +7,18 @@ import datetime as dt
 import json
 import os
 import sys
+import tempfile
 import traceback
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
-from . import scaffold
+from . import linkcheck, scaffold
 from .content import BuildOptions, Project
 from .errors import BuildFailed, SourceError, format_report
 from .pipeline import build, check
+from .publish import cms, ghpages
 from .schema import content_reference, write_schemas
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -86,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     check_cmd.add_argument(
         "--json", action="store_true", help="print the problems as JSON (for editors and CI)"
     )
+    _link_check_options(check_cmd)
     check_cmd.set_defaults(run=_run_check)
 
     new_cmd = commands.add_parser(
@@ -134,6 +139,7 @@ def _parser() -> argparse.ArgumentParser:
     import_cmd.add_argument("--force", action="store_true", help="replace an existing file")
     import_cmd.add_argument("--sheet", help="the Excel sheet to read (the first one)")
     import_cmd.set_defaults(run=_run_import)
+    _publish_commands(commands)
     return parser
 
 
@@ -191,12 +197,14 @@ def _run_build(args: argparse.Namespace) -> int:
 def _run_check(args: argparse.Namespace) -> int:
     options = _options(args)
     try:
-        _, published, problems = check(options)
+        content, published, problems = check(options)
     except BuildFailed as failed:
         if args.json:
             _print_json(failed.problems, options)
             return EXIT_CONTENT
         raise
+    if args.links:
+        return _run_link_check(args, content.site.base_url, problems)
     if args.json:
         _print_json(problems, options)
         return EXIT_OK
@@ -205,6 +213,60 @@ def _run_check(args: argparse.Namespace) -> int:
         print(
             f"No errors. {len(published.technicians)} technicians, {len(published.news)} news "
             f"items, {len(published.plans)} plans checked."
+        )
+    return EXIT_OK
+
+
+def _link_check_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--links",
+        action="store_true",
+        help="also check every link, anchor, image and file in the built site (run build first)",
+    )
+    command.add_argument(
+        "--output", type=Path, default=Path("output"), help="built site to check (output/)"
+    )
+    command.add_argument(
+        "--base-url",
+        help="address the site was built for (default: read from the built home page)",
+    )
+
+
+def _run_link_check(
+    args: argparse.Namespace, configured_base: str, problems: Sequence[SourceError]
+) -> int:
+    output: Path = args.output
+    if not (output / "index.html").is_file():
+        raise BuildFailed(
+            [
+                SourceError(
+                    output,
+                    "there is no built site here to check",
+                    hint="build it first (make build), or pass --output FOLDER",
+                )
+            ]
+        )
+    base_url = args.base_url or linkcheck.base_url_of_output(output) or configured_base
+    report = linkcheck.check_output(output, base_url)
+    shown = _shown(output)
+    if args.json:
+        found = [*problems, *(linkcheck.as_source_error(b, output) for b in report.broken)]
+        _print_json(found, None)
+        return EXIT_CONTENT if report.broken else EXIT_OK
+    _print_problems(problems, args, failed=False)
+    if report.broken:
+        print(linkcheck.format_broken(report.broken, shown), file=sys.stderr)
+        pages = len({b.page for b in report.broken})
+        print(
+            f"\n{_count(len(report.broken), 'broken link')} on {_count(pages, 'page')} of "
+            f"{shown}/ (as published at {base_url}).",
+            file=sys.stderr,
+        )
+        return EXIT_CONTENT
+    if not args.quiet:
+        print(
+            f"No errors. {report.references} links in {report.files} files of {shown}/ checked "
+            f"(as published at {base_url}); none broken."
         )
     return EXIT_OK
 
@@ -231,6 +293,165 @@ def _run_import(args: argparse.Namespace) -> int:
     return run_import(
         args.file, out=args.out, map_file=args.map, force=args.force, sheet=args.sheet
     )
+
+
+# --- publish and export ----------------------------------------------------------------------
+
+
+def _publish_commands(commands: Any) -> None:
+    publish_cmd = commands.add_parser(
+        "publish",
+        help="build for the real address and push the site to GitHub Pages (gh-pages)",
+        description="Build the site for its real address (site.yaml base_url) into a "
+        "temporary folder, commit it as the whole of the gh-pages branch and push it. Your "
+        "files, your other branches and output/ are not touched.",
+    )
+    publish_cmd.add_argument(
+        "--content", type=Path, default=Path("content"), help="content folder (content/)"
+    )
+    publish_cmd.add_argument("--base-url", help="publish for this address instead of base_url")
+    publish_cmd.add_argument("--remote", default="origin", help="remote to push to (origin)")
+    publish_cmd.add_argument("--branch", default="gh-pages", help="branch to commit to (gh-pages)")
+    publish_cmd.add_argument("--message", help="commit message (default: what it was built from)")
+    publish_cmd.add_argument(
+        "--no-push", action="store_true", help="make the commit on the branch but do not push it"
+    )
+    publish_cmd.add_argument("--quiet", "-q", action="store_true", help="print only problems")
+    publish_cmd.set_defaults(run=_run_publish, drafts=False, today=None, jobs=None)
+
+    export_cmd = commands.add_parser(
+        "export",
+        help="export the pages for a university CMS (a zip of content, files and a manifest)",
+        description="Build the site into a temporary folder, then write a zip with each page's "
+        "main content as an HTML fragment, its images and downloads, and a manifest "
+        "(manifest.csv, manifest.json) for bulk upload. Drafts and people without consent "
+        "are left out, as on the site.",
+    )
+    export_cmd.add_argument("target", choices=["cms"], help="what to export for (cms)")
+    _content_options(export_cmd)
+    export_cmd.add_argument(
+        "--out", type=Path, default=Path("site-cms.zip"), help="zip to write (site-cms.zip)"
+    )
+    export_cmd.add_argument(
+        "--asset-path",
+        type=_folder_address,
+        default="/media/techcommit/",
+        help="where the web team will put images and downloads (/media/techcommit/)",
+    )
+    export_cmd.add_argument(
+        "--page-path",
+        type=_folder_address,
+        default="/",
+        help="where the pages will live in the CMS, e.g. /research/technicians/ (/)",
+    )
+    export_cmd.add_argument(
+        "--scope-class",
+        type=_css_class,
+        metavar="CLASS",
+        help="wrap each page in <div class=CLASS> and add content-styles.css with the "
+        "theme's styles scoped under it",
+    )
+    export_cmd.add_argument("--force", action="store_true", help="replace an existing zip")
+    export_cmd.set_defaults(run=_run_export, jobs=None)
+
+
+def _run_publish(args: argparse.Namespace) -> int:
+    options = _options(args)
+    try:
+        repo = ghpages.Repository.containing(options.project.root)
+        remote = None if args.no_push else args.remote
+        if remote is not None:
+            repo.remote_url(remote)  # before building: a missing remote is found in a second
+        content, _, _ = check(options)
+        with tempfile.TemporaryDirectory(prefix="site-builder-publish-") as scratch:
+            site = Path(scratch) / "site"
+            progress = None if args.quiet else _PhotoProgress()
+            report = build(replace(options, output=site), progress=progress)
+            _print_problems(report.warnings, args, failed=False)
+            ghpages.prepare_for_pages(site, content.site.domain)
+            project = options.project
+            if ghpages.uncommitted(repo, [project.content, project.galleries, project.themes]):
+                print(
+                    "Note: some content has changes not yet committed to git; they are "
+                    "published all the same.",
+                    file=sys.stderr,
+                )
+            result = ghpages.publish_folder(
+                repo,
+                site,
+                branch=args.branch,
+                remote=remote,
+                message=args.message or ghpages.default_message(repo),
+            )
+    except ghpages.PublishError as problem:
+        print(f"site-builder publish: error: {problem.message}", file=sys.stderr)
+        print(f"      fix: {problem.hint}", file=sys.stderr)
+        return EXIT_CONTENT
+    if not args.quiet:
+        address = options.base_url or content.site.base_url
+        what = (
+            f"Committed {result.files} files to {result.branch} ({result.commit[:7]})"
+            if result.changed
+            else f"Nothing changed since the last publish ({result.branch} is at "
+            f"{result.commit[:7]})"
+        )
+        where = (
+            f"; pushed to {result.remote}. GitHub Pages shows it at {address} within a few minutes."
+            if result.pushed
+            else f"; not pushed (git push {args.remote} {result.branch} when ready)."
+        )
+        print(what + where)
+    return EXIT_OK
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    options = _options(args)
+    out: Path = args.out
+    if out.exists() and not args.force:
+        raise BuildFailed(
+            [
+                SourceError(
+                    out,
+                    "this file already exists, so nothing was exported",
+                    hint="use --force to replace it, or --out to name another file",
+                )
+            ]
+        )
+    content, _, _ = check(options)
+    settings = cms.CmsOptions(
+        asset_path=args.asset_path, page_path=args.page_path, scope_class=args.scope_class
+    )
+    with tempfile.TemporaryDirectory(prefix="site-builder-export-") as scratch:
+        site = Path(scratch) / "site"
+        progress = None if args.quiet else _PhotoProgress()
+        report = build(replace(options, output=site), progress=progress)
+        _print_problems(report.warnings, args, failed=False)
+        export = cms.export_site(site, content.site.base_url, settings)
+    cms.write_zip(export.files, out, force=args.force)
+    if not args.quiet:
+        print(
+            f"Exported {len(export.rows)} pages and {len(export.assets)} files into "
+            f"{_shown(out)} (manifest.csv lists them)."
+        )
+    return EXIT_OK
+
+
+def _folder_address(value: str) -> str:
+    """/media/techcommit or https://cdn.example.ac.uk/tc: a path or address, ending with '/'."""
+    if not value.startswith(("/", "http://", "https://")) or any(c.isspace() for c in value):
+        raise argparse.ArgumentTypeError(
+            f"'{value}' is not a path from the site root (such as /media/techcommit/) or a "
+            "full address (https://...)"
+        )
+    return value.rstrip("/") + "/"
+
+
+def _css_class(value: str) -> str:
+    if not cms.CSS_CLASS.match(value):
+        raise argparse.ArgumentTypeError(
+            f"'{value}' is not a CSS class name: use letters, digits, - and _ (e.g. tc-content)"
+        )
+    return value
 
 
 class _PhotoProgress:
@@ -275,7 +496,7 @@ def _print_problems(
         print(f"\n{_count(len(problems), 'warning')}.", file=sys.stderr)
 
 
-def _print_json(problems: Sequence[SourceError], options: BuildOptions) -> None:
+def _print_json(problems: Sequence[SourceError], options: BuildOptions | None) -> None:
     root = Path.cwd()
     print(json.dumps([p.as_dict(root) for p in problems], indent=2))
 

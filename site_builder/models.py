@@ -12,6 +12,7 @@ import types
 import typing
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -102,6 +103,8 @@ Url = Annotated[
     str,
     StringConstraints(strip_whitespace=True, pattern=r"^(https?://[^\s]+|mailto:[^\s]+|/[^\s]*)$"),
 ]
+# A host name: labels of letters, digits and hyphens, at least one dot (what a CNAME file holds).
+_HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 Email = Annotated[
     str,
     StringConstraints(strip_whitespace=True, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
@@ -188,6 +191,12 @@ class SiteConfig(ContentModel):
         description="Address the site is published at, e.g. https://technicians.example.ac.uk/ "
         "or https://org.github.io/techcommit/ for a GitHub Pages project site."
     )
+    domain: str | None = Field(
+        None,
+        description="Custom domain of a GitHub Pages site, e.g. technicians.example.ac.uk (the "
+        "name alone: no https:// and no /path). 'site-builder publish' writes it to a CNAME "
+        "file; base_url must use the same domain.",
+    )
     language: str = Field("en-GB", description="Language of the content (BCP 47 code).")
     logo: Logo | None = Field(None, description="Logo image (SVG or PNG) and its alt text.")
     colours: BrandColours = Field(default_factory=BrandColours, description="Brand colours.")
@@ -231,6 +240,32 @@ class SiteConfig(ContentModel):
     images: ImageSettings = Field(
         default_factory=ImageSettings, description="How photos are resized."
     )
+
+    @field_validator("domain")
+    @classmethod
+    def _domain_is_a_hostname(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        host = value.strip().lower()
+        bare = urlsplit(host if "//" in host else "//" + host).hostname
+        if not _HOSTNAME.match(host):
+            example = f": write '{bare}'" if bare and _HOSTNAME.match(bare) else ""
+            raise ValueError(
+                f"'{value}' is not a domain name; give the name alone, such as "
+                f"technicians.example.ac.uk, without https:// or a /path{example}"
+            )
+        return host
+
+    @model_validator(mode="after")
+    def _base_url_uses_the_domain(self) -> SiteConfig:
+        host = urlsplit(self.base_url).hostname
+        if self.domain and host and host != self.domain:
+            raise _FieldProblem(
+                "domain",
+                f"the domain {self.domain} is not the one base_url uses ({host})",
+                f"set base_url: https://{self.domain}/ so that links point at the custom domain",
+            )
+        return self
 
 
 # --- accessibility statement ---------------------------------------------------------------------

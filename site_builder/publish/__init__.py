@@ -1,0 +1,1 @@
+"""Getting a built site to where people read it: GitHub Pages, or a university's CMS."""
