@@ -455,7 +455,11 @@ class Reader:
             )
             return
         parsed = parse_target(text)
-        if parsed is None:
+        if parsed is None and re.fullmatch(r"\d{4}-\d{1,2}(?:-\d{1,2})?", text.strip()):
+            # Looks like a date but is not one (month 13, 31 February): keep it, ask a person.
+            action.kept.append(f"{column.label}: {text}")
+            action.notes.append(f"'{text.strip()}' under '{column.label}' is not a real date")
+        elif parsed is None:
             action.fields["target"] = text
         else:
             action.fields["target"] = parsed
