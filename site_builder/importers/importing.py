@@ -21,11 +21,12 @@ from .columns import (
     guess_mapping,
     header_row_override,
 )
+from .draft import Draft, settle_ids
 from .grid import Row, Table
 from .period import PeriodGuess, guess_period
 from .problems import ImportStopped
 from .reading import read_tables
-from .rows import Draft, Reader, settle_ids
+from .rows import Reader
 from .words import normalise
 from .writer import plan_yaml
 

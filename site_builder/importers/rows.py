@@ -8,85 +8,18 @@ field of its own is kept as a comment beside the action, and every guess is note
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from .columns import TEXT_FIELDS, Column, Mapping, clean_header
+from .draft import Draft, DraftAction, DraftObjective
+from .fields import add_list, fill, joined, register
 from .grid import Row
-from .words import (
-    THEME_ORDER,
-    is_tick,
-    match_status,
-    match_theme,
-    months_mentioned,
-    normalise,
-    parse_target,
-    slug,
-    split_code,
-)
+from .words import is_tick, match_theme, months_mentioned, normalise, split_code
 
 _YEARS = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|to|/)\s*((?:19|20)\d\d|\d\d)\b")
-_LIST_SPLIT = re.compile(r"\s*(?:\n|\s\|\s|;)\s*")
-
-
-@dataclass
-class DraftAction:
-    place: str
-    title: str
-    fields: dict[str, Any] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)  # why a person should look at it
-    kept: list[str] = field(default_factory=list)  # text with no field of its own
-    as_written: dict[str, str] = field(default_factory=dict)  # field -> the cell, when reworded
-
-
-@dataclass
-class DraftObjective:
-    place: str
-    title: str
-    code: str | None = None
-    actions: list[DraftAction] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class DraftTheme:
-    id: str
-    goal: str | None = None
-    wording: list[str] = field(default_factory=list)  # the theme cells as written, with places
-    objectives: list[DraftObjective] = field(default_factory=list)
-    actions: list[DraftAction] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def all_actions(self) -> list[DraftAction]:
-        return [*self.actions, *(a for o in self.objectives for a in o.actions)]
-
-
-@dataclass
-class Draft:
-    themes: dict[str, DraftTheme] = field(default_factory=dict)
-    phases: dict[str, str] = field(default_factory=dict)  # id -> label, in order of appearance
-    pillars: dict[str, str] = field(default_factory=dict)
-    labels: dict[str, str] = field(default_factory=dict)
-    outside: list[str] = field(default_factory=list)  # text around the plan table
-    skipped: list[str] = field(default_factory=list)  # rows left out, and why
-    unplaced: list[str] = field(default_factory=list)  # rows whose theme could not be told
-    dates: list[dt.date] = field(default_factory=list)
-    months: int | None = None  # the plan's length, when the table says it
-    title: str | None = None  # a short line above the table that names the plan
-    years: tuple[int, int] | None = None  # a span of years the table names ('2025 to 2028')
-
-    def theme(self, theme_id: str) -> DraftTheme:
-        if theme_id not in self.themes:
-            self.themes[theme_id] = DraftTheme(theme_id)
-        return self.themes[theme_id]
-
-    @property
-    def actions(self) -> list[DraftAction]:
-        return [a for t in self.themes.values() for a in t.all_actions]
 
 
 @dataclass
@@ -138,7 +71,7 @@ class Reader:
             if column.role in TEXT_FIELDS and column.phase is None and label and not own_name:
                 self.draft.labels.setdefault(column.role, label)
             if column.role == "phase" and column.ticks:
-                self._phase(column.label)
+                register(self.draft.phases, column.label)
         months = re.findall(
             r"(\d{1,2})\s*(?:-|–|to)\s*(\d{1,2})\s*months",
             " ".join(c.header for c in mapping.columns),
@@ -372,138 +305,28 @@ class Reader:
             action.fields["id"] = code.action_id
             action.as_written["id"] = code.text
         if phase is not None:
-            self._add_list(action, "phases", [self._phase(phase)])
-        self._fill(action, [c for c in columns if cells[c.index]], cells)
+            add_list(action, "phases", [register(self.draft.phases, phase)])
+        fill(self.draft, self.state.theme, action, [c for c in columns if cells[c.index]], cells)
         self._place(action)
         return action
-
-    def _fill(self, action: DraftAction, columns: Sequence[Column], cells: dict[int, str]) -> None:
-        texts: dict[str, list[tuple[str, str]]] = {}
-        for column in columns:
-            text = cells[column.index]
-            role = column.role
-            if role == "code":
-                written, rest = split_code(text)
-                if written is None or rest:
-                    action.kept.append(f"{column.label}: {text}")  # not a code we can use
-                continue
-            if role in ("theme", "goal", "objective", "action"):
-                continue
-            if is_tick(text) and not column.ticks:
-                action.kept.append(f"a stray tick mark ('{text}') under '{column.label}'")
-                continue
-            if column.ticks and not is_tick(text):
-                action.kept.append(f"{column.label}: {text}")
-                continue
-            if role in ("details", "stakeholders", "evidence"):
-                texts.setdefault(role, []).append((column.label, text))
-            elif role in ("lead", "success_measures"):
-                self._add_list(action, role, [p for p in _LIST_SPLIT.split(text) if p])
-            elif role == "target":
-                self._target(action, column, text)
-            elif role == "status":
-                self._status(action, column, text)
-            elif role == "phase":
-                labels = [column.label] if column.ticks else _items(text)
-                self._add_list(action, "phases", [self._phase(label) for label in labels])
-            elif role == "pillar":
-                labels = [column.label] if column.ticks else _items(text)
-                self._add_list(action, "pillars", [self._pillar(label) for label in labels])
-            elif role == "also_serves":
-                self._also_serves(action, column, text)
-            elif role == "id":
-                if re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", text.strip()):
-                    action.fields["id"] = text.strip()
-                else:
-                    action.kept.append(f"{column.label}: {text}")
-            elif role == "update_date":
-                action.fields["_update_date"] = text
-            elif role == "update_note":
-                action.fields["_update_note"] = text
-            else:
-                action.kept.append(f"{column.label}: {text}")
-        for role, parts in texts.items():
-            if len(parts) == 1:
-                value = parts[0][1]
-            else:
-                value = "\n\n".join(f"{label}: {text}" for label, text in parts)
-            action.fields[role] = _joined(action.fields.get(role), value)
-        self._update(action)
-
-    def _update(self, action: DraftAction) -> None:
-        date_text = action.fields.pop("_update_date", None)
-        note = action.fields.pop("_update_note", None)
-        if date_text is None and note is None:
-            return
-        try:
-            date = dt.date.fromisoformat(str(date_text).strip()) if date_text else None
-        except ValueError:
-            date = None
-        if date and note:
-            action.fields["updates"] = [{"date": date, "note": note}]
-            return
-        if date_text:
-            action.kept.append(f"latest update dated {date_text}")
-        if note:
-            action.kept.append(f"latest update: {note}")
-        action.notes.append("a progress update without both a date and a note: add it by hand")
-
-    def _target(self, action: DraftAction, column: Column, text: str) -> None:
-        if "target" in action.fields:
-            action.fields["details"] = _joined(
-                action.fields.get("details"), f"{column.label}: {text}"
-            )
-            return
-        parsed = parse_target(text)
-        if parsed is None and re.fullmatch(r"\d{4}-\d{1,2}(?:-\d{1,2})?", text.strip()):
-            # Looks like a date but is not one (month 13, 31 February): keep it, ask a person.
-            action.kept.append(f"{column.label}: {text}")
-            action.notes.append(f"'{text.strip()}' under '{column.label}' is not a real date")
-        elif parsed is None:
-            action.fields["target"] = text
-        else:
-            action.fields["target"] = parsed
-            if str(parsed) != text.strip():
-                action.as_written["target"] = text.strip()
-
-    def _status(self, action: DraftAction, column: Column, text: str) -> None:
-        status = match_status(column.label) if column.ticks else match_status(text)
-        if status:
-            action.fields["status"] = status
-            if not column.ticks and slug(text) != status:
-                action.as_written["status"] = text.strip()
-        else:
-            action.kept.append(f"{column.label}: {text}")
-            action.notes.append(f"status '{normalise(text)}' is not one we know: it is not started")
-
-    def _also_serves(self, action: DraftAction, column: Column, text: str) -> None:
-        if column.ticks:
-            found = match_theme(column.label)
-            themes = [found.theme] if found else []
-        else:
-            themes = []
-            for item in _items(text):
-                found = match_theme(item)
-                if found:
-                    themes.append(found.theme)
-                else:
-                    action.kept.append(f"{column.label}: {item}")
-        themes = [t for t in themes if t != self.state.theme]
-        self._add_list(action, "also_serves", themes)
 
     def _add_to_last(self, row: Row, columns: Sequence[Column], cells: dict[int, str]) -> None:
         """A row with no action of its own adds to the action above (its cell was merged)."""
         for action in self.state.last:
             extra = DraftAction(row.place, action.title)
-            self._fill(extra, [c for c in columns if cells[c.index]], cells)
+            fill(self.draft, self.state.theme, extra, [c for c in columns if cells[c.index]], cells)
             for name, value in extra.fields.items():
                 if isinstance(value, list):
-                    self._add_list(action, name, value)
+                    add_list(action, name, value)
                 elif name in action.fields and isinstance(action.fields[name], str):
-                    action.fields[name] = _joined(action.fields[name], str(value))
+                    action.fields[name] = joined(action.fields[name], str(value))
                 else:
                     action.fields.setdefault(name, value)
             action.kept.extend(extra.kept)
+            action.notes.extend(extra.notes)
+            action.kept.extend(
+                f"{name}: written '{text}'" for name, text in extra.as_written.items()
+            )
             action.notes.append(f"{row.place} had no action of its own and was added to this one")
 
     def _continuation(
@@ -529,19 +352,6 @@ class Reader:
 
     # --- plan-wide lists ---------------------------------------------------------------------
 
-    def _phase(self, label: str) -> str:
-        return _register(self.draft.phases, label)
-
-    def _pillar(self, label: str) -> str:
-        return _register(self.draft.pillars, label)
-
-    @staticmethod
-    def _add_list(action: DraftAction, name: str, values: list[Any]) -> None:
-        current = action.fields.setdefault(name, [])
-        for value in values:
-            if value not in current:
-                current.append(value)
-
     def _title(self, text: str) -> None:
         if self.draft.title is None and len(text) <= 80 and "plan" in text.lower():
             self.draft.title = normalise(text)
@@ -565,63 +375,7 @@ def mapping_has_theme(columns: Sequence[Column], cells: dict[int, str]) -> bool:
     return any(c.role == "theme" and cells[c.index] for c in columns)
 
 
-def _register(known: dict[str, str], label: str) -> str:
-    label = normalise(label)
-    for ident, existing in known.items():
-        if existing.lower() == label.lower():
-            return ident
-    ident = slug(label)
-    base, number = ident, 2
-    while ident in known:
-        ident, number = f"{base}-{number}", number + 1
-    known[ident] = label
-    return ident
-
-
-def _items(text: str) -> list[str]:
-    """Names listed in one cell: one a line, or separated by '|' or ';' (or commas between
-    short names, as in 'Research, Teaching')."""
-    parts = [p.strip() for p in re.split(r"[|;\n]", text) if p.strip()]
-    if len(parts) == 1 and "," in text:
-        names = [p.strip() for p in text.split(",") if p.strip()]
-        if all(len(name.split()) <= 4 for name in names):
-            return names
-    return parts
-
-
-def _joined(existing: str | None, text: str) -> str:
-    return f"{existing}\n\n{text}" if existing else text
-
-
 def _is_statement(text: str) -> bool:
     """A goal statement, not a qualifier such as '(of technical workforce' or 'theme'."""
     words = text.split()
     return len(words) >= 3 and not text.lstrip().startswith("(")
-
-
-def in_theme_order(themes: dict[str, DraftTheme]) -> list[DraftTheme]:
-    return [themes[t] for t in THEME_ORDER if t in themes]
-
-
-def settle_ids(draft: Draft) -> None:
-    """Drop ids that only repeat the address the site would give anyway (as in our own CSV
-    export), and a second use of an id, which the build would refuse."""
-    seen: set[str] = set()
-    for theme in in_theme_order(draft.themes):
-        initial = {"career-development": "cd"}.get(theme.id, theme.id[0])
-        groups = [(f"{initial}", theme.actions)]
-        groups += [
-            ((o.code or f"{initial}{number}").lower(), o.actions)
-            for number, o in enumerate(theme.objectives, 1)
-        ]
-        for prefix, actions in groups:
-            for index, action in enumerate(actions, 1):
-                ident = action.fields.get("id")
-                if ident is None:
-                    continue
-                if ident == f"{prefix}-{index}" and "id" not in action.as_written:
-                    del action.fields["id"]
-                elif ident in seen:
-                    del action.fields["id"]
-                    action.notes.append(f"the id '{ident}' is used twice, so it was left out")
-                seen.add(ident)

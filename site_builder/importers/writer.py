@@ -10,8 +10,8 @@ from typing import Any
 import yaml
 
 from ..models import THEMES
+from .draft import Draft, DraftAction, DraftObjective, DraftTheme
 from .period import PeriodGuess
-from .rows import Draft, DraftAction, DraftObjective, DraftTheme
 from .words import THEME_ORDER
 
 WIDTH = 96
