@@ -272,3 +272,24 @@ def test_two_columns_with_one_heading_are_mapped_by_letter(tmp_path: Path) -> No
     assert "  B: details" in result.mapping_text and "  D: details" in result.mapping_text
     plan = Plan.model_validate(yaml.safe_load(result.text))
     assert plan.themes.visibility.actions[0].details == "Notes: first\n\nNotes: second"
+
+
+@pytest.mark.parametrize(
+    ("mapping", "says"),
+    [
+        ("columns:\n  Theme: wibble\n", "not a field the importer knows"),
+        ("columns:\n  Nowhere: lead\n", "no column is headed 'Nowhere'"),
+        ("header_row: 0\n", "header_row"),
+        ("- just a list\n", "columns:"),
+    ],
+)
+def test_a_bad_mapping_file_is_named_with_the_fix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], mapping: str, says: str
+) -> None:
+    source = write(tmp_path / "plan.txt", "Theme\tAction\nVisibility\tRun a fair\n")
+    map_file = write(tmp_path / "map.yaml", mapping)
+    out = tmp_path / "out.yaml"
+    assert main(["import", str(source), "--out", str(out), "--map", str(map_file)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(str(map_file)) and says in err and "fix:" in err
+    assert not out.exists()

@@ -15,6 +15,7 @@ from typing import Any, TextIO
 import yaml
 
 from ..errors import SourceError
+from .columns import MappingProblem
 from .importing import import_file
 from .problems import EXIT_CONTENT, EXIT_USAGE, ImportStopped
 from .summary import summary
@@ -47,7 +48,12 @@ def run_import(
                 EXIT_USAGE,
             )
         overrides = read_mapping(map_file) if map_file else None
-        result = import_file(file, sheet=sheet, overrides=overrides, today=today, out=target)
+        try:
+            result = import_file(file, sheet=sheet, overrides=overrides, today=today, out=target)
+        except MappingProblem as problem:
+            raise ImportStopped(
+                map_file, str(problem), "fix that line of the mapping file", EXIT_CONTENT
+            ) from None
     except ImportStopped as stopped:
         print(SourceError(stopped.path, stopped.message, hint=stopped.hint).format(), file=stderr)
         return stopped.exit_code

@@ -62,14 +62,10 @@ def import_tables(
 ) -> Imported:
     today = today or dt.date.today()
     if not any(row.filled for table in tables for row in table.rows):
-        what = "table" if path.suffix.lower() in (".docx",) else "text"
-        raise ImportStopped(path, f"there is no {what} in the file", "check it is the right file")
-    try:
-        reader, mappings = _read(tables, path, overrides or {})
-    except MappingProblem as problem:
-        raise ImportStopped(
-            path, f"the mapping file: {problem}", "fix that line of the mapping"
-        ) from None
+        what = {".docx": "there is no table in the document", ".xlsx": "the sheet is empty"}
+        message = what.get(path.suffix.lower(), "there is no text in the file")
+        raise ImportStopped(path, message, "check it is the right file (and sheet)")
+    reader, mappings = _read(tables, path, overrides or {})  # MappingProblem: for the caller
     draft = reader.draft
     if draft.unplaced:
         raise ImportStopped(

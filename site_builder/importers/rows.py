@@ -318,10 +318,12 @@ class Reader:
             for name, value in extra.fields.items():
                 if isinstance(value, list):
                     add_list(action, name, value)
-                elif name in action.fields and isinstance(action.fields[name], str):
+                elif name not in action.fields:
+                    action.fields[name] = value
+                elif name in ("details", "stakeholders", "evidence"):
                     action.fields[name] = joined(action.fields[name], str(value))
-                else:
-                    action.fields.setdefault(name, value)
+                elif action.fields[name] != value:
+                    action.kept.append(f"{name} on {row.place}: {value}")  # one value only
             action.kept.extend(extra.kept)
             action.notes.extend(extra.notes)
             action.kept.extend(
