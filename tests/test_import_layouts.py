@@ -293,3 +293,16 @@ def test_a_bad_mapping_file_is_named_with_the_fix(
     err = capsys.readouterr().err
     assert err.startswith(str(map_file)) and says in err and "fix:" in err
     assert not out.exists()
+
+
+def test_a_progress_report_layout(tmp_path: Path) -> None:
+    table = (
+        "Theme;Action;Owner;Target date;Progress;RAG\n"
+        "Sustainability;Write a succession plan;Director;30/06/2026;Draft shared with heads;A\n"
+        "Sustainability;Run a skills audit;HR;2026-12;Survey sent out;G\n"
+    )
+    plan = plan_of(write(tmp_path / "report.csv", table))
+    first, second = plan.themes.sustainability.actions
+    assert first.target == dt.date(2026, 6, 30) and first.status == "at-risk"
+    assert first.details == "Draft shared with heads" and plan.labels.details == "Progress"
+    assert second.target == "2026-12" and second.status == "on-track"

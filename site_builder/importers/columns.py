@@ -60,7 +60,7 @@ ROLE_MEANING = {
 _WORDS: tuple[tuple[str, str], ...] = (
     ("id", r"\baction id\b|^id$"),
     ("code", r"\bobjective code\b|\baction code\b|^(?:code|ref\.?|reference|no\.?|number|#)$"),
-    ("ignore", r"\bstatus label\b|\btarget date\b|^url$|^link$|^plan$"),
+    ("ignore", r"\bstatus label\b|^url$|^link$|^plan$"),
     ("update_note", r"\blast update note\b|\bprogress updates?\b|\bupdate notes?\b"),
     (
         "update_date",
@@ -91,7 +91,8 @@ _WORDS: tuple[tuple[str, str], ...] = (
     ("lead", r"\bleads?\b|\bowners?\b|\bresponsib\w*|\baccountab\w*|\bwho\b|\bchampions?\b"),
     (
         "success_measures",
-        r"\bsuccess\b|\bmeasures?\b|\bkpis?\b|\bindicators?\b|\btargets\b|\boutputs?\b|\bmetrics?\b",
+        r"\bsuccess\b|\bmeasures?\b|\bkpis?\b|\bindicators?\b|\btargets\b|\boutputs?\b"
+        r"|\bmetrics?\b|\boutcomes?\b",
     ),
     ("evidence", r"\bevidence[ds]?\b|\bimpact\b|\bevaluat\w*|\bmonitor\w*|\bhow will we know\b"),
     (
@@ -255,6 +256,9 @@ def _classify(index: int, title: str, values: list[str]) -> Column:
         return Column(index, title, field, phase=phase)
     if role is None:
         return Column(index, title, "details", guessed=True)
+    if role == "status" and sum(1 for v in values if match_status(v)) * 2 < len(values):
+        # 'Progress' holding sentences rather than statuses: more detail, in its own words.
+        return Column(index, title, "details")
     return Column(index, title, role)
 
 
@@ -280,6 +284,22 @@ def _settle(columns: list[Column]) -> list[Column]:
                     column = replace(column, role="details")
             seen.add(column.role)
         settled.append(column)
+    targets = [c for c in settled if c.role == "target" and c.phase is None]
+    if any(clean_header(c.header).lower() == "target" for c in targets):
+        # Our own CSV has 'target' as written and 'target_date' worked out from it.
+        settled = [
+            replace(c, role="ignore")
+            if c in targets and clean_header(c.header).lower().replace("_", " ") == "target date"
+            else c
+            for c in settled
+        ]
+    roles = {c.role for c in settled}
+    if ("update_note" in roles) != ("update_date" in roles):
+        # A progress update needs a date and a note; one without the other is more detail.
+        settled = [
+            replace(c, role="details") if c.role in ("update_note", "update_date") else c
+            for c in settled
+        ]
     has_action = any(c.role == "action" for c in settled)
     if not has_action:
         # No column of actions: the objectives (or the first text column) are the actions.

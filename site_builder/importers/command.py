@@ -40,6 +40,13 @@ def run_import(
     stderr = stderr or sys.stderr
     target = out or Path("content") / "plans" / f"{slug(file.stem)}.yaml"
     try:
+        if out is None and not Path("content").is_dir():
+            raise ImportStopped(
+                Path("content"),
+                "there is no content folder here to put the plan in",
+                "run the command from the project folder, or pass --out FILE",
+                EXIT_USAGE,
+            )
         if target.exists() and not force:
             raise ImportStopped(
                 target,
@@ -60,7 +67,7 @@ def run_import(
     print("Column mapping (save it to a file and pass --map FILE to change it):", file=stdout)
     print(result.mapping_text, file=stdout)
     write_new(target, result.text)
-    print(summary(result, file, target), file=stdout)
+    print(summary(result, file, target, today), file=stdout)
     return EXIT_OK
 
 
