@@ -201,3 +201,32 @@ def test_docx_two_row_header_under_a_merged_heading(tmp_path: Path) -> None:
         ["year-2", "year-3"],
         ["HR"],
     )
+
+
+def test_docx_one_table_per_theme_under_its_heading(tmp_path: Path) -> None:
+    document = Document()
+    header = ["Objective No.", "Objective", "Action No.", "Action", "Status"]
+    for heading, rows in (
+        (
+            "Theme 1: Visibility – technicians seen across campus",
+            [["V1", "Be seen", "1", "Hold a fair", "On hold"]],
+        ),
+        ("Recognition", [["R1", "Be thanked", "1", "Add an award", "Not yet due"]]),
+    ):
+        document.add_paragraph(heading)
+        table = document.add_table(rows=2, cols=len(header))
+        _fill(table, [header, *rows], 0)
+    document.save(str(tmp_path / "per-theme.docx"))
+    result = import_file(tmp_path / "per-theme.docx", today=TODAY)
+    plan = Plan.model_validate(yaml.safe_load(result.text))
+    assert plan.themes.visibility.goal == "technicians seen across campus"
+    (v1,) = plan.themes.visibility.objectives
+    (r1,) = plan.themes.recognition.objectives
+    assert (v1.code, v1.title, v1.actions[0].title, v1.actions[0].status) == (
+        "V1",
+        "Be seen",
+        "Hold a fair",
+        "delayed",
+    )
+    assert (r1.code, r1.actions[0].status) == ("R1", "not-started")
+    assert "Action No.: 1" in result.text  # a number that is not a code is kept

@@ -59,7 +59,11 @@ ROLE_MEANING = {
 # 'Tasks, Resources and Impact' is about tasks; 'How impact will be evidenced' about evidence.
 _WORDS: tuple[tuple[str, str], ...] = (
     ("id", r"\baction id\b|^id$"),
-    ("code", r"\bobjective code\b|\baction code\b|^(?:code|ref\.?|reference|no\.?|number|#)$"),
+    (
+        "code",
+        r"\b(?:objective|action) (?:code|no\b\.?|number|ref\b\.?|reference|id\b)"
+        r"|^(?:code|ref\.?|reference|no\.?|number|#)$",
+    ),
     ("ignore", r"\bstatus label\b|^url$|^link$|^plan$"),
     ("update_note", r"\blast update note\b|\bprogress updates?\b|\bupdate notes?\b"),
     (
@@ -264,7 +268,7 @@ def _classify(index: int, title: str, values: list[str]) -> Column:
 
 def _settle(columns: list[Column]) -> list[Column]:
     """One theme, objective, code, action, id and status column; a second becomes details
-    (or the goal, when the theme has its own goal column)."""
+    (the goal, when the theme has its own goal column; a comment, for a second code)."""
     seen: set[str] = set()
     settled = []
     for column in columns:
@@ -280,6 +284,8 @@ def _settle(columns: list[Column]) -> list[Column]:
             if role in seen:
                 if role == "theme" and "goal" in column.header.lower() and "goal" not in seen:
                     column = replace(column, role="goal")
+                elif role in ("code", "id"):
+                    column = replace(column, role="ignore")  # 'Action No.' beside 'Objective No.'
                 else:
                     column = replace(column, role="details")
             seen.add(column.role)

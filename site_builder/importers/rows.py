@@ -28,6 +28,7 @@ class _State:
     objective: DraftObjective | None = None
     objective_row: str = ""
     theme_cell: str = ""  # the last theme cell's text, to join names broken across rows
+    named_here: bool = False  # this row's own cells named the theme
     last: list[DraftAction] = field(default_factory=list)
 
 
@@ -51,8 +52,10 @@ class Reader:
     def caption(self, text: str, place: str | None) -> None:
         """A heading just before a table (at `place`), or a sheet's name, that may name a theme."""
         found = match_theme(text)
-        if found and not found.rest:
-            self._enter_theme(found.theme, f"'{text}' ({place or 'the sheet name'})")
+        if found and (not found.rest or found.separated or found.explicit):
+            self._enter_theme(found.theme, f"'{normalise(text)}' ({place or 'the sheet name'})")
+            if found.rest and _is_statement(found.rest):
+                self._goal(found.rest, place or "the sheet name")
         elif place:
             self.draft.outside.append(f"{place}: {normalise(text)}")
             self._remember_dates(text, titles=True)
@@ -97,6 +100,7 @@ class Reader:
         if self._heading(mapping, row):
             return
         cells = {c.index: row.cell(c.index) for c in mapping.columns}
+        self.state.named_here = False
         objective_text = ""
         for column in mapping.of("theme"):
             if cells[column.index]:
@@ -163,6 +167,7 @@ class Reader:
             )
             if not repeated:
                 self._enter_theme(found.theme, f"'{normalise(text)}' ({row.place})")
+                state.named_here = True
                 state.theme_cell = text
                 if found.rest and _is_statement(found.rest):
                     self._goal(found.rest, row.place)
@@ -216,8 +221,8 @@ class Reader:
             return
         if code and not title:
             title = ""
-        if self.state.theme is None:
-            self.state.theme = code.theme if code else None
+        if code and (state.theme is None or not state.named_here):
+            self._enter_theme(code.theme, None)  # 'R2 ...' under a merged 'Visibility' cell
         objective = DraftObjective(place, title, code.objective if code else None)
         if written_code and written_code.text != written_code.objective:
             objective.notes.append(f"written '{written_code.text}' in the table")
