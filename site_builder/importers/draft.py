@@ -50,6 +50,7 @@ class Draft:
     pillars: dict[str, str] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
     outside: list[str] = field(default_factory=list)  # text around the plan table
+    headers: list[str] = field(default_factory=list)  # the header rows, as written
     skipped: list[str] = field(default_factory=list)  # rows left out, and why
     unplaced: list[str] = field(default_factory=list)  # rows whose theme could not be told
     dates: list[dt.date] = field(default_factory=list)

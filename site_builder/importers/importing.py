@@ -123,14 +123,15 @@ def _read(
             else:
                 mappings.append(mapping)
             reader.outside(rows[:header])
-            reader.section(mapping, rows[header], rows[header + mapping.header_rows :])
+            headers = rows[header : header + mapping.header_rows]
+            reader.section(mapping, headers, rows[header + mapping.header_rows :])
             current, current_header = mapping, rows[header]
         elif (
             current is not None
             and current_header is not None
             and table.width == len(current.columns)
         ):
-            reader.section(current, current_header, rows)  # a table continued on the next page
+            reader.section(current, [current_header], rows)  # continued on the next page
         else:
             reader.outside(rows)
     if current is None:

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .columns import TEXT_FIELDS, Column, Mapping, clean_header
 from .draft import Draft, DraftAction, DraftObjective
 from .fields import add_list, fill, joined, register
 from .grid import Row
-from .words import is_tick, match_theme, months_mentioned, normalise, split_code
+from .words import THEME_KEYS, is_tick, match_theme, months_mentioned, normalise, split_code, squash
+
+THEME_NAMES = dict(THEME_KEYS)  # 'careerdevelopment' -> 'career-development'
+
 
 _YEARS = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|to|/)\s*((?:19|20)\d\d|\d\d)\b")
 
@@ -26,7 +29,6 @@ _YEARS = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|to|/)\s*((?:19|20)\d\d|\d\d)\
 class _State:
     theme: str | None = None
     objective: DraftObjective | None = None
-    objective_row: str = ""
     theme_cell: str = ""  # the last theme cell's text, to join names broken across rows
     named_here: bool = False  # this row's own cells named the theme
     last: list[DraftAction] = field(default_factory=list)
@@ -61,7 +63,14 @@ class Reader:
             self._remember_dates(text, titles=True)
             self._title(text)
 
-    def section(self, mapping: Mapping, header: Row, rows: Sequence[Row]) -> None:
+    def section(self, mapping: Mapping, headers: Sequence[Row], rows: Sequence[Row]) -> None:
+        """Rows under a header (of one or two rows; the first is the one repeated on a new
+        page)."""
+        header = headers[0]
+        for row in headers:
+            said = " | ".join(f"'{normalise(text)}'" for _, text in row.filled)
+            if not any(known.endswith(f": {said}") for known in self.draft.headers):
+                self.draft.headers.append(f"{row.place}: {said}")
         self._labels(mapping)
         self._remember_dates(" ".join(header.cells), titles=True)
         for row in rows:
@@ -149,6 +158,10 @@ class Reader:
         goal = text_cells[1][1] if len(text_cells) == 2 else found.rest
         if goal and _is_statement(goal):
             self._goal(goal, row.place)
+        elif len(text_cells) == 2:
+            self.draft.theme(found.theme).notes.append(
+                f"the heading row {row.place} also says: {normalise(goal)}"
+            )
         return True
 
     def _theme_cell(self, text: str, row: Row, mapping: Mapping) -> str:
@@ -172,18 +185,28 @@ class Reader:
                 if found.rest and _is_statement(found.rest):
                     self._goal(found.rest, row.place)
                 return ""
-        joined = match_theme(state.theme_cell + text) if state.theme_cell else None
-        if joined and joined.theme == state.theme and not found:
+        before = squash(state.theme_cell)
+        whole = squash(state.theme_cell + text)
+        joined = state.theme_cell and whole in THEME_NAMES and before not in THEME_NAMES
+        if joined and THEME_NAMES[whole] == state.theme and not found:
             # The rest of a name the export broke across two rows ('Career Develop' / 'ment').
-            self.draft.theme(joined.theme).wording.append(f"'{normalise(text)}' ({row.place})")
+            self.draft.theme(THEME_NAMES[whole]).wording.append(
+                f"'{normalise(text)}' ({row.place})"
+            )
             state.theme_cell = ""
             return ""
         state.theme_cell = ""
         if mapping.of("objective"):
-            # The theme column holds a statement under a theme already named: its goal.
+            # The theme column holds a statement under a theme already named: its goal, or
+            # (when it has one) a note beside the theme, so the text is not lost.
             if state.theme and not self.draft.theme(state.theme).goal:
                 self._goal(text, row.place)
-                return ""
+            elif state.theme:
+                self.draft.theme(state.theme).notes.append(
+                    f"the theme column at {row.place} also says: {normalise(text)}"
+                )
+            else:
+                self.draft.outside.append(f"{row.place}: {normalise(text)}")
             return ""
         return text
 
@@ -212,15 +235,13 @@ class Reader:
         written_code, title = split_code(text)
         code = written_code or code
         current = state.objective
-        if current and title[:1].islower() and not written_code:
+        if current and title[:1].islower() and not written_code and code is None:
             # The rest of a title the export split over two rows.
             current.title = f"{current.title} {title}"
             current.notes.append(f"its title continues on {place}")
             return
         if current and normalise(title) == normalise(current.title):
             return
-        if code and not title:
-            title = ""
         if code and (state.theme is None or not state.named_here):
             self._enter_theme(code.theme, None)  # 'R2 ...' under a merged 'Visibility' cell
         objective = DraftObjective(place, title, code.objective if code else None)
@@ -228,7 +249,10 @@ class Reader:
             objective.notes.append(f"written '{written_code.text}' in the table")
         if not title:
             objective.notes.append("the table gives only its code: write its title")
-        if state.theme is not None:
+        if state.theme is None:
+            # No theme named yet: keep its words, and let actions under it say they are lost.
+            self.draft.outside.append(f"{place}: {normalise(text)} (an objective with no theme)")
+        else:
             self.draft.theme(state.theme).objectives.append(objective)
         state.objective = objective
 
@@ -254,7 +278,7 @@ class Reader:
                 if action:
                     made.append(action)
             if not made:
-                made = self._continuation(row, shared, cells)
+                made = self._without_phase(row, shared, cells, code, objective_text)
         else:
             action = self._action(row, shared, cells, code, objective_text, None)
             made = [action] if action else []
@@ -280,6 +304,7 @@ class Reader:
         if not title and not content:
             return None
         action = DraftAction(row.place, title)
+        used: Column | None = None  # a column whose text became the title
         if not title:
             if objective_text:
                 written, rest = split_code(objective_text)
@@ -292,9 +317,8 @@ class Reader:
                 self._add_to_last(row, columns, cells)
                 return None
             else:
-                first = content[0]
+                first = used = content[0]
                 action.title = cells[first.index]
-                content = content[1:]
                 action.notes.append(
                     f"no action text in this row: the title is the '{first.label}' cell"
                 )
@@ -311,7 +335,13 @@ class Reader:
             action.as_written["id"] = code.text
         if phase is not None:
             add_list(action, "phases", [register(self.draft.phases, phase)])
-        fill(self.draft, self.state.theme, action, [c for c in columns if cells[c.index]], cells)
+        # A second column of action text (beside a phase's own) is more detail, not lost.
+        filled = [
+            replace(c, role="details") if c.role == "action" and c is not title_column else c
+            for c in columns
+            if cells[c.index] and c is not used
+        ]
+        fill(self.draft, self.state.theme, action, filled, cells)
         self._place(action)
         return action
 
@@ -336,13 +366,24 @@ class Reader:
             )
             action.notes.append(f"{row.place} had no action of its own and was added to this one")
 
-    def _continuation(
-        self, row: Row, shared: Sequence[Column], cells: dict[int, str]
+    def _without_phase(
+        self,
+        row: Row,
+        shared: Sequence[Column],
+        cells: dict[int, str],
+        code: Any,
+        objective_text: str,
     ) -> list[DraftAction]:
-        own = [c for c in shared if c.role not in ("theme", "objective", "code")]
-        if self.state.last and any(cells[c.index] for c in own):
+        """A row of a side-by-side layout with nothing in any phase's columns: more for the
+        action above, or an action of its own when there is none."""
+        own = [c for c in shared if c.role not in ("theme", "goal", "objective", "code", "ignore")]
+        if not any(cells[c.index] for c in own):
+            return []
+        if self.state.last:
             self._add_to_last(row, shared, cells)
-        return []
+            return []
+        action = self._action(row, shared, cells, code, objective_text, None)
+        return [action] if action else []
 
     def _place(self, action: DraftAction) -> None:
         state = self.state

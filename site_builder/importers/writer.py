@@ -68,6 +68,8 @@ def plan_yaml(
     out.comment(0, "Column mapping used (save it to a file and pass --map FILE to change it):")
     for line in mapping_text.rstrip("\n").split("\n"):
         out.lines.append("#   " + line)
+    for header in draft.headers:
+        out.comment(0, f"The table's header, {header}")
     if draft.outside:
         out.comment(0, "Text around the table, not part of the plan:")
         for text in draft.outside:
