@@ -230,3 +230,22 @@ def test_docx_one_table_per_theme_under_its_heading(tmp_path: Path) -> None:
     )
     assert (r1.code, r1.actions[0].status) == ("R1", "not-started")
     assert "Action No.: 1" in result.text  # a number that is not a code is kept
+
+
+def test_docx_paragraphs_in_a_cell_become_lines_and_list_items(tmp_path: Path) -> None:
+    document = Document()
+    table = document.add_table(rows=2, cols=4)
+    _fill(table, [["Theme", "Action", "Details", "Success measures"]], 0)
+    _fill(table, [["Visibility", "Hold a fair", "", ""]], 1)
+    details = table.cell(1, 2)
+    details.text = "Book the hall."
+    details.add_paragraph("Invite schools: 'all of them'.")
+    measures = table.cell(1, 3)
+    measures.text = "100 visitors"
+    measures.add_paragraph("Ten stands")
+    document.save(str(tmp_path / "paragraphs.docx"))
+    result = import_file(tmp_path / "paragraphs.docx", today=TODAY)
+    (action,) = Plan.model_validate(yaml.safe_load(result.text)).all_actions
+    assert action.details == "Book the hall.\nInvite schools: 'all of them'."
+    assert action.success_measures == ["100 visitors", "Ten stands"]
+    assert "details: |-" in result.text  # written as a block, readable as paragraphs
