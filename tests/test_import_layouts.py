@@ -306,3 +306,14 @@ def test_a_progress_report_layout(tmp_path: Path) -> None:
     assert first.target == dt.date(2026, 6, 30) and first.status == "at-risk"
     assert first.details == "Draft shared with heads" and plan.labels.details == "Progress"
     assert second.target == "2026-12" and second.status == "on-track"
+
+
+def test_map_can_name_the_header_row(tmp_path: Path) -> None:
+    text = "Our notes\tto self\nStream\tThing to do\nVisibility\tRun a fair\n"
+    source = write(tmp_path / "plan.txt", text)
+    mapping = {"header_row": 2, "columns": {"Stream": "theme", "Thing to do": "action"}}
+    result = import_file(source, today=TODAY, overrides=mapping)
+    assert result.mappings[0].header == 1
+    plan = Plan.model_validate(yaml.safe_load(result.text))
+    assert plan.themes.visibility.actions[0].title == "Run a fair"
+    assert "line 1: Our notes" in result.text  # the row above is kept as a comment

@@ -28,7 +28,7 @@ def read_xlsx_table(path: Path, sheet: str | None) -> Table:
                 EXIT_USAGE,
             )
         rows = []
-        for cells in worksheet.iter_rows():
+        for cells in worksheet.iter_rows(min_row=1, min_col=1):  # numbers match Excel's
             if not cells:
                 continue
             texts = tuple(_text(cell.value, cell.number_format) for cell in cells)
