@@ -36,6 +36,9 @@ def summary(result: Imported, source: Path, target: Path, today: dt.date | None 
     return "\n".join(lines)
 
 
+LONG_TITLE = 200
+
+
 def needs_a_look(result: Imported, today: dt.date | None = None) -> list[str]:
     draft = result.draft
     items = []
@@ -56,6 +59,12 @@ def needs_a_look(result: Imported, today: dt.date | None = None) -> list[str]:
         for action in theme.all_actions:
             items.extend(f"{action.place}: {note}" for note in action.notes)
     items.extend(f"left out: {text}" for text in draft.skipped)
+    long = [a.place for a in draft.actions if len(a.title) > LONG_TITLE]
+    if long:
+        items.append(
+            f"{_count(len(long), 'action title')} longer than {LONG_TITLE} characters (first on "
+            f"{long[0]}): a sentence reads best, with the rest moved to details"
+        )
     overdue = overdue_and_not_started(result, today or dt.date.today())
     if overdue:
         items.append(

@@ -156,6 +156,8 @@ def _action(out: _Lines, indent: int, action: DraftAction) -> None:
         out.comment(indent, f"from the table: {text}")
     fields = [("title", action.title)]
     fields += [(name, action.fields[name]) for name in _ACTION_ORDER if name in action.fields]
+    if "status" not in action.fields:
+        fields.append(("status", "not-started"))  # written out, so it is plain where to change it
     fields.sort(key=lambda pair: _ACTION_ORDER.index(pair[0]))
     out.item(indent, fields)
 
