@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 import yaml
 from docx import Document
 from openpyxl import Workbook
 
-from site_builder.importers import import_file
+from site_builder.importers import ImportStopped, import_file
 from site_builder.importers.read_docx import read_docx_tables
 from site_builder.importers.read_xlsx import read_xlsx_table
 from site_builder.models import Plan
@@ -249,3 +250,9 @@ def test_docx_paragraphs_in_a_cell_become_lines_and_list_items(tmp_path: Path) -
     assert action.details == "Book the hall.\nInvite schools: 'all of them'."
     assert action.success_measures == ["100 visitors", "Ten stands"]
     assert "details: |-" in result.text  # written as a block, readable as paragraphs
+
+
+def test_xlsx_without_a_plan_on_the_first_sheet_suggests_the_others(tmp_path: Path) -> None:
+    with pytest.raises(ImportStopped) as stopped:
+        import_file(plan_workbook(tmp_path / "plan.xlsx"), today=TODAY)
+    assert "--sheet" in stopped.value.hint and "'Plan'" in stopped.value.hint

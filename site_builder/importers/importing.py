@@ -135,12 +135,18 @@ def _read(
         else:
             reader.outside(rows)
     if current is None:
+        first = tables[0] if tables else None
+        if first is not None and first.other_sheets:
+            hint = f"this is the sheet '{first.sheet}'; to read another, pass --sheet NAME ("
+            hint += ", ".join(f"'{name}'" for name in first.other_sheets) + ")"
+        else:
+            hint = "add a header row to the table, or give header_row and columns in a mapping "
+            hint += "file (--map; see the README)"
         raise ImportStopped(
             path,
             "no header row found: no row names columns such as Theme, Objective, Actions, "
             "Details, Success measures or Timeline",
-            "add a header row to the table, or write a mapping file giving header_row and "
-            "columns (see 'site-builder import --help')",
+            hint,
         )
     return reader, mappings
 

@@ -34,9 +34,10 @@ def read_xlsx_table(path: Path, sheet: str | None) -> Table:
             texts = tuple(_text(cell.value, cell.number_format) for cell in cells)
             rows.append(Row(f"row {cells[0].row}", texts))
         name = worksheet.title
+        others = tuple(n for n in workbook.sheetnames if n != name)
     finally:
         workbook.close()
-    return Table(tuple(rows), sheet=name)
+    return Table(tuple(rows), sheet=name, other_sheets=others)
 
 
 def _text(value: object, number_format: str) -> str:
