@@ -131,13 +131,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     import_cmd.add_argument("file", type=Path, help="the table to import")
     import_cmd.add_argument(
-        "--out", type=Path, help="plan file to write (content/plans/FILE-NAME.yaml)"
+        "--out", type=Path, metavar="FILE", help="plan file to write (content/plans/NAME.yaml)"
     )
     import_cmd.add_argument(
         "--map", type=Path, metavar="MAPPING.yaml", help="column mapping that overrides guesses"
     )
     import_cmd.add_argument("--force", action="store_true", help="replace an existing file")
-    import_cmd.add_argument("--sheet", help="the Excel sheet to read (the first one)")
+    import_cmd.add_argument("--sheet", metavar="NAME", help="Excel sheet to read (the first)")
     import_cmd.set_defaults(run=_run_import)
     _publish_commands(commands)
     return parser

@@ -272,3 +272,48 @@ def test_two_columns_with_one_heading_are_mapped_by_letter(tmp_path: Path) -> No
     assert "  B: details" in result.mapping_text and "  D: details" in result.mapping_text
     plan = Plan.model_validate(yaml.safe_load(result.text))
     assert plan.themes.visibility.actions[0].details == "Notes: first\n\nNotes: second"
+
+
+@pytest.mark.parametrize(
+    ("mapping", "says"),
+    [
+        ("columns:\n  Theme: wibble\n", "not a field the importer knows"),
+        ("columns:\n  Nowhere: lead\n", "no column is headed 'Nowhere'"),
+        ("header_row: 0\n", "header_row"),
+        ("- just a list\n", "columns:"),
+    ],
+)
+def test_a_bad_mapping_file_is_named_with_the_fix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], mapping: str, says: str
+) -> None:
+    source = write(tmp_path / "plan.txt", "Theme\tAction\nVisibility\tRun a fair\n")
+    map_file = write(tmp_path / "map.yaml", mapping)
+    out = tmp_path / "out.yaml"
+    assert main(["import", str(source), "--out", str(out), "--map", str(map_file)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(str(map_file)) and says in err and "fix:" in err
+    assert not out.exists()
+
+
+def test_a_progress_report_layout(tmp_path: Path) -> None:
+    table = (
+        "Theme;Action;Owner;Target date;Progress;RAG\n"
+        "Sustainability;Write a succession plan;Director;30/06/2026;Draft shared with heads;A\n"
+        "Sustainability;Run a skills audit;HR;2026-12;Survey sent out;G\n"
+    )
+    plan = plan_of(write(tmp_path / "report.csv", table))
+    first, second = plan.themes.sustainability.actions
+    assert first.target == dt.date(2026, 6, 30) and first.status == "at-risk"
+    assert first.details == "Draft shared with heads" and plan.labels.details == "Progress"
+    assert second.target == "2026-12" and second.status == "on-track"
+
+
+def test_map_can_name_the_header_row(tmp_path: Path) -> None:
+    text = "Our notes\tto self\nStream\tThing to do\nVisibility\tRun a fair\n"
+    source = write(tmp_path / "plan.txt", text)
+    mapping = {"header_row": 2, "columns": {"Stream": "theme", "Thing to do": "action"}}
+    result = import_file(source, today=TODAY, overrides=mapping)
+    assert result.mappings[0].header == 1
+    plan = Plan.model_validate(yaml.safe_load(result.text))
+    assert plan.themes.visibility.actions[0].title == "Run a fair"
+    assert "line 1: Our notes" in result.text  # the row above is kept as a comment

@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 import yaml
 from docx import Document
 from openpyxl import Workbook
 
-from site_builder.importers import import_file
+from site_builder.importers import ImportStopped, import_file
 from site_builder.importers.read_docx import read_docx_tables
 from site_builder.importers.read_xlsx import read_xlsx_table
 from site_builder.models import Plan
@@ -201,3 +202,57 @@ def test_docx_two_row_header_under_a_merged_heading(tmp_path: Path) -> None:
         ["year-2", "year-3"],
         ["HR"],
     )
+
+
+def test_docx_one_table_per_theme_under_its_heading(tmp_path: Path) -> None:
+    document = Document()
+    header = ["Objective No.", "Objective", "Action No.", "Action", "Status"]
+    for heading, rows in (
+        (
+            "Theme 1: Visibility – technicians seen across campus",
+            [["V1", "Be seen", "1", "Hold a fair", "On hold"]],
+        ),
+        ("Recognition", [["R1", "Be thanked", "1", "Add an award", "Not yet due"]]),
+    ):
+        document.add_paragraph(heading)
+        table = document.add_table(rows=2, cols=len(header))
+        _fill(table, [header, *rows], 0)
+    document.save(str(tmp_path / "per-theme.docx"))
+    result = import_file(tmp_path / "per-theme.docx", today=TODAY)
+    plan = Plan.model_validate(yaml.safe_load(result.text))
+    assert plan.themes.visibility.goal == "technicians seen across campus"
+    (v1,) = plan.themes.visibility.objectives
+    (r1,) = plan.themes.recognition.objectives
+    assert (v1.code, v1.title, v1.actions[0].title, v1.actions[0].status) == (
+        "V1",
+        "Be seen",
+        "Hold a fair",
+        "delayed",
+    )
+    assert (r1.code, r1.actions[0].status) == ("R1", "not-started")
+    assert "Action No.: 1" in result.text  # a number that is not a code is kept
+
+
+def test_docx_paragraphs_in_a_cell_become_lines_and_list_items(tmp_path: Path) -> None:
+    document = Document()
+    table = document.add_table(rows=2, cols=4)
+    _fill(table, [["Theme", "Action", "Details", "Success measures"]], 0)
+    _fill(table, [["Visibility", "Hold a fair", "", ""]], 1)
+    details = table.cell(1, 2)
+    details.text = "Book the hall."
+    details.add_paragraph("Invite schools: 'all of them'.")
+    measures = table.cell(1, 3)
+    measures.text = "100 visitors"
+    measures.add_paragraph("Ten stands")
+    document.save(str(tmp_path / "paragraphs.docx"))
+    result = import_file(tmp_path / "paragraphs.docx", today=TODAY)
+    (action,) = Plan.model_validate(yaml.safe_load(result.text)).all_actions
+    assert action.details == "Book the hall.\nInvite schools: 'all of them'."
+    assert action.success_measures == ["100 visitors", "Ten stands"]
+    assert "details: |-" in result.text  # written as a block, readable as paragraphs
+
+
+def test_xlsx_without_a_plan_on_the_first_sheet_suggests_the_others(tmp_path: Path) -> None:
+    with pytest.raises(ImportStopped) as stopped:
+        import_file(plan_workbook(tmp_path / "plan.xlsx"), today=TODAY)
+    assert "--sheet" in stopped.value.hint and "'Plan'" in stopped.value.hint

@@ -59,8 +59,12 @@ ROLE_MEANING = {
 # 'Tasks, Resources and Impact' is about tasks; 'How impact will be evidenced' about evidence.
 _WORDS: tuple[tuple[str, str], ...] = (
     ("id", r"\baction id\b|^id$"),
-    ("code", r"\bobjective code\b|\baction code\b|^(?:code|ref\.?|reference|no\.?|number|#)$"),
-    ("ignore", r"\bstatus label\b|\btarget date\b|^url$|^link$|^plan$"),
+    (
+        "code",
+        r"\b(?:objective|action) (?:code|no\b\.?|number|ref\b\.?|reference|id\b)"
+        r"|^(?:code|ref\.?|reference|no\.?|number|#)$",
+    ),
+    ("ignore", r"\bstatus label\b|^url$|^link$|^plan$"),
     ("update_note", r"\blast update note\b|\bprogress updates?\b|\bupdate notes?\b"),
     (
         "update_date",
@@ -91,7 +95,8 @@ _WORDS: tuple[tuple[str, str], ...] = (
     ("lead", r"\bleads?\b|\bowners?\b|\bresponsib\w*|\baccountab\w*|\bwho\b|\bchampions?\b"),
     (
         "success_measures",
-        r"\bsuccess\b|\bmeasures?\b|\bkpis?\b|\bindicators?\b|\btargets\b|\boutputs?\b|\bmetrics?\b",
+        r"\bsuccess\b|\bmeasures?\b|\bkpis?\b|\bindicators?\b|\btargets\b|\boutputs?\b"
+        r"|\bmetrics?\b|\boutcomes?\b",
     ),
     ("evidence", r"\bevidence[ds]?\b|\bimpact\b|\bevaluat\w*|\bmonitor\w*|\bhow will we know\b"),
     (
@@ -255,12 +260,15 @@ def _classify(index: int, title: str, values: list[str]) -> Column:
         return Column(index, title, field, phase=phase)
     if role is None:
         return Column(index, title, "details", guessed=True)
+    if role == "status" and sum(1 for v in values if match_status(v)) * 2 < len(values):
+        # 'Progress' holding sentences rather than statuses: more detail, in its own words.
+        return Column(index, title, "details")
     return Column(index, title, role)
 
 
 def _settle(columns: list[Column]) -> list[Column]:
     """One theme, objective, code, action, id and status column; a second becomes details
-    (or the goal, when the theme has its own goal column)."""
+    (the goal, when the theme has its own goal column; a comment, for a second code)."""
     seen: set[str] = set()
     settled = []
     for column in columns:
@@ -276,10 +284,28 @@ def _settle(columns: list[Column]) -> list[Column]:
             if role in seen:
                 if role == "theme" and "goal" in column.header.lower() and "goal" not in seen:
                     column = replace(column, role="goal")
+                elif role in ("code", "id"):
+                    column = replace(column, role="ignore")  # 'Action No.' beside 'Objective No.'
                 else:
                     column = replace(column, role="details")
             seen.add(column.role)
         settled.append(column)
+    targets = [c for c in settled if c.role == "target" and c.phase is None]
+    if any(clean_header(c.header).lower() == "target" for c in targets):
+        # Our own CSV has 'target' as written and 'target_date' worked out from it.
+        settled = [
+            replace(c, role="ignore")
+            if c in targets and clean_header(c.header).lower().replace("_", " ") == "target date"
+            else c
+            for c in settled
+        ]
+    roles = {c.role for c in settled}
+    if ("update_note" in roles) != ("update_date" in roles):
+        # A progress update needs a date and a note; one without the other is more detail.
+        settled = [
+            replace(c, role="details") if c.role in ("update_note", "update_date") else c
+            for c in settled
+        ]
     has_action = any(c.role == "action" for c in settled)
     if not has_action:
         # No column of actions: the objectives (or the first text column) are the actions.

@@ -15,6 +15,7 @@ from typing import Any, TextIO
 import yaml
 
 from ..errors import SourceError
+from .columns import MappingProblem
 from .importing import import_file
 from .problems import EXIT_CONTENT, EXIT_USAGE, ImportStopped
 from .summary import summary
@@ -39,6 +40,13 @@ def run_import(
     stderr = stderr or sys.stderr
     target = out or Path("content") / "plans" / f"{slug(file.stem)}.yaml"
     try:
+        if out is None and not Path("content").is_dir():
+            raise ImportStopped(
+                Path("content"),
+                "there is no content folder here to put the plan in",
+                "run the command from the project folder, or pass --out FILE",
+                EXIT_USAGE,
+            )
         if target.exists() and not force:
             raise ImportStopped(
                 target,
@@ -47,14 +55,19 @@ def run_import(
                 EXIT_USAGE,
             )
         overrides = read_mapping(map_file) if map_file else None
-        result = import_file(file, sheet=sheet, overrides=overrides, today=today, out=target)
+        try:
+            result = import_file(file, sheet=sheet, overrides=overrides, today=today, out=target)
+        except MappingProblem as problem:
+            raise ImportStopped(
+                map_file, str(problem), "fix that line of the mapping file", EXIT_CONTENT
+            ) from None
     except ImportStopped as stopped:
         print(SourceError(stopped.path, stopped.message, hint=stopped.hint).format(), file=stderr)
         return stopped.exit_code
     print("Column mapping (save it to a file and pass --map FILE to change it):", file=stdout)
     print(result.mapping_text, file=stdout)
     write_new(target, result.text)
-    print(summary(result, file, target), file=stdout)
+    print(summary(result, file, target, today), file=stdout)
     return EXIT_OK
 
 

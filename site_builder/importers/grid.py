@@ -25,6 +25,7 @@ class Table:
     rows: tuple[Row, ...]
     caption: str = ""  # the paragraph just before a table in a document, if any
     sheet: str = ""  # the name of the sheet it came from
+    other_sheets: tuple[str, ...] = ()  # the workbook's other sheets, to suggest --sheet
 
     @property
     def width(self) -> int:

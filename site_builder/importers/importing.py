@@ -21,11 +21,12 @@ from .columns import (
     guess_mapping,
     header_row_override,
 )
+from .draft import Draft, settle_ids
 from .grid import Row, Table
 from .period import PeriodGuess, guess_period
 from .problems import ImportStopped
 from .reading import read_tables
-from .rows import Draft, Reader, settle_ids
+from .rows import Reader
 from .words import normalise
 from .writer import plan_yaml
 
@@ -61,14 +62,10 @@ def import_tables(
 ) -> Imported:
     today = today or dt.date.today()
     if not any(row.filled for table in tables for row in table.rows):
-        what = "table" if path.suffix.lower() in (".docx",) else "text"
-        raise ImportStopped(path, f"there is no {what} in the file", "check it is the right file")
-    try:
-        reader, mappings = _read(tables, path, overrides or {})
-    except MappingProblem as problem:
-        raise ImportStopped(
-            path, f"the mapping file: {problem}", "fix that line of the mapping"
-        ) from None
+        what = {".docx": "there is no table in the document", ".xlsx": "the sheet is empty"}
+        message = what.get(path.suffix.lower(), "there is no text in the file")
+        raise ImportStopped(path, message, "check it is the right file (and sheet)")
+    reader, mappings = _read(tables, path, overrides or {})  # MappingProblem: for the caller
     draft = reader.draft
     if draft.unplaced:
         raise ImportStopped(
@@ -126,23 +123,30 @@ def _read(
             else:
                 mappings.append(mapping)
             reader.outside(rows[:header])
-            reader.section(mapping, rows[header], rows[header + mapping.header_rows :])
+            headers = rows[header : header + mapping.header_rows]
+            reader.section(mapping, headers, rows[header + mapping.header_rows :])
             current, current_header = mapping, rows[header]
         elif (
             current is not None
             and current_header is not None
             and table.width == len(current.columns)
         ):
-            reader.section(current, current_header, rows)  # a table continued on the next page
+            reader.section(current, [current_header], rows)  # continued on the next page
         else:
             reader.outside(rows)
     if current is None:
+        first = tables[0] if tables else None
+        if first is not None and first.other_sheets:
+            hint = f"this is the sheet '{first.sheet}'; to read another, pass --sheet NAME ("
+            hint += ", ".join(f"'{name}'" for name in first.other_sheets) + ")"
+        else:
+            hint = "add a header row to the table, or give header_row and columns in a mapping "
+            hint += "file (--map; see the README)"
         raise ImportStopped(
             path,
             "no header row found: no row names columns such as Theme, Objective, Actions, "
             "Details, Success measures or Timeline",
-            "add a header row to the table, or write a mapping file giving header_row and "
-            "columns (see 'site-builder import --help')",
+            hint,
         )
     return reader, mappings
 

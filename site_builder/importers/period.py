@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .rows import Draft
+from .draft import Draft
 
 DEFAULT_MONTHS = 36
 

@@ -28,15 +28,16 @@ def read_xlsx_table(path: Path, sheet: str | None) -> Table:
                 EXIT_USAGE,
             )
         rows = []
-        for cells in worksheet.iter_rows():
+        for cells in worksheet.iter_rows(min_row=1, min_col=1):  # numbers match Excel's
             if not cells:
                 continue
             texts = tuple(_text(cell.value, cell.number_format) for cell in cells)
             rows.append(Row(f"row {cells[0].row}", texts))
         name = worksheet.title
+        others = tuple(n for n in workbook.sheetnames if n != name)
     finally:
         workbook.close()
-    return Table(tuple(rows), sheet=name)
+    return Table(tuple(rows), sheet=name, other_sheets=others)
 
 
 def _text(value: object, number_format: str) -> str:

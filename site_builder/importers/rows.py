@@ -8,93 +8,29 @@ field of its own is kept as a comment beside the action, and every guess is note
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .columns import TEXT_FIELDS, Column, Mapping, clean_header
+from .draft import Draft, DraftAction, DraftObjective
+from .fields import add_list, fill, joined, register
 from .grid import Row
-from .words import (
-    THEME_ORDER,
-    is_tick,
-    match_status,
-    match_theme,
-    months_mentioned,
-    normalise,
-    parse_target,
-    slug,
-    split_code,
-)
+from .words import THEME_KEYS, is_tick, match_theme, months_mentioned, normalise, split_code, squash
+
+THEME_NAMES = dict(THEME_KEYS)  # 'careerdevelopment' -> 'career-development'
+
 
 _YEARS = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|to|/)\s*((?:19|20)\d\d|\d\d)\b")
-_LIST_SPLIT = re.compile(r"\s*(?:\n|\s\|\s|;)\s*")
-
-
-@dataclass
-class DraftAction:
-    place: str
-    title: str
-    fields: dict[str, Any] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)  # why a person should look at it
-    kept: list[str] = field(default_factory=list)  # text with no field of its own
-    as_written: dict[str, str] = field(default_factory=dict)  # field -> the cell, when reworded
-
-
-@dataclass
-class DraftObjective:
-    place: str
-    title: str
-    code: str | None = None
-    actions: list[DraftAction] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class DraftTheme:
-    id: str
-    goal: str | None = None
-    wording: list[str] = field(default_factory=list)  # the theme cells as written, with places
-    objectives: list[DraftObjective] = field(default_factory=list)
-    actions: list[DraftAction] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def all_actions(self) -> list[DraftAction]:
-        return [*self.actions, *(a for o in self.objectives for a in o.actions)]
-
-
-@dataclass
-class Draft:
-    themes: dict[str, DraftTheme] = field(default_factory=dict)
-    phases: dict[str, str] = field(default_factory=dict)  # id -> label, in order of appearance
-    pillars: dict[str, str] = field(default_factory=dict)
-    labels: dict[str, str] = field(default_factory=dict)
-    outside: list[str] = field(default_factory=list)  # text around the plan table
-    skipped: list[str] = field(default_factory=list)  # rows left out, and why
-    unplaced: list[str] = field(default_factory=list)  # rows whose theme could not be told
-    dates: list[dt.date] = field(default_factory=list)
-    months: int | None = None  # the plan's length, when the table says it
-    title: str | None = None  # a short line above the table that names the plan
-    years: tuple[int, int] | None = None  # a span of years the table names ('2025 to 2028')
-
-    def theme(self, theme_id: str) -> DraftTheme:
-        if theme_id not in self.themes:
-            self.themes[theme_id] = DraftTheme(theme_id)
-        return self.themes[theme_id]
-
-    @property
-    def actions(self) -> list[DraftAction]:
-        return [a for t in self.themes.values() for a in t.all_actions]
 
 
 @dataclass
 class _State:
     theme: str | None = None
     objective: DraftObjective | None = None
-    objective_row: str = ""
     theme_cell: str = ""  # the last theme cell's text, to join names broken across rows
+    named_here: bool = False  # this row's own cells named the theme
     last: list[DraftAction] = field(default_factory=list)
 
 
@@ -118,14 +54,23 @@ class Reader:
     def caption(self, text: str, place: str | None) -> None:
         """A heading just before a table (at `place`), or a sheet's name, that may name a theme."""
         found = match_theme(text)
-        if found and not found.rest:
-            self._enter_theme(found.theme, f"'{text}' ({place or 'the sheet name'})")
+        if found and (not found.rest or found.separated or found.explicit):
+            self._enter_theme(found.theme, f"'{normalise(text)}' ({place or 'the sheet name'})")
+            if found.rest and _is_statement(found.rest):
+                self._goal(found.rest, place or "the sheet name")
         elif place:
             self.draft.outside.append(f"{place}: {normalise(text)}")
             self._remember_dates(text, titles=True)
             self._title(text)
 
-    def section(self, mapping: Mapping, header: Row, rows: Sequence[Row]) -> None:
+    def section(self, mapping: Mapping, headers: Sequence[Row], rows: Sequence[Row]) -> None:
+        """Rows under a header (of one or two rows; the first is the one repeated on a new
+        page)."""
+        header = headers[0]
+        for row in headers:
+            said = " | ".join(f"'{normalise(text)}'" for _, text in row.filled)
+            if not any(known.endswith(f": {said}") for known in self.draft.headers):
+                self.draft.headers.append(f"{row.place}: {said}")
         self._labels(mapping)
         self._remember_dates(" ".join(header.cells), titles=True)
         for row in rows:
@@ -138,7 +83,7 @@ class Reader:
             if column.role in TEXT_FIELDS and column.phase is None and label and not own_name:
                 self.draft.labels.setdefault(column.role, label)
             if column.role == "phase" and column.ticks:
-                self._phase(column.label)
+                register(self.draft.phases, column.label)
         months = re.findall(
             r"(\d{1,2})\s*(?:-|–|to)\s*(\d{1,2})\s*months",
             " ".join(c.header for c in mapping.columns),
@@ -164,6 +109,7 @@ class Reader:
         if self._heading(mapping, row):
             return
         cells = {c.index: row.cell(c.index) for c in mapping.columns}
+        self.state.named_here = False
         objective_text = ""
         for column in mapping.of("theme"):
             if cells[column.index]:
@@ -212,6 +158,10 @@ class Reader:
         goal = text_cells[1][1] if len(text_cells) == 2 else found.rest
         if goal and _is_statement(goal):
             self._goal(goal, row.place)
+        elif len(text_cells) == 2:
+            self.draft.theme(found.theme).notes.append(
+                f"the heading row {row.place} also says: {normalise(goal)}"
+            )
         return True
 
     def _theme_cell(self, text: str, row: Row, mapping: Mapping) -> str:
@@ -230,22 +180,33 @@ class Reader:
             )
             if not repeated:
                 self._enter_theme(found.theme, f"'{normalise(text)}' ({row.place})")
+                state.named_here = True
                 state.theme_cell = text
                 if found.rest and _is_statement(found.rest):
                     self._goal(found.rest, row.place)
                 return ""
-        joined = match_theme(state.theme_cell + text) if state.theme_cell else None
-        if joined and joined.theme == state.theme and not found:
+        before = squash(state.theme_cell)
+        whole = squash(state.theme_cell + text)
+        joined = state.theme_cell and whole in THEME_NAMES and before not in THEME_NAMES
+        if joined and THEME_NAMES[whole] == state.theme and not found:
             # The rest of a name the export broke across two rows ('Career Develop' / 'ment').
-            self.draft.theme(joined.theme).wording.append(f"'{normalise(text)}' ({row.place})")
+            self.draft.theme(THEME_NAMES[whole]).wording.append(
+                f"'{normalise(text)}' ({row.place})"
+            )
             state.theme_cell = ""
             return ""
         state.theme_cell = ""
         if mapping.of("objective"):
-            # The theme column holds a statement under a theme already named: its goal.
+            # The theme column holds a statement under a theme already named: its goal, or
+            # (when it has one) a note beside the theme, so the text is not lost.
             if state.theme and not self.draft.theme(state.theme).goal:
                 self._goal(text, row.place)
-                return ""
+            elif state.theme:
+                self.draft.theme(state.theme).notes.append(
+                    f"the theme column at {row.place} also says: {normalise(text)}"
+                )
+            else:
+                self.draft.outside.append(f"{row.place}: {normalise(text)}")
             return ""
         return text
 
@@ -274,23 +235,24 @@ class Reader:
         written_code, title = split_code(text)
         code = written_code or code
         current = state.objective
-        if current and title[:1].islower() and not written_code:
+        if current and title[:1].islower() and not written_code and code is None:
             # The rest of a title the export split over two rows.
             current.title = f"{current.title} {title}"
             current.notes.append(f"its title continues on {place}")
             return
         if current and normalise(title) == normalise(current.title):
             return
-        if code and not title:
-            title = ""
-        if self.state.theme is None:
-            self.state.theme = code.theme if code else None
+        if code and (state.theme is None or not state.named_here):
+            self._enter_theme(code.theme, None)  # 'R2 ...' under a merged 'Visibility' cell
         objective = DraftObjective(place, title, code.objective if code else None)
         if written_code and written_code.text != written_code.objective:
             objective.notes.append(f"written '{written_code.text}' in the table")
         if not title:
             objective.notes.append("the table gives only its code: write its title")
-        if state.theme is not None:
+        if state.theme is None:
+            # No theme named yet: keep its words, and let actions under it say they are lost.
+            self.draft.outside.append(f"{place}: {normalise(text)} (an objective with no theme)")
+        else:
             self.draft.theme(state.theme).objectives.append(objective)
         state.objective = objective
 
@@ -316,7 +278,7 @@ class Reader:
                 if action:
                     made.append(action)
             if not made:
-                made = self._continuation(row, shared, cells)
+                made = self._without_phase(row, shared, cells, code, objective_text)
         else:
             action = self._action(row, shared, cells, code, objective_text, None)
             made = [action] if action else []
@@ -342,6 +304,7 @@ class Reader:
         if not title and not content:
             return None
         action = DraftAction(row.place, title)
+        used: Column | None = None  # a column whose text became the title
         if not title:
             if objective_text:
                 written, rest = split_code(objective_text)
@@ -354,9 +317,8 @@ class Reader:
                 self._add_to_last(row, columns, cells)
                 return None
             else:
-                first = content[0]
+                first = used = content[0]
                 action.title = cells[first.index]
-                content = content[1:]
                 action.notes.append(
                     f"no action text in this row: the title is the '{first.label}' cell"
                 )
@@ -372,143 +334,56 @@ class Reader:
             action.fields["id"] = code.action_id
             action.as_written["id"] = code.text
         if phase is not None:
-            self._add_list(action, "phases", [self._phase(phase)])
-        self._fill(action, [c for c in columns if cells[c.index]], cells)
+            add_list(action, "phases", [register(self.draft.phases, phase)])
+        # A second column of action text (beside a phase's own) is more detail, not lost.
+        filled = [
+            replace(c, role="details") if c.role == "action" and c is not title_column else c
+            for c in columns
+            if cells[c.index] and c is not used
+        ]
+        fill(self.draft, self.state.theme, action, filled, cells)
         self._place(action)
         return action
-
-    def _fill(self, action: DraftAction, columns: Sequence[Column], cells: dict[int, str]) -> None:
-        texts: dict[str, list[tuple[str, str]]] = {}
-        for column in columns:
-            text = cells[column.index]
-            role = column.role
-            if role == "code":
-                written, rest = split_code(text)
-                if written is None or rest:
-                    action.kept.append(f"{column.label}: {text}")  # not a code we can use
-                continue
-            if role in ("theme", "goal", "objective", "action"):
-                continue
-            if is_tick(text) and not column.ticks:
-                action.kept.append(f"a stray tick mark ('{text}') under '{column.label}'")
-                continue
-            if column.ticks and not is_tick(text):
-                action.kept.append(f"{column.label}: {text}")
-                continue
-            if role in ("details", "stakeholders", "evidence"):
-                texts.setdefault(role, []).append((column.label, text))
-            elif role in ("lead", "success_measures"):
-                self._add_list(action, role, [p for p in _LIST_SPLIT.split(text) if p])
-            elif role == "target":
-                self._target(action, column, text)
-            elif role == "status":
-                self._status(action, column, text)
-            elif role == "phase":
-                labels = [column.label] if column.ticks else _items(text)
-                self._add_list(action, "phases", [self._phase(label) for label in labels])
-            elif role == "pillar":
-                labels = [column.label] if column.ticks else _items(text)
-                self._add_list(action, "pillars", [self._pillar(label) for label in labels])
-            elif role == "also_serves":
-                self._also_serves(action, column, text)
-            elif role == "id":
-                if re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", text.strip()):
-                    action.fields["id"] = text.strip()
-                else:
-                    action.kept.append(f"{column.label}: {text}")
-            elif role == "update_date":
-                action.fields["_update_date"] = text
-            elif role == "update_note":
-                action.fields["_update_note"] = text
-            else:
-                action.kept.append(f"{column.label}: {text}")
-        for role, parts in texts.items():
-            if len(parts) == 1:
-                value = parts[0][1]
-            else:
-                value = "\n\n".join(f"{label}: {text}" for label, text in parts)
-            action.fields[role] = _joined(action.fields.get(role), value)
-        self._update(action)
-
-    def _update(self, action: DraftAction) -> None:
-        date_text = action.fields.pop("_update_date", None)
-        note = action.fields.pop("_update_note", None)
-        if date_text is None and note is None:
-            return
-        try:
-            date = dt.date.fromisoformat(str(date_text).strip()) if date_text else None
-        except ValueError:
-            date = None
-        if date and note:
-            action.fields["updates"] = [{"date": date, "note": note}]
-            return
-        if date_text:
-            action.kept.append(f"latest update dated {date_text}")
-        if note:
-            action.kept.append(f"latest update: {note}")
-        action.notes.append("a progress update without both a date and a note: add it by hand")
-
-    def _target(self, action: DraftAction, column: Column, text: str) -> None:
-        if "target" in action.fields:
-            action.fields["details"] = _joined(
-                action.fields.get("details"), f"{column.label}: {text}"
-            )
-            return
-        parsed = parse_target(text)
-        if parsed is None:
-            action.fields["target"] = text
-        else:
-            action.fields["target"] = parsed
-            if str(parsed) != text.strip():
-                action.as_written["target"] = text.strip()
-
-    def _status(self, action: DraftAction, column: Column, text: str) -> None:
-        status = match_status(column.label) if column.ticks else match_status(text)
-        if status:
-            action.fields["status"] = status
-            if not column.ticks and slug(text) != status:
-                action.as_written["status"] = text.strip()
-        else:
-            action.kept.append(f"{column.label}: {text}")
-            action.notes.append(f"status '{normalise(text)}' is not one we know: it is not started")
-
-    def _also_serves(self, action: DraftAction, column: Column, text: str) -> None:
-        if column.ticks:
-            found = match_theme(column.label)
-            themes = [found.theme] if found else []
-        else:
-            themes = []
-            for item in _items(text):
-                found = match_theme(item)
-                if found:
-                    themes.append(found.theme)
-                else:
-                    action.kept.append(f"{column.label}: {item}")
-        themes = [t for t in themes if t != self.state.theme]
-        self._add_list(action, "also_serves", themes)
 
     def _add_to_last(self, row: Row, columns: Sequence[Column], cells: dict[int, str]) -> None:
         """A row with no action of its own adds to the action above (its cell was merged)."""
         for action in self.state.last:
             extra = DraftAction(row.place, action.title)
-            self._fill(extra, [c for c in columns if cells[c.index]], cells)
+            fill(self.draft, self.state.theme, extra, [c for c in columns if cells[c.index]], cells)
             for name, value in extra.fields.items():
                 if isinstance(value, list):
-                    self._add_list(action, name, value)
-                elif name in action.fields and isinstance(action.fields[name], str):
-                    action.fields[name] = _joined(action.fields[name], str(value))
-                else:
-                    action.fields.setdefault(name, value)
+                    add_list(action, name, value)
+                elif name not in action.fields:
+                    action.fields[name] = value
+                elif name in ("details", "stakeholders", "evidence"):
+                    action.fields[name] = joined(action.fields[name], str(value))
+                elif action.fields[name] != value:
+                    action.kept.append(f"{name} on {row.place}: {value}")  # one value only
             action.kept.extend(extra.kept)
+            action.notes.extend(extra.notes)
+            action.kept.extend(
+                f"{name}: written '{text}'" for name, text in extra.as_written.items()
+            )
             action.notes.append(f"{row.place} had no action of its own and was added to this one")
 
-    def _continuation(
-        self, row: Row, shared: Sequence[Column], cells: dict[int, str]
+    def _without_phase(
+        self,
+        row: Row,
+        shared: Sequence[Column],
+        cells: dict[int, str],
+        code: Any,
+        objective_text: str,
     ) -> list[DraftAction]:
-        own = [c for c in shared if c.role not in ("theme", "objective", "code")]
-        if self.state.last and any(cells[c.index] for c in own):
+        """A row of a side-by-side layout with nothing in any phase's columns: more for the
+        action above, or an action of its own when there is none."""
+        own = [c for c in shared if c.role not in ("theme", "goal", "objective", "code", "ignore")]
+        if not any(cells[c.index] for c in own):
+            return []
+        if self.state.last:
             self._add_to_last(row, shared, cells)
-        return []
+            return []
+        action = self._action(row, shared, cells, code, objective_text, None)
+        return [action] if action else []
 
     def _place(self, action: DraftAction) -> None:
         state = self.state
@@ -524,19 +399,6 @@ class Reader:
             self.draft.theme(state.theme).actions.append(action)
 
     # --- plan-wide lists ---------------------------------------------------------------------
-
-    def _phase(self, label: str) -> str:
-        return _register(self.draft.phases, label)
-
-    def _pillar(self, label: str) -> str:
-        return _register(self.draft.pillars, label)
-
-    @staticmethod
-    def _add_list(action: DraftAction, name: str, values: list[Any]) -> None:
-        current = action.fields.setdefault(name, [])
-        for value in values:
-            if value not in current:
-                current.append(value)
 
     def _title(self, text: str) -> None:
         if self.draft.title is None and len(text) <= 80 and "plan" in text.lower():
@@ -561,63 +423,7 @@ def mapping_has_theme(columns: Sequence[Column], cells: dict[int, str]) -> bool:
     return any(c.role == "theme" and cells[c.index] for c in columns)
 
 
-def _register(known: dict[str, str], label: str) -> str:
-    label = normalise(label)
-    for ident, existing in known.items():
-        if existing.lower() == label.lower():
-            return ident
-    ident = slug(label)
-    base, number = ident, 2
-    while ident in known:
-        ident, number = f"{base}-{number}", number + 1
-    known[ident] = label
-    return ident
-
-
-def _items(text: str) -> list[str]:
-    """Names listed in one cell: one a line, or separated by '|' or ';' (or commas between
-    short names, as in 'Research, Teaching')."""
-    parts = [p.strip() for p in re.split(r"[|;\n]", text) if p.strip()]
-    if len(parts) == 1 and "," in text:
-        names = [p.strip() for p in text.split(",") if p.strip()]
-        if all(len(name.split()) <= 4 for name in names):
-            return names
-    return parts
-
-
-def _joined(existing: str | None, text: str) -> str:
-    return f"{existing}\n\n{text}" if existing else text
-
-
 def _is_statement(text: str) -> bool:
     """A goal statement, not a qualifier such as '(of technical workforce' or 'theme'."""
     words = text.split()
     return len(words) >= 3 and not text.lstrip().startswith("(")
-
-
-def in_theme_order(themes: dict[str, DraftTheme]) -> list[DraftTheme]:
-    return [themes[t] for t in THEME_ORDER if t in themes]
-
-
-def settle_ids(draft: Draft) -> None:
-    """Drop ids that only repeat the address the site would give anyway (as in our own CSV
-    export), and a second use of an id, which the build would refuse."""
-    seen: set[str] = set()
-    for theme in in_theme_order(draft.themes):
-        initial = {"career-development": "cd"}.get(theme.id, theme.id[0])
-        groups = [(f"{initial}", theme.actions)]
-        groups += [
-            ((o.code or f"{initial}{number}").lower(), o.actions)
-            for number, o in enumerate(theme.objectives, 1)
-        ]
-        for prefix, actions in groups:
-            for index, action in enumerate(actions, 1):
-                ident = action.fields.get("id")
-                if ident is None:
-                    continue
-                if ident == f"{prefix}-{index}" and "id" not in action.as_written:
-                    del action.fields["id"]
-                elif ident in seen:
-                    del action.fields["id"]
-                    action.notes.append(f"the id '{ident}' is used twice, so it was left out")
-                seen.add(ident)

@@ -10,8 +10,8 @@ from typing import Any
 import yaml
 
 from ..models import THEMES
+from .draft import Draft, DraftAction, DraftObjective, DraftTheme
 from .period import PeriodGuess
-from .rows import Draft, DraftAction, DraftObjective, DraftTheme
 from .words import THEME_ORDER
 
 WIDTH = 96
@@ -68,6 +68,8 @@ def plan_yaml(
     out.comment(0, "Column mapping used (save it to a file and pass --map FILE to change it):")
     for line in mapping_text.rstrip("\n").split("\n"):
         out.lines.append("#   " + line)
+    for header in draft.headers:
+        out.comment(0, f"The table's header, {header}")
     if draft.outside:
         out.comment(0, "Text around the table, not part of the plan:")
         for text in draft.outside:
@@ -154,6 +156,8 @@ def _action(out: _Lines, indent: int, action: DraftAction) -> None:
         out.comment(indent, f"from the table: {text}")
     fields = [("title", action.title)]
     fields += [(name, action.fields[name]) for name in _ACTION_ORDER if name in action.fields]
+    if "status" not in action.fields:
+        fields.append(("status", "not-started"))  # written out, so it is plain where to change it
     fields.sort(key=lambda pair: _ACTION_ORDER.index(pair[0]))
     out.item(indent, fields)
 
