@@ -194,3 +194,10 @@ def test_csv_has_the_new_columns() -> None:
         "2026-01-10 [On track] Half the profiles in.",
     ]
     assert rows[1]["timing"] == "month" and rows[1]["target_date"] == "2026-06-30"
+
+
+def test_readme_lists_every_csv_column() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Action plans", 1)[1].split("\n## ", 1)[0]
+    for name, _ in COLUMNS:
+        assert f"| `{name}` |" in section, name
