@@ -130,7 +130,7 @@ def timeline(*rows: TimelineRow, today: dt.date | None = None) -> ET.Element:
 
 
 def x_of(day: dt.date) -> float:
-    left, right = 64, TIMELINE_WIDTH - 12
+    left, right = 72, TIMELINE_WIDTH - 12
     return left + (right - left) * (day - START).days / (END - START).days
 
 
@@ -201,3 +201,15 @@ def test_readme_lists_every_csv_column() -> None:
     section = readme.split("### Action plans", 1)[1].split("\n## ", 1)[0]
     for name, _ in COLUMNS:
         assert f"| `{name}` |" in section, name
+
+
+def test_status_is_a_shape_as_well_as_a_colour_in_the_charts() -> None:
+    root = timeline(TimelineRow("V1", "x", "at-risk", START, END))
+    icons = [g for g in root.iter(f"{SVG}g") if g.get("class") == "chart__icon"]
+    # One beside the row, and one per status in the key.
+    assert len(icons) == 1 + len(STATUS_FILLS)
+    assert icons[0][0].get("d") == "M8 1.5l7 13H1z"  # the at-risk triangle, as on the tags
+    bars = ET.fromstring(stacked_status_bars([Bar("A", {"complete": 1})], "c", "t"))
+    assert sum(1 for g in bars.iter(f"{SVG}g") if g.get("class") == "chart__icon") == len(
+        STATUS_FILLS
+    )
