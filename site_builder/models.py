@@ -776,6 +776,9 @@ def _add_months(start: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(start.day, _last_day(year, month).day))
 
 
+add_months = _add_months
+
+
 def _months_between(start: dt.date, end: dt.date) -> int:
     """Whole months from start to the day after end: 2024-09-01 to 2027-08-31 is 36."""
     after = end + dt.timedelta(days=1)
