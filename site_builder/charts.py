@@ -26,6 +26,29 @@ STATUS_FILLS = {
     "withdrawn": "#ffffff",
 }
 
+# The same shapes as the status tags on the pages (themes/default/templates/_macros.html), drawn
+# on a 16-unit square, so a status can be told by its shape as well as its colour.
+STATUS_SHAPES = {
+    "complete": '<path d="M2 8.5l4 4 8-9" fill="none" stroke="#0b0c0c" stroke-width="2.5"/>',
+    "on-track": '<circle cx="8" cy="8" r="6" fill="#0b0c0c"/>',
+    "at-risk": '<path d="M8 1.5l7 13H1z" fill="#0b0c0c"/>',
+    "delayed": '<rect x="2" y="2" width="12" height="12" fill="#0b0c0c"/>',
+    "carried-forward": (
+        '<path d="M1 8h10M8 3l5 5-5 5" fill="none" stroke="#0b0c0c" stroke-width="2.5"/>'
+    ),
+    "withdrawn": '<path d="M3 3l10 10M13 3L3 13" fill="none" stroke="#0b0c0c" stroke-width="2.5"/>',
+    "not-started": '<circle cx="8" cy="8" r="5.5" fill="none" stroke="#0b0c0c" stroke-width="2"/>',
+}
+
+
+def status_icon(status: str, x: float, y: float, size: float = 12) -> str:
+    """The status's shape in a size x size square with its top left corner at (x, y)."""
+    scale = size / 16
+    return (
+        f'<g transform="translate({x:.1f} {y:.1f}) scale({scale:.3f})" class="chart__icon">'
+        f"{STATUS_SHAPES[status]}</g>"
+    )
+
 
 @dataclass(frozen=True)
 class Bar:
@@ -88,13 +111,13 @@ def _legend(top: int, width: int) -> tuple[str, int]:
     items = []
     x, y = 0, top
     for status, label in STATUSES.items():
-        text_width = 14 + 8 * len(label)
+        text_width = 32 + 8 * len(label)
         if x + text_width > width:
             x, y = 0, y + 24
         items.append(
             f'<rect x="{x}" y="{y}" width="14" height="14" fill="{STATUS_FILLS[status]}" '
-            f'stroke="#0b0c0c"/><text x="{x + 20}" y="{y + 12}" class="chart__legend">'
-            f"{escape(label)}</text>"
+            f'stroke="#0b0c0c"/>{status_icon(status, x + 18, y + 1)}'
+            f'<text x="{x + 36}" y="{y + 12}" class="chart__legend">{escape(label)}</text>'
         )
         x += text_width + 24
     return "".join(items), y - top + 24
@@ -139,7 +162,7 @@ class Band:
 
 
 TIMELINE_WIDTH = 720
-_T_LABEL, _T_RIGHT, _T_ROW, _T_HEAD, _T_GROUP = 64, 12, 22, 54, 28
+_T_LABEL, _T_RIGHT, _T_ROW, _T_HEAD, _T_GROUP = 72, 12, 22, 54, 28
 
 
 def timeline_chart(
@@ -218,6 +241,7 @@ def _timeline_row(row: TimelineRow, y: int, x_of: Any, end: dt.date) -> str:
     tip = f"{row.label} {row.title}: {when}. {STATUSES[row.status]}."
     out = [f"<g><title>{escape(tip)}</title>"]
     out.append(f'<text x="0" y="{middle + 5:.0f}" class="chart__code">{escape(row.label)}</text>')
+    out.append(status_icon(row.status, _T_LABEL - 16, middle - 6))
     if row.end is not None or row.open_ended:
         finish = end if row.open_ended else row.end
         assert finish is not None

@@ -811,6 +811,9 @@ def _add_months(start: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(start.day, _last_day(year, month).day))
 
 
+add_months = _add_months
+
+
 def _months_between(start: dt.date, end: dt.date) -> int:
     """Whole months from start to the day after end: 2024-09-01 to 2027-08-31 is 36."""
     after = end + dt.timedelta(days=1)
@@ -831,8 +834,18 @@ def _as_date_or_none(value: Any) -> dt.date | None:
     return None
 
 
+def _end_or_months(schema: dict[str, Any]) -> None:
+    """For editors: start is required, then end or months (the other is worked out)."""
+    schema["required"] = ["start"]
+    schema["anyOf"] = [{"required": ["end"]}, {"required": ["months"]}]
+
+
 class Period(ContentModel):
     """When the plan runs: start and end, or start and a length in months."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, json_schema_extra=_end_or_months
+    )
 
     start: dt.date = Field(description="First day of the plan.")
     end: dt.date = Field(

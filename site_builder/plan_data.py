@@ -112,6 +112,7 @@ def plan_json(plan: PlanView, action_url: Any) -> str:
     """The whole plan as written, plus each action's id, address and status in words."""
     data = plan.plan.model_dump(mode="json")
     data["id"] = plan.id
+    data["stage_label"] = plan.plan.stage_label
     data["actions"] = [
         {**view.action.model_dump(mode="json"), **_extra(plan, view, action_url(view))}
         for view in plan.actions

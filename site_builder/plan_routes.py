@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from . import links
 from .charts import Band, Bar, TimelineGroup, TimelineRow, stacked_status_bars, timeline_chart
-from .models import STATUSES
+from .models import STATUSES, Action, add_months
 from .plan_data import COLUMNS
 from .published import ActionView, PlanView, Published
 from .render import PageSpec
@@ -116,6 +116,14 @@ def _one_plan(plan: PlanView, published: Published) -> Iterator[PageSpec]:
         f"status-{plan.id}",
         f"Actions in each status, by theme: {plan.plan.title}",
     )
+    history = status_history(plan, published.today)
+    history_chart = stacked_status_bars(
+        [Bar(point.label, point.counts) for point in history],
+        f"history-{plan.id}",
+        f"Status of the actions over the life of the plan: {plan.plan.title}",
+    )
+    context["history"] = history
+    context["history_chart"] = Markup(history_chart)
     common = {"sources": sources, "lastmod": plan.last_updated}
     yield PageSpec(
         links.plan_path(plan.id),
@@ -245,3 +253,48 @@ def phase_summary(plan: PlanView) -> list[PhaseSummary]:
                 counts[view.action.status] = counts.get(view.action.status, 0) + 1
         rows.append(PhaseSummary(phase.label, phase.start, phase.end, counts))
     return rows
+
+
+@dataclass(frozen=True)
+class StatusPoint:
+    """How many actions were in each status on one day of the plan."""
+
+    day: dt.date
+    label: str
+    counts: dict[str, int]
+
+
+def status_history(plan: PlanView, today: dt.date) -> list[StatusPoint]:
+    """The actions' statuses every six months of the plan, and as they stand now (or at the end).
+
+    An action's status on a day is the one its latest update on or before that day gave; before
+    its first update it had not started. The last point uses the statuses as written now.
+    """
+    period = plan.plan.period
+    last = min(today, period.end) if plan.plan.current else period.end
+    days = []
+    step = 1
+    while (day := add_months(period.start, 6 * step) - dt.timedelta(days=1)) < last:
+        days.append(day)
+        step += 1
+    points = []
+    for day in days:
+        counts: dict[str, int] = {}
+        for view in plan.actions:
+            status = status_on(view.action, day)
+            counts[status] = counts.get(status, 0) + 1
+        points.append(StatusPoint(day, f"{day:%B %Y}", counts))
+    if plan.plan.current and last == today:
+        # Dated by the last review, not the build: the page may be rebuilt any day.
+        last = plan.last_updated or today
+        final = f"Latest ({last:%b %Y})"
+    else:
+        final = f"End ({last:%b %Y})"
+    points.append(StatusPoint(last, final, plan.counts))
+    return points
+
+
+def status_on(action: Action, day: dt.date) -> str:
+    dated = [u for u in action.updates if u.status is not None and u.date <= day]
+    latest = max(dated, key=lambda u: u.date, default=None)
+    return latest.status if latest and latest.status else "not-started"

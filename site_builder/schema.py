@@ -83,8 +83,16 @@ def _field_table(
     model: type[BaseModel], seen: set[str], nested: list[type[BaseModel]]
 ) -> list[str]:
     rows = ["| field | required | what it is |", "|---|---|---|"]
+    # Fields of which any one will do (a plan period's end or months), as the schema says.
+    either = [
+        r["required"][0]
+        for r in model.model_json_schema().get("anyOf", [])
+        if isinstance(r, dict) and len(r.get("required", [])) == 1
+    ]
     for name, info in model.model_fields.items():
         required = "yes" if info.is_required() else ""
+        if name in either:
+            required = " or ".join(either)
         about = (info.description or "").replace("|", "\\|").replace("\n", " ")
         rows.append(f"| `{name}` | {required} | {about} |")
         for inner in nested_models(info.annotation):

@@ -20,6 +20,7 @@ from .content import Content, Entry, Sources
 from .errors import SourceError, closest, did_you_mean
 from .loader import FrontMatterDocument, Located, PathKey
 from .models import (
+    THEMES,
     AccessibilityStatement,
     CaseStudyMeta,
     FieldProblem,
@@ -605,6 +606,16 @@ def _check_plan_actions(plan: Entry[Plan], today: dt.date) -> list[SourceError]:
                 for index, name in enumerate(used)
                 if name not in defined
             ]
+        problems += [
+            _plan_error(
+                plan,
+                (*path, "also_serves", index),
+                f"the action is already under {THEMES[theme]}, so it cannot also serve it",
+                f"remove '{theme}' from also_serves (list only other themes it supports)",
+            )
+            for index, theme in enumerate(action.also_serves)
+            if theme == item.theme_id
+        ]
         if item.anchor in seen:
             problems.append(
                 _plan_error(

@@ -25,7 +25,7 @@ from site_builder.charts import (
 from site_builder.content import Entry
 from site_builder.models import Plan
 from site_builder.plan_data import COLUMNS, plan_csv, plan_json
-from site_builder.plan_routes import completed_actions
+from site_builder.plan_routes import completed_actions, status_history
 from site_builder.published import plan_view
 from tests.sites import PLAN
 
@@ -130,7 +130,7 @@ def timeline(*rows: TimelineRow, today: dt.date | None = None) -> ET.Element:
 
 
 def x_of(day: dt.date) -> float:
-    left, right = 64, TIMELINE_WIDTH - 12
+    left, right = 72, TIMELINE_WIDTH - 12
     return left + (right - left) * (day - START).days / (END - START).days
 
 
@@ -194,3 +194,38 @@ def test_csv_has_the_new_columns() -> None:
         "2026-01-10 [On track] Half the profiles in.",
     ]
     assert rows[1]["timing"] == "month" and rows[1]["target_date"] == "2026-06-30"
+
+
+def test_readme_lists_every_csv_column() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Action plans", 1)[1].split("\n## ", 1)[0]
+    for name, _ in COLUMNS:
+        assert f"| `{name}` |" in section, name
+
+
+def test_status_is_a_shape_as_well_as_a_colour_in_the_charts() -> None:
+    root = timeline(TimelineRow("V1", "x", "at-risk", START, END))
+    icons = [g for g in root.iter(f"{SVG}g") if g.get("class") == "chart__icon"]
+    # One beside the row, and one per status in the key.
+    assert len(icons) == 1 + len(STATUS_FILLS)
+    assert icons[0][0].get("d") == "M8 1.5l7 13H1z"  # the at-risk triangle, as on the tags
+    bars = ET.fromstring(stacked_status_bars([Bar("A", {"complete": 1})], "c", "t"))
+    assert sum(1 for g in bars.iter(f"{SVG}g") if g.get("class") == "chart__icon") == len(
+        STATUS_FILLS
+    )
+
+
+def test_status_history_every_six_months_then_the_latest() -> None:
+    view = plan_view(tiny_plan())  # 2025-09-01 to 2028-08-31; one action with two updates
+    history = status_history(view, dt.date(2026, 6, 1))
+    assert [p.day.isoformat() for p in history] == ["2026-02-28", "2026-05-02"]  # last review
+    assert history[0].counts == {"not-started": 3, "on-track": 1}  # on track since 10 January
+    assert history[-1].label == "Latest (May 2026)"
+    assert history[-1].counts == view.counts  # the statuses as written now
+
+
+def test_status_history_of_a_finished_plan_ends_at_its_end() -> None:
+    entry = tiny_plan()
+    view = plan_view(Entry(entry.id, entry.path, entry.meta.model_copy(update={"current": False})))
+    history = status_history(view, dt.date(2030, 1, 1))
+    assert len(history) == 6 and history[-1].label == "End (Aug 2028)"

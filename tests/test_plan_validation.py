@@ -418,3 +418,16 @@ def test_hyphenated_theme_errors_point_at_the_line(plans: TinySite) -> None:
         line_of(text, "pillars: [people]"),
         "themes.career-development.actions[1].pillars[1]",
     )
+
+
+def test_an_action_cannot_also_serve_its_own_theme(plans: TinySite) -> None:
+    text = edit(
+        plans,
+        NEW_FILE,
+        "      - title: Fund registration fees\n",
+        "      - title: Fund registration fees\n        also_serves: [recognition, career]\n",
+    )
+    error = only(plans)
+    field = "themes.career_development.actions[1].also_serves[2]"
+    assert_at(error, NEW_FILE, line_of(text, "also_serves:"), field)
+    assert "already under Career Development" in error.message
