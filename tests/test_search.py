@@ -115,6 +115,32 @@ def test_noindex_and_unconsented_profiles_are_never_indexed(tiny_site: TinySite)
         assert word not in text
 
 
+PRIVATE_IN_NEWS = """\
+---
+title: Workshop open day
+date: 2026-10-03
+summary: The workshop opened its doors.
+technicians: [robin-quill, alex-morgan]
+---
+
+Visitors came.
+"""
+
+
+@needs_pagefind
+def test_noindex_profile_card_on_an_article_is_left_out_of_the_index(tiny_site: TinySite) -> None:
+    tiny_site.write("content/technicians/robin-quill.yaml", PRIVATE)
+    tiny_site.write("content/news/2026-10-03-open-day.md", PRIVATE_IN_NEWS)
+    build(tiny_site.options())
+    page = (output(tiny_site) / "news/2026-10-03-open-day/index.html").read_text(encoding="utf-8")
+    assert "Robin Quill" in page  # still shown to people reading the article
+    record = next(
+        r for r in fragments(output(tiny_site)) if r["url"] == "/news/2026-10-03-open-day/"
+    )
+    assert "Alex Morgan" in record["content"]
+    assert "Robin" not in record["content"]
+
+
 @needs_pagefind
 def test_search_page_and_menu_link(tiny_site: TinySite) -> None:
     build(tiny_site.options())
