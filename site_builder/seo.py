@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -164,11 +165,18 @@ def trim_description(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
 
 
 def first_paragraph(markdown: str) -> str | None:
-    """The text of the first paragraph of some Markdown, without its markup."""
-    parser = _FirstParagraph()
-    parser.feed(str(render_markdown(markdown or "", lambda href: href)))
-    text = " ".join("".join(parser.text).split())
-    return text or None
+    """The text of the first paragraph of some Markdown, without its markup.
+
+    Blocks are rendered one at a time until one is a paragraph: rendering a whole long page
+    to read its first sentence would cost more than the rest of its <head>.
+    """
+    for block in re.split(r"\n[ \t]*\n", (markdown or "").strip()):
+        parser = _FirstParagraph()
+        parser.feed(str(render_markdown(block, lambda href: href)))
+        text = " ".join("".join(parser.text).split())
+        if text:
+            return text
+    return None
 
 
 class _FirstParagraph(HTMLParser):
@@ -395,11 +403,32 @@ def person(
     return data
 
 
+def breadcrumb_list(trail: Sequence[tuple[str, str]], urls: Urls) -> dict[str, Any]:
+    """The same trail as the visible breadcrumbs (Home first), for search engines."""
+    steps = [("Home", ""), *trail]
+    return {
+        "@context": SCHEMA,
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": number, "name": title, "item": urls.absolute(path)}
+            for number, (title, path) in enumerate(steps, start=1)
+        ],
+    }
+
+
 def template_helpers(settings: SeoSettings) -> dict[str, Callable[..., Any]]:
-    """`page_seo()`, the metadata of the page being rendered, and `json_ld(data)`."""
+    """`page_seo()`, the metadata of the page being rendered; `json_ld(data)`; and
+    `breadcrumb_json_ld(trail)`, used by the breadcrumbs macro."""
 
     @jinja2.pass_context
     def page_seo(context: jinja2.runtime.Context) -> PageMetadata:
         return page_metadata(context.get_all(), settings)
 
-    return {"page_seo": page_seo, "json_ld": json_ld_script}
+    def breadcrumb_json_ld(trail: Sequence[tuple[str, str]]) -> Markup:
+        return json_ld_script(breadcrumb_list(trail, settings.urls))
+
+    return {
+        "page_seo": page_seo,
+        "json_ld": json_ld_script,
+        "breadcrumb_json_ld": breadcrumb_json_ld,
+    }

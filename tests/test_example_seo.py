@@ -47,7 +47,14 @@ def test_every_json_ld_block_parses_and_has_a_type(site: Path) -> None:
         for data in head(page).data():
             assert data["@context"] == "https://schema.org"
             kinds.add(data["@type"])
-    assert {"CollegeOrUniversity", "NewsArticle", "Article", "Event", "Person"} <= kinds
+    assert {
+        "CollegeOrUniversity",
+        "NewsArticle",
+        "Article",
+        "Event",
+        "Person",
+        "BreadcrumbList",
+    } <= kinds
 
 
 def test_sitemap_has_lastmod_for_dated_pages_and_leaves_out_noindex_ones(site: Path) -> None:

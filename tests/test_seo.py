@@ -71,6 +71,10 @@ class HeadTags(HTMLParser):
         return [json.loads(text) for text in self.json_ld]
 
 
+def types(tags: HeadTags) -> list[str]:
+    return [data["@type"] for data in tags.data()]
+
+
 def head(path: Path) -> HeadTags:
     parser = HeadTags()
     parser.feed(path.read_text(encoding="utf-8"))
@@ -226,13 +230,13 @@ def test_404_is_noindex_with_no_canonical(built: Path) -> None:
 
 def test_home_page_describes_the_organisation(built: Path) -> None:
     data = head(built / "index.html").data()
-    assert [d["@type"] for d in data] == ["CollegeOrUniversity"]
+    assert types(head(built / "index.html")) == ["CollegeOrUniversity"]  # no trail at home
     assert data[0]["name"] == "University of Testford"
     assert data[0]["url"] == "https://technicians.testford.example.ac.uk/"
 
 
 def test_news_item_is_a_news_article(built: Path) -> None:
-    (data,) = head(built / "news/2026-10-01-awards/index.html").data()
+    data, _ = head(built / "news/2026-10-01-awards/index.html").data()
     assert data["@type"] == "NewsArticle"
     assert data["headline"] == "Award winners announced"
     assert data["datePublished"] == "2026-10-01"
@@ -240,13 +244,13 @@ def test_news_item_is_a_news_article(built: Path) -> None:
 
 
 def test_case_study_is_an_article_by_its_author(built: Path) -> None:
-    (data,) = head(built / "case-studies/microscope/index.html").data()
+    data, _ = head(built / "case-studies/microscope/index.html").data()
     assert data["@type"] == "Article"
     assert data["author"] == {"@type": "Person", "name": "Sam Lee"}
 
 
 def test_event_has_dates_with_offset_place_and_organiser(built: Path) -> None:
-    (data,) = head(built / "news/2026-10-05-open-workshop/index.html").data()
+    data, _ = head(built / "news/2026-10-05-open-workshop/index.html").data()
     assert data["@type"] == "Event"
     assert data["name"] == "Open workshop </script> evening"  # escaped, and parsed back whole
     assert data["startDate"] == "2026-12-03T17:30:00+00:00"
@@ -261,7 +265,7 @@ def test_event_has_dates_with_offset_place_and_organiser(built: Path) -> None:
 
 
 def test_online_event_has_a_virtual_location(built: Path) -> None:
-    (data,) = head(built / "news/2026-10-06-online/index.html").data()
+    data, _ = head(built / "news/2026-10-06-online/index.html").data()
     assert data["location"] == {
         "@type": "VirtualLocation",
         "url": "https://forms.example.ac.uk/network",
@@ -270,7 +274,7 @@ def test_online_event_has_a_virtual_location(built: Path) -> None:
 
 
 def test_technician_is_a_person_with_only_what_the_page_shows(built: Path) -> None:
-    (data,) = head(built / "technicians/alex-morgan/index.html").data()
+    data, _ = head(built / "technicians/alex-morgan/index.html").data()
     assert data["@type"] == "Person"
     assert set(data) == {"@context", "@type", "name", "jobTitle", "url", "worksFor"}
     assert data["jobTitle"] == "Research Technician"
@@ -322,7 +326,7 @@ def test_article_image_is_its_share_image(tiny_site: TinySite) -> None:
     assert tags.one("og:image:alt") == "A trophy"
     width, height = int(tags.one("og:image:width")), int(tags.one("og:image:height"))
     assert width <= 800 and width * 3 == height * 4  # the largest copy made, never enlarged
-    (data,) = tags.data()
+    data, _ = tags.data()
     assert data["image"] == [tags.one("og:image")]
 
 
@@ -369,7 +373,7 @@ def test_noindex_profile_is_on_the_site_but_not_offered_to_search_engines(
     out = tiny_site.root / "output"
     tags = head(out / "technicians/robin-quill/index.html")
     assert tags.one("robots") == "noindex"
-    assert tags.data() == []  # no Person data for a crawler to pick up
+    assert types(tags) == ["BreadcrumbList"]  # no Person data for a crawler to pick up
     assert "data-pagefind-body" not in tags.main
     assert not any("robin-quill" in url for url in sitemap_entries(out))
     assert "Robin Quill" in (out / "galleries/main/index.html").read_text(encoding="utf-8")
@@ -400,7 +404,7 @@ def test_drafts_built_for_preview_are_noindex_and_not_in_the_sitemap(tiny_site: 
     out = tiny_site.root / "output"
     tags = head(out / "news/2026-10-02-secret/index.html")
     assert tags.one("robots") == "noindex"
-    assert tags.data() == []
+    assert types(tags) == ["BreadcrumbList"]
     assert not any("secret" in url for url in sitemap_entries(out))
 
 
@@ -425,3 +429,15 @@ def test_feed_is_autodiscoverable_from_every_page(built: Path) -> None:
     )
     for page in built.rglob("*.html"):
         assert pattern.search(page.read_text(encoding="utf-8")), page
+
+
+def test_breadcrumb_list_follows_the_visible_trail(built: Path) -> None:
+    _, trail = head(built / "technicians/alex-morgan/index.html").data()
+    base = "https://technicians.testford.example.ac.uk/"
+    assert trail["@type"] == "BreadcrumbList"
+    assert [(i["position"], i["name"], i["item"]) for i in trail["itemListElement"]] == [
+        (1, "Home", base),
+        (2, "Our technicians", base + "technicians/"),
+        (3, "Main Building", base + "galleries/main/"),
+        (4, "Alex Morgan", base + "technicians/alex-morgan/"),
+    ]
