@@ -164,6 +164,11 @@ def trim_description(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
     return cut.rstrip(" ,;:.-–—") + "…"
 
 
+def meta_description(rendered: str) -> str:
+    """A template's own description block (rendered, so escaped) as one trimmed line of text."""
+    return trim_description(Markup(rendered).striptags())
+
+
 def first_paragraph(markdown: str) -> str | None:
     """The text of the first paragraph of some Markdown, without its markup.
 
@@ -428,6 +433,7 @@ def template_helpers(settings: SeoSettings) -> dict[str, Callable[..., Any]]:
         return json_ld_script(breadcrumb_list(trail, settings.urls))
 
     return {
+        "meta_description": meta_description,
         "page_seo": page_seo,
         "json_ld": json_ld_script,
         "breadcrumb_json_ld": breadcrumb_json_ld,

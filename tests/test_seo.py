@@ -21,6 +21,7 @@ from site_builder.pipeline import build
 from site_builder.seo import (
     first_paragraph,
     json_ld_script,
+    meta_description,
     organization,
     trim_description,
 )
@@ -105,6 +106,13 @@ def test_a_long_description_is_cut_at_a_word_with_an_ellipsis() -> None:
     trimmed = trim_description(text, limit=50)
     assert len(trimmed) <= 50
     assert trimmed.endswith("word…")
+
+
+def test_template_description_is_unescaped_stripped_and_trimmed() -> None:
+    rendered = "<em>Tom&#39;s</em> lab " + "and more " * 40
+    described = meta_description(rendered)
+    assert described.startswith("Tom's lab and more")
+    assert len(described) <= 160
 
 
 def test_first_paragraph_drops_headings_and_markup() -> None:
