@@ -152,6 +152,14 @@ class Contact(ContentModel):
     phone: str | None = Field(None, description="Optional phone number.")
 
 
+class ShareImage(ContentModel):
+    src: Text = Field(
+        description="Path of the image file, relative to the content folder "
+        "(for example media/share.jpg)."
+    )
+    alt: Text = Field(description="What the image shows, for people who cannot see it.")
+
+
 class BrandColours(ContentModel):
     primary: Colour = Field(
         "#1d3557",
@@ -239,6 +247,17 @@ class SiteConfig(ContentModel):
     timezone: str = Field("Europe/London", description="Time zone of event times.")
     images: ImageSettings = Field(
         default_factory=ImageSettings, description="How photos are resized."
+    )
+    share_image: ShareImage | None = Field(
+        None,
+        description="The picture shown when a page without a picture of its own is shared on "
+        "social media or in a chat (a JPEG or PNG, ideally 1200x630 pixels). Without it the "
+        "logo is used, which some platforms do not show if it is an SVG.",
+    )
+    search: bool = Field(
+        True,
+        description="Site search (the Search page and the index it uses). false leaves both "
+        "out, for a site that does not want them or cannot run the Pagefind indexer.",
     )
 
     @field_validator("domain")
@@ -461,6 +480,13 @@ class Technician(ContentModel):
     featured: bool = Field(False, description="Show on the home page.")
     order: int = Field(0, description="Position in their gallery (lower first, then by name).")
     draft: bool = Field(False, description="Drafts are only built with --drafts.")
+    search_engines: bool = Field(
+        True,
+        description="false for someone who wants to be on the site but not found by search "
+        "engines: their page asks search engines not to list it (a robots noindex tag), is "
+        "left out of sitemap.xml and of the site's own search, and they still appear in their "
+        "gallery and in the lists of technicians.",
+    )
 
     @model_validator(mode="after")
     def _photo_needs_alt(self) -> Technician:

@@ -15,6 +15,7 @@ from typing import Any
 from markupsafe import Markup
 
 from . import images as image_pipeline
+from . import seo
 from .content import BuildOptions, Content, Entry, Project
 from .errors import BuildFailed, SourceError
 from .links import Urls, output_file
@@ -29,6 +30,7 @@ from .render import (
     theme_folders,
 )
 from .routes import TextFile, machine_files, navigation, plan_pages
+from .search import build_search_index
 from .validate import validate_content
 
 RASTER = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".heic", ".heif", ".avif"}
@@ -74,6 +76,9 @@ def build(options: BuildOptions, progress: Callable[[int, int], None] | None = N
         _copy_static(folders, options.project, staging, env, shared)
         image_pipeline.copy_variants(processed.values(), _image_cache(options.project), staging)
         clock.lap("write")
+        if content.site.search:
+            build_search_index(staging)  # before the swap: a failed index keeps output/ as it was
+            clock.lap("search index")
     image_pipeline.prune_cache(_image_cache(options.project), processed.values())
     return BuildReport(
         pages=len(pages),
@@ -129,6 +134,14 @@ def image_requests(
                     field="image.src",
                 )
             )
+    if content.site.share_image is not None:
+        requests.append(
+            image_pipeline.ImageRequest(
+                source=(project.content / content.site.share_image.src).resolve(),
+                used_by=content.site_entry.path,
+                field="share_image.src",
+            )
+        )
     unique: dict[tuple[Path, bool], image_pipeline.ImageRequest] = {}
     for request in requests:
         unique.setdefault((request.source, request.square), request)
@@ -170,7 +183,12 @@ def _process_images(
 
 
 def _field_line(content: Content, path: Path, field_name: str) -> int | None:
-    entries: list[Entry[Any]] = [*content.technicians, *content.case_studies, *content.news]
+    entries: list[Entry[Any]] = [
+        content.site_entry,
+        *content.technicians,
+        *content.case_studies,
+        *content.news,
+    ]
     for entry in entries:
         if entry.path == path and entry.located is not None:
             position = entry.located.key_position(tuple(field_name.split(".")))
@@ -204,7 +222,10 @@ def _template_helpers(
     def media(src: str) -> Path:
         return project.content / src
 
-    return {"picture": picture, "photo_of": photo_of, "media": media}
+    page_seo = seo.template_helpers(
+        seo.SeoSettings(urls, project.content, project.galleries, processed.get)
+    )
+    return {"picture": picture, "photo_of": photo_of, "media": media, **page_seo}
 
 
 # --- rendering and writing -------------------------------------------------------------------

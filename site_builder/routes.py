@@ -6,6 +6,7 @@ is what incremental builds need to know what to remake.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from .plan_data import plan_csv, plan_json
 from .plan_routes import plan_specs
 from .published import ActionView, Published
 from .render import PageSpec
+from .seo import SEARCH_TYPES, is_preview
 
 
 @dataclass(frozen=True)
@@ -89,8 +91,27 @@ def plan_pages(content: Content, published: Published) -> list[PageSpec]:
         *_galleries(published),
         *_case_studies(published),
         *_news(content, published),
+        *_search(content),
         PageSpec("404.html", "404.html", {}, title="Page not found", in_sitemap=False),
     ]
+
+
+def _search(content: Content) -> Iterator[PageSpec]:
+    if content.site.search:
+        # Not in the sitemap: a search form has nothing for a search engine to list.
+        yield PageSpec(
+            "search/",
+            "search.html",
+            {"search_types": SEARCH_TYPES},
+            title="Search",
+            in_sitemap=False,
+        )
+
+
+def _newest(*dates: dt.date | None) -> dt.date | None:
+    """The latest of some dates, for the lastmod of a page that lists dated items."""
+    known = [d for d in dates if d is not None]
+    return max(known) if known else None
 
 
 def _home(content: Content, published: Published) -> Iterator[PageSpec]:
@@ -108,6 +129,10 @@ def _home(content: Content, published: Published) -> Iterator[PageSpec]:
         },
         sources=(content.site_entry.path, *(t.path for t in featured)),
         title=content.site.name,
+        lastmod=_newest(
+            *(n.meta.date for n in published.news if not is_preview(n.meta, published.today)),
+            plan.last_updated if plan else None,
+        ),
     )
 
 
@@ -120,6 +145,7 @@ def _free_pages(published: Published) -> Iterator[PageSpec]:
             sources=(page.path,),
             title=page.meta.title,
             lastmod=page.meta.updated,
+            in_sitemap=not is_preview(page.meta, published.today),
         )
 
 
@@ -170,6 +196,8 @@ def _technicians(published: Published) -> Iterator[PageSpec]:
             },
             sources=(tech.path, *(c.path for c in case_studies), *(n.path for n in news)),
             title=tech.meta.name,
+            # A profile whose owner said no to search engines is left out (it is noindex too).
+            in_sitemap=tech.meta.search_engines and not is_preview(tech.meta, published.today),
         )
 
 
@@ -249,6 +277,13 @@ def _case_studies(published: Published) -> Iterator[PageSpec]:
         {"case_studies": published.case_studies},
         sources=tuple(c.path for c in published.case_studies),
         title="Case studies",
+        lastmod=_newest(
+            *(
+                c.meta.date
+                for c in published.case_studies
+                if not is_preview(c.meta, published.today)
+            )
+        ),
     )
     for case in published.case_studies:
         people = published.people(case.meta.technicians)
@@ -259,6 +294,7 @@ def _case_studies(published: Published) -> Iterator[PageSpec]:
             sources=(case.path, *(t.path for t in people)),
             title=case.meta.title,
             lastmod=case.meta.date,
+            in_sitemap=not is_preview(case.meta, published.today),
         )
 
 
@@ -281,6 +317,9 @@ def _news(content: Content, published: Published) -> Iterator[PageSpec]:
             },
             sources=tuple(n.path for n in items),
             title="News and events" + (f" (page {number} of {pages})" if number > 1 else ""),
+            lastmod=_newest(
+                *(n.meta.date for n in chunk if not is_preview(n.meta, published.today))
+            ),
         )
     yield PageSpec(
         "events/",
@@ -288,6 +327,9 @@ def _news(content: Content, published: Published) -> Iterator[PageSpec]:
         {"upcoming": published.upcoming_events, "past": published.past_events[:10]},
         sources=tuple(n.path for n in published.events),
         title="Events",
+        lastmod=_newest(
+            *(n.meta.date for n in published.events if not is_preview(n.meta, published.today))
+        ),
     )
     for item in items:
         people = published.people(item.meta.technicians)
@@ -302,6 +344,7 @@ def _news(content: Content, published: Published) -> Iterator[PageSpec]:
             sources=(item.path, *(t.path for t in people)),
             title=item.meta.title,
             lastmod=item.meta.date,
+            in_sitemap=not is_preview(item.meta, published.today),
         )
 
 

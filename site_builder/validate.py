@@ -447,6 +447,13 @@ def _check_site(content: Content, sources: Sources) -> list[SourceError]:
         problems += _check_file(
             entry, ("logo", "src"), sources.project.content / site.logo.src, sources
         )
+    if site.share_image is not None:
+        problems += _check_file(
+            entry,
+            ("share_image", "src"),
+            sources.project.content / site.share_image.src,
+            sources,
+        )
     if _contrast(site.colours.primary, "#ffffff") < 4.5:
         problems.append(
             _error(

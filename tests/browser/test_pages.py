@@ -107,6 +107,7 @@ PAGE_SPECS = [
     PageSpec("news", "news/"),
     PageSpec("news-item", "news/*/"),
     PageSpec("events", "events/"),
+    PageSpec("search", "search/"),
     PageSpec("not-found", MISSING_PAGE, status=404),
 ]
 PAGES = [pytest.param(spec, id=spec.name) for spec in PAGE_SPECS]

@@ -1,0 +1,210 @@
+"""Site search: what goes in the Pagefind index, what never does, and what happens without it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from site_builder.errors import BuildFailed
+from site_builder.pipeline import build
+from site_builder.search import build_search_index, find_pagefind
+from tests.search_index import fragments, indexed_text
+from tests.sites import TinySite
+
+needs_pagefind = pytest.mark.skipif(
+    find_pagefind() is None,
+    reason="the Pagefind binary is not installed (pip install pagefind[bin])",
+)
+
+DRAFT = """\
+---
+title: Draft news
+date: 2026-10-02
+summary: Not yet announced.
+draft: true
+---
+
+The word quokkaridge appears only in this draft.
+"""
+
+FUTURE = """\
+---
+title: Future news
+date: 2027-01-15
+summary: Not yet.
+---
+
+The word marmosetvale appears only in this future item.
+"""
+
+PRIVATE = """\
+name: Robin Quill
+role: Workshop Technician
+department: Physics
+gallery: main
+bio: Robin looks after the zephyrtron.
+search_engines: false
+consent:
+  given: true
+  date: 2025-02-01
+"""
+
+UNCONSENTED = """\
+name: Casey Nobody
+role: Lab Technician
+department: Physics
+gallery: main
+bio: Casey runs the wobblescope.
+"""
+
+
+def output(site: TinySite) -> Path:
+    return site.root / "output"
+
+
+@needs_pagefind
+def test_content_pages_are_indexed_with_their_type(tiny_site: TinySite) -> None:
+    build(tiny_site.options())
+    records = {r["url"]: r for r in fragments(output(tiny_site))}
+    assert records["/technicians/alex-morgan/"]["filters"] == {"type": ["Technician"]}
+    assert records["/news/2026-10-01-awards/"]["filters"] == {"type": ["News"]}
+    assert records["/about/"]["filters"] == {"type": ["Page"]}
+    assert records["/plans/2025-2028/recognition/"]["filters"] == {"type": ["Action plan"]}
+    assert records["/technicians/alex-morgan/"]["meta"]["title"] == "Alex Morgan"
+    assert "runs the teaching labs" in records["/technicians/alex-morgan/"]["content"]
+
+
+@needs_pagefind
+def test_listings_and_site_furniture_are_not_indexed(tiny_site: TinySite) -> None:
+    build(tiny_site.options())
+    urls = {r["url"] for r in fragments(output(tiny_site))}
+    for listing in ("/", "/technicians/", "/news/", "/galleries/main/", "/search/", "/404.html"):
+        assert listing not in urls
+    assert not any(url.endswith("/done/") for url in urls)
+    # the menu and footer are on every page but are not content
+    about = next(r for r in fragments(output(tiny_site)) if r["url"] == "/about/")
+    assert "Skip to main content" not in about["content"]
+    assert "Accessibility statement" not in about["content"]
+
+
+@needs_pagefind
+def test_drafts_and_future_items_are_never_indexed_even_when_built(tiny_site: TinySite) -> None:
+    tiny_site.write("content/news/2026-10-02-draft.md", DRAFT)
+    tiny_site.write("content/news/2027-01-15-future.md", FUTURE)
+    build(tiny_site.options(drafts=True))
+    out = output(tiny_site)
+    assert "quokkaridge" in (out / "news/2026-10-02-draft/index.html").read_text(encoding="utf-8")
+    assert (out / "news/2027-01-15-future/index.html").is_file()
+    text = indexed_text(out)
+    assert "quokkaridge" not in text
+    assert "marmosetvale" not in text
+    assert "award winners" in text  # the index itself was made
+
+
+@needs_pagefind
+def test_noindex_and_unconsented_profiles_are_never_indexed(tiny_site: TinySite) -> None:
+    tiny_site.write("content/technicians/robin-quill.yaml", PRIVATE)
+    tiny_site.write("content/technicians/casey-nobody.yaml", UNCONSENTED)
+    build(tiny_site.options())
+    out = output(tiny_site)
+    assert (out / "technicians/robin-quill/index.html").is_file()
+    assert not (out / "technicians/casey-nobody").exists()
+    text = indexed_text(out)
+    for word in ("zephyrtron", "robin-quill", "wobblescope", "casey"):
+        assert word not in text
+
+
+PRIVATE_IN_NEWS = """\
+---
+title: Workshop open day
+date: 2026-10-03
+summary: The workshop opened its doors.
+technicians: [robin-quill, alex-morgan]
+---
+
+Visitors came.
+"""
+
+
+@needs_pagefind
+def test_noindex_profile_card_on_an_article_is_left_out_of_the_index(tiny_site: TinySite) -> None:
+    tiny_site.write("content/technicians/robin-quill.yaml", PRIVATE)
+    tiny_site.write("content/news/2026-10-03-open-day.md", PRIVATE_IN_NEWS)
+    build(tiny_site.options())
+    page = (output(tiny_site) / "news/2026-10-03-open-day/index.html").read_text(encoding="utf-8")
+    assert "Robin Quill" in page  # still shown to people reading the article
+    record = next(
+        r for r in fragments(output(tiny_site)) if r["url"] == "/news/2026-10-03-open-day/"
+    )
+    assert "Alex Morgan" in record["content"]
+    assert "Robin" not in record["content"]
+
+
+@needs_pagefind
+def test_search_page_and_menu_link(tiny_site: TinySite) -> None:
+    build(tiny_site.options())
+    page = (output(tiny_site) / "search/index.html").read_text(encoding="utf-8")
+    assert '<label class="search-form__label" for="search-query">' in page
+    assert 'method="get"' in page and 'name="q"' in page
+    assert "<noscript>" in page and "Search needs JavaScript" in page
+    assert 'data-pagefind="/pagefind/pagefind.js"' in page
+    home = (output(tiny_site) / "index.html").read_text(encoding="utf-8")
+    assert '<a href="/search/">Search</a>' in home
+    assert (output(tiny_site) / "pagefind/pagefind.js").is_file()
+
+
+def test_search_false_leaves_out_the_index_the_page_and_the_link(tiny_site: TinySite) -> None:
+    site = tiny_site.content / "site.yaml"
+    site.write_text(site.read_text() + "search: false\n")
+    build(tiny_site.options())
+    out = output(tiny_site)
+    assert not (out / "pagefind").exists()
+    assert not (out / "search").exists()
+    assert "/search/" not in (out / "index.html").read_text(encoding="utf-8")
+    assert "data-pagefind" not in (out / "technicians/alex-morgan/index.html").read_text(
+        encoding="utf-8"
+    )
+
+
+@needs_pagefind
+def test_missing_pagefind_fails_the_build_and_keeps_the_last_site(
+    tiny_site: TinySite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(tiny_site.options())
+    out = output(tiny_site)
+    before = {p.relative_to(out): p.stat().st_mtime_ns for p in out.rglob("*")}
+    monkeypatch.setattr("site_builder.search.find_pagefind", lambda: None)
+    with pytest.raises(BuildFailed) as failed:
+        build(tiny_site.options())
+    (problem,) = failed.value.problems
+    assert "Pagefind" in problem.message
+    assert problem.hint and "search: false" in problem.hint and "pagefind[bin]" in problem.hint
+    assert {p.relative_to(out): p.stat().st_mtime_ns for p in out.rglob("*")} == before
+
+
+def test_a_failing_indexer_is_reported_with_what_it_said(tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text("<main data-pagefind-body>hi</main>", encoding="utf-8")
+    fake = tmp_path / "fake-pagefind"
+    fake.write_text("#!/bin/sh\necho 'Error: disk full' >&2\nexit 3\n", encoding="utf-8")
+    fake.chmod(0o755)
+    with pytest.raises(BuildFailed) as failed:
+        build_search_index(tmp_path, program=fake)
+    (problem,) = failed.value.problems
+    assert "exit code 3" in problem.message and "disk full" in problem.message
+
+
+def test_nothing_marked_means_the_indexer_is_not_run(tmp_path: Path) -> None:
+    """Pagefind would index every page if none were marked: private ones included."""
+    (tmp_path / "index.html").write_text("<main>private</main>", encoding="utf-8")
+    fake = tmp_path / "fake-pagefind"
+    fake.write_text("#!/bin/sh\nexit 9\n", encoding="utf-8")
+    fake.chmod(0o755)
+    assert build_search_index(tmp_path, program=fake) == 0
+    assert not (tmp_path / "pagefind").exists()
+
+
+@needs_pagefind
+def test_indexing_is_timed(tiny_site: TinySite) -> None:
+    report = build(tiny_site.options())
+    assert "search index" in report.timings
