@@ -80,6 +80,7 @@ def plan_specs(published: Published) -> Iterator[PageSpec]:
         {"plans": published.plans},
         sources=tuple(p.entry.path for p in published.plans),
         title="Action plans",
+        lastmod=max((p.last_updated for p in published.plans if p.last_updated), default=None),
     )
     for plan in published.plans:
         yield from _one_plan(plan, published)

@@ -101,7 +101,7 @@ def test_theme_page_lists_actions_from_other_themes_that_also_serve_it(out: Path
 
 def test_timeline_page_has_a_well_formed_chart_and_a_table_of_every_action(out: Path) -> None:
     page = read(out / "2025-2028/timeline/index.html")
-    svg = re.search(r"<svg.*?</svg>", page, re.S)
+    svg = re.search(r"<svg xmlns=.*?</svg>", page, re.S)
     assert svg is not None
     root = ET.fromstring(svg.group(0))
     assert root.get("aria-labelledby") == "timeline-2025-2028-title timeline-2025-2028-desc"

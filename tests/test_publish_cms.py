@@ -85,6 +85,7 @@ def test_manifest_lists_every_page_with_its_columns(exported: dict[str, bytes]) 
     }
     assert rows["/research/tc/technicians/alex-morgan/"]["parent"] == "/research/tc/technicians/"
     assert rows["/research/tc/"]["parent"] == ""
+    assert "/research/tc/search/" not in rows  # it needs our index and script
     pages = json.loads(exported["manifest.json"])["pages"]
     assert [p["path"] for p in pages] == list(rows)
     assert all(row["fragment"] in exported for row in rows.values())

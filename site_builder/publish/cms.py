@@ -40,6 +40,8 @@ MANIFEST_COLUMNS = (
 )
 # Parts of the theme that belong to the site around the content, not to the content: the CMS
 # has its own header, menu and footer, and its own page container.
+# The search page needs the static index and our script, which a CMS has its own answer to.
+NOT_FOR_A_CMS = {"search/index.html"}
 CHROME = ("site-header", "site-nav", "site-footer", "skip-link", "print-source", "breadcrumbs")
 _DROPPED_CLASSES = {"container"}
 _URL_ATTRIBUTES = {"href", "src", "poster", "action"}
@@ -222,7 +224,11 @@ def export_site(output: Path, base_url: str, options: CmsOptions) -> CmsExport:
         for p in output.rglob("*")
         if p.is_file() and not p.name.startswith(".")
     }
-    pages = sorted(f for f in files if f == "index.html" or f.endswith("/index.html"))
+    pages = sorted(
+        f
+        for f in files
+        if (f == "index.html" or f.endswith("/index.html")) and f not in NOT_FOR_A_CMS
+    )
     lastmod = _sitemap_dates(output / "sitemap.xml", site)
     export = CmsExport()
     for page in pages:

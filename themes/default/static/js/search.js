@@ -11,6 +11,7 @@
   var list = document.getElementById("search-results");
   if (!form || !input || !type || !status || !list) return;
   var MAX_RESULTS = 20;
+  var BATCH = 20;
   var DELAY_MS = 300;
   var pagefind = null;
   var timer = null;
@@ -48,7 +49,7 @@
     link.textContent = (data.meta && data.meta.title) || data.url;
     heading.appendChild(link);
     item.appendChild(heading);
-    var kind = data.filters && data.filters.type && data.filters.type[0];
+    var kind = data.meta && data.meta.type;
     if (kind) {
       var label = document.createElement("p");
       label.className = "search-result__type";
@@ -85,18 +86,48 @@
       say("");
       return;
     }
-    var options = kind ? { filters: { type: kind } } : {};
-    var search = await pagefind.search(query, options);
-    var shown = await Promise.all(
-      search.results.slice(0, MAX_RESULTS).map(function (r) { return r.data(); })
-    );
+    var search = await pagefind.search(query);
+    var found = await firstResults(search.results, kind);
     if (ticket !== latest) return; // a newer search has started: its results win
-    list.replaceChildren.apply(list, shown.map(resultItem));
-    list.hidden = shown.length === 0;
-    var count = search.results.length;
-    var found = count === 0 ? "No results" : count === 1 ? "1 result" : count + " results";
-    var more = count > shown.length ? ", showing the first " + shown.length : "";
-    say(found + " for \u201c" + query + "\u201d" + typeLabel() + more + ".");
+    list.replaceChildren.apply(list, found.shown.map(resultItem));
+    list.hidden = found.shown.length === 0;
+    var quoted = " for \u201c" + query + "\u201d" + typeLabel();
+    if (found.total === null) {
+      say("The first " + found.shown.length + " results" + quoted + "; add a word to narrow it.");
+      return;
+    }
+    var count = found.total;
+    var counted = count === 0 ? "No results" : count === 1 ? "1 result" : count + " results";
+    var more = count > found.shown.length ? ", showing the first " + found.shown.length : "";
+    say(counted + quoted + more + ".");
+  }
+
+  // The type is page metadata rather than a Pagefind filter (filters make the index differ
+  // between identical builds), so narrowing by type happens here: results are loaded in
+  // batches, best first, until a page of the wanted type is full or none are left. The total
+  // is null when some results were never loaded, so the count is not known.
+  async function firstResults(results, kind) {
+    if (!kind) {
+      var first = await Promise.all(
+        results.slice(0, MAX_RESULTS).map(function (r) { return r.data(); })
+      );
+      return { shown: first, total: results.length };
+    }
+    var shown = [];
+    var start = 0;
+    while (start < results.length && shown.length < MAX_RESULTS) {
+      var batch = await Promise.all(
+        results.slice(start, start + BATCH).map(function (r) { return r.data(); })
+      );
+      start += BATCH;
+      batch.forEach(function (data) {
+        if (data.meta && data.meta.type === kind) shown.push(data);
+      });
+    }
+    if (shown.length > MAX_RESULTS || (shown.length === MAX_RESULTS && start < results.length)) {
+      return { shown: shown.slice(0, MAX_RESULTS), total: null };
+    }
+    return { shown: shown, total: shown.length };
   }
 
   function soon() {
