@@ -7,7 +7,7 @@ staging folder that replaces output/ only when every page succeeded.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -17,9 +17,22 @@ from markupsafe import Markup
 from . import images as image_pipeline
 from .content import BuildOptions, Content, Entry, Project
 from .errors import BuildFailed, SourceError
+from .incremental import (
+    BuildState,
+    Fingerprinter,
+    OutputRecord,
+    SourceCache,
+    TemplateIndex,
+    builder_version,
+    content_hash,
+    load_documents_cached,
+    page_fingerprint,
+    state_file,
+    state_key,
+)
 from .links import Urls, output_file
-from .loader import discover, load_documents
-from .output import copy_tree, staged_output, unsafe_output, write_text
+from .loader import _missing_gallery_file, discover, load_documents
+from .output import MARKER, Planned, apply_changes, put_file, staged_output, unsafe_output
 from .published import Published, select_published
 from .render import (
     PageSpec,
@@ -29,7 +42,7 @@ from .render import (
     theme_folders,
 )
 from .routes import TextFile, machine_files, navigation, plan_pages
-from .validate import validate_content
+from .validate import check_model, validate_content
 
 RASTER = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".heic", ".heif", ".avif"}
 
@@ -43,16 +56,41 @@ class BuildReport:
     seconds: float = 0.0
     output: Path | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    rendered: int = 0  # pages rendered this time (the others were unchanged)
+    written: int = 0  # files written or replaced in output/
+    removed: int = 0  # files deleted from output/
+    incremental: bool = False  # False: a full build into a fresh folder
+    changed: tuple[str, ...] = ()  # output files written or removed, relative to output/
 
 
-def build(options: BuildOptions, progress: Callable[[int, int], None] | None = None) -> BuildReport:
+@dataclass
+class BuildSession:
+    """What one build leaves for the next: parsed content by content hash. ``serve`` keeps one
+    in memory; ``build`` loads it from and saves it to the project's cache folder."""
+
+    sources: SourceCache
+    persist: bool = True
+
+    @classmethod
+    def for_project(cls, project: Project, persist: bool = True) -> BuildSession:
+        return cls(SourceCache.load(project.cache, builder_version()), persist)
+
+
+def build(
+    options: BuildOptions,
+    progress: Callable[[int, int], None] | None = None,
+    session: BuildSession | None = None,
+) -> BuildReport:
     """Build the site into options.output, or raise BuildFailed with every problem found.
 
+    Only pages whose inputs changed since the last build are rendered, and only files whose
+    bytes changed are written; nothing in output/ changes unless every page succeeded.
     ``progress(done, total)`` hears about new photos being processed, for a progress bar.
     """
     started = time.perf_counter()
     clock = _Clock()
-    content, published, problems = check(options)
+    session = session or BuildSession.for_project(options.project)
+    content, published, problems, digests = _check(options, session.sources)
     clock.lap("load and validate")
     refusal = unsafe_output(options.output, options.project)
     if refusal:
@@ -64,17 +102,32 @@ def build(options: BuildOptions, progress: Callable[[int, int], None] | None = N
     processed = _process_images(content, published, options, progress)
     clock.lap("images")
     folders = theme_folders(options.project.themes, content.site.theme)
-    env = make_environment(folders, urls, _template_helpers(processed, urls, options.project))
+    pictures = _PictureUse(processed)
+    env = make_environment(folders, urls, _template_helpers(pictures, urls, options.project))
     shared = _shared_context(content, published, urls)
-    with staged_output(options.output) as staging:
-        _render_pages(env, folders, pages, shared, staging)
-        clock.lap("render")
-        for file in files:
-            write_text(staging, file.path, file.text)
-        _copy_static(folders, options.project, staging, env, shared)
-        image_pipeline.copy_variants(processed.values(), _image_cache(options.project), staging)
-        clock.lap("write")
+    previous = _previous_build(options, urls)
+    site = _SitePlan(options.output.resolve(), previous)
+    templates = TemplateIndex(env, session.sources.templates)
+    known_templates = len(session.sources.templates)
+    _plan_pages(site, env, folders, pages, shared, pictures, templates, digests)
+    clock.lap("render")
+    if len(session.sources.templates) != known_templates:
+        session.sources.changed = True
+    for file in files:
+        site.put(file.path, file.text.encode())
+    _plan_static(site, folders, options.project, env, shared)
+    _plan_variants(site, processed.values(), _image_cache(options.project))
+    changed = _write(site, options)
+    written, removed = len(changed) - len(site.removed()), len(site.removed())
+    clock.lap("write")
+    if written or removed or previous is None or previous.outputs != site.records:
+        BuildState(previous.key if previous else _state_key(options, urls), site.records).save(
+            state_file(options.project.cache, options.output)
+        )
     image_pipeline.prune_cache(_image_cache(options.project), processed.values())
+    if session.persist and session.sources.changed:
+        session.sources.save(options.project.cache)
+    clock.lap("remember")
     return BuildReport(
         pages=len(pages),
         files=len(files),
@@ -83,6 +136,11 @@ def build(options: BuildOptions, progress: Callable[[int, int], None] | None = N
         seconds=time.perf_counter() - started,
         output=options.output,
         timings=clock.laps,
+        rendered=site.rendered,
+        written=written,
+        removed=removed,
+        incremental=previous is not None,
+        changed=tuple(changed),
     )
 
 
@@ -95,6 +153,21 @@ def check(options: BuildOptions) -> tuple[Content, Published, list[SourceError]]
         raise BuildFailed(problems)
     published = select_published(content, options.today, options.drafts)
     return content, published, problems
+
+
+def _check(
+    options: BuildOptions, cache: SourceCache
+) -> tuple[Content, Published, list[SourceError], dict[Path, str]]:
+    """As check(), reusing the parse and validation of every file whose bytes are unchanged."""
+    sources = discover(options.project)
+    documents, digests = load_documents_cached(sources, cache, _missing_gallery_file)
+    content, problems = validate_content(
+        sources, documents, options.today, lambda model, doc: cache.check(model, doc, check_model)
+    )
+    if content is None:
+        raise BuildFailed(problems)
+    published = select_published(content, options.today, options.drafts)
+    return content, published, problems, digests
 
 
 # --- images ---------------------------------------------------------------------------------
@@ -178,8 +251,40 @@ def _field_line(content: Content, path: Path, field_name: str) -> int | None:
     return None
 
 
+class _PictureUse:
+    """The processed photos, and which of them the page being rendered asked for: a page
+    whose inputs are unchanged still changes when one of its photos does."""
+
+    def __init__(self, processed: Mapping[Path, image_pipeline.ProcessedImage]):
+        self.processed = processed
+        self.used: dict[str, str] = {}
+        self._resolved: dict[str, Path] = {}
+        self._by_name: dict[str, image_pipeline.ProcessedImage | None] | None = None
+
+    def get(self, source: Path | str) -> image_pipeline.ProcessedImage | None:
+        name = str(source)
+        path = self._resolved.get(name)
+        if path is None:
+            path = self._resolved[name] = Path(source).resolve()
+        image = self.processed.get(path)
+        self.used[str(path)] = _image_signature(image)
+        return image
+
+    def unchanged(self, recorded: Mapping[str, str]) -> bool:
+        if self._by_name is None:
+            self._by_name = {str(path): image for path, image in self.processed.items()}
+        return all(
+            _image_signature(self._by_name.get(path)) == signature
+            for path, signature in recorded.items()
+        )
+
+
+def _image_signature(image: image_pipeline.ProcessedImage | None) -> str:
+    return f"{image.key}:{image.width}x{image.height}" if image else "none"
+
+
 def _template_helpers(
-    processed: Mapping[Path, image_pipeline.ProcessedImage], urls: Urls, project: Project
+    pictures: _PictureUse, urls: Urls, project: Project
 ) -> dict[str, Callable[..., Any]]:
     def picture(
         source: Path | str,
@@ -189,7 +294,7 @@ def _template_helpers(
         square: bool = False,
         css_class: str | None = None,
     ) -> Markup:
-        image = processed.get(Path(source).resolve())
+        image = pictures.get(source)
         if image is None:
             return Markup("")
         return image_pipeline.picture_html(
@@ -222,19 +327,139 @@ def _shared_context(content: Content, published: Published, urls: Urls) -> dict[
     }
 
 
-def _render_pages(
-    env: Any, folders: list[Path], pages: list[PageSpec], shared: dict[str, Any], staging: Path
+def _previous_build(options: BuildOptions, urls: Urls) -> BuildState | None:
+    """What the last build into this output folder made, if it can be built on; else None."""
+    output = options.output.resolve()
+    if not (output / MARKER).is_file():
+        return None
+    return BuildState.load(
+        state_file(options.project.cache, options.output), _state_key(options, urls)
+    )
+
+
+def _state_key(options: BuildOptions, urls: Urls) -> str:
+    return state_key(
+        base_url=urls.base_url,
+        drafts=options.drafts,
+        today=options.today.isoformat(),
+        output=str(options.output.resolve()),
+        project=str(options.project.root.resolve()),
+    )
+
+
+class _SitePlan:
+    """Every file of the new site: the ones to write (bytes, or a cached photo to link) and the
+    record of each for the next build. Unchanged files are only recorded."""
+
+    def __init__(self, output: Path, previous: BuildState | None):
+        self.output = output
+        self.previous = previous.outputs if previous else None
+        self.records: dict[str, OutputRecord] = {}
+        self.changes: dict[str, Planned] = {}
+        self.rendered = 0
+
+    def unchanged(self, relative: str, fingerprint: str | None) -> OutputRecord | None:
+        """The previous record of a file whose inputs are the same, if it is still in place."""
+        old = self.previous.get(relative) if self.previous is not None else None
+        if old is None or fingerprint is None or old.fingerprint != fingerprint:
+            return None
+        return old if old.intact(self.output / relative) else None
+
+    def keep(self, relative: str, record: OutputRecord) -> None:
+        self.records[relative] = record
+
+    def put(
+        self,
+        relative: str,
+        data: bytes,
+        fingerprint: str | None = None,
+        images: dict[str, str] | None = None,
+    ) -> None:
+        digest = content_hash(data)
+        self._put(relative, digest, Planned(data=data), fingerprint, images or {})
+
+    def link(self, relative: str, source: Path, name: str) -> None:
+        digest = f"link:{name}"
+        if self.unchanged(relative, digest) is None:
+            self._put(relative, digest, Planned(link_to=source), digest, {})
+        else:
+            self.keep(relative, self.previous[relative])  # type: ignore[index]
+
+    def _put(
+        self,
+        relative: str,
+        digest: str,
+        planned: Planned,
+        fingerprint: str | None,
+        images: dict[str, str],
+    ) -> None:
+        old = self.previous.get(relative) if self.previous is not None else None
+        if old is not None and old.hash == digest and old.intact(self.output / relative):
+            self.records[relative] = OutputRecord(digest, fingerprint, old.stat, images)
+            return
+        self.records[relative] = OutputRecord(digest, fingerprint, (0, 0), images)
+        self.changes[relative] = planned
+
+    def removed(self) -> list[str]:
+        if self.previous is None:
+            return []
+        return sorted(set(self.previous) - set(self.records))
+
+
+def _plan_pages(
+    site: _SitePlan,
+    env: Any,
+    folders: list[Path],
+    pages: list[PageSpec],
+    shared: dict[str, Any],
+    pictures: _PictureUse,
+    index: TemplateIndex,
+    digests: Mapping[Path, str],
 ) -> None:
+    """Render the pages whose inputs changed (all of them on a first build) into memory."""
+    values = Fingerprinter(digests)
     problems: list[SourceError] = []
     for spec in pages:
+        relative = output_file(spec.path)
+        context = {**shared, "page_title": spec.title, **spec.context, "page_path": spec.path}
+        try:
+            fingerprint = page_fingerprint(index.facts(spec.template), context, values)
+        except Exception:  # a template that cannot be read or parsed: rendering says why
+            fingerprint = None
+        old = site.unchanged(relative, fingerprint)
+        if old is not None and pictures.unchanged(old.images):
+            site.keep(relative, old)
+            continue
+        pictures.used = {}
         try:
             html = render_page(env, spec, {**shared, "page_title": spec.title})
         except Exception as exc:  # a template mistake: report it against the template
             problems.append(template_error(exc, folders, spec))
             continue
-        write_text(staging, output_file(spec.path), html)
+        site.rendered += 1
+        site.put(relative, html.encode(), fingerprint, pictures.used)
     if problems:
         raise BuildFailed(_unique(problems))
+
+
+def _write(site: _SitePlan, options: BuildOptions) -> list[str]:
+    """Write the changes: a first build into a fresh folder swapped in whole, later builds
+    file by file (each atomically), only after every page has rendered."""
+    if site.previous is None:
+        with staged_output(options.output) as staging:
+            for relative, planned in site.changes.items():
+                info = put_file(staging, relative, planned)
+                site.records[relative].stat = (info.st_size, info.st_mtime_ns)
+        return list(site.changes)
+    removed = site.removed()
+    if not site.changes and not removed:
+        return []
+    # If writing stops half-way (a full disk), the next build must not trust the old record.
+    BuildState.forget(state_file(options.project.cache, options.output))
+    written = apply_changes(options.output, site.changes, removed)
+    for relative, info in written.items():
+        site.records[relative].stat = (info.st_size, info.st_mtime_ns)
+    return [*written, *removed]
 
 
 def _unique(problems: list[SourceError]) -> list[SourceError]:
@@ -252,24 +477,38 @@ def _unique(problems: list[SourceError]) -> list[SourceError]:
     return merged
 
 
-def _copy_static(
-    folders: list[Path], project: Project, staging: Path, env: Any, shared: dict[str, Any]
+def _plan_static(
+    site: _SitePlan, folders: list[Path], project: Project, env: Any, shared: dict[str, Any]
 ) -> None:
     # Default theme first, then the site's theme over it: later copies win.
+    assets: dict[str, Path] = {}
     for folder in reversed(folders):
-        if (folder / "static").is_dir():
-            copy_tree(folder / "static", staging / "assets")
+        static = folder / "static"
+        if static.is_dir():
+            for path in sorted(static.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    assets[f"assets/{path.relative_to(static).as_posix()}"] = path
+    for relative, path in assets.items():
+        site.put(relative, path.read_bytes())
     brand = env.get_template("brand.css").render(shared)
-    write_text(staging, "assets/brand.css", brand)
+    site.put("assets/brand.css", brand.encode())
     media = project.content / "media"
     if media.is_dir():
         # Photos only reach the site through the image pipeline, which strips where and when
         # they were taken; other files (logos, PDFs) are published as they are.
         for path in sorted(media.rglob("*")):
             if path.is_file() and path.suffix.lower() not in RASTER:
-                target = staging / "media" / path.relative_to(media)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(path.read_bytes())
+                site.put(f"media/{path.relative_to(media).as_posix()}", path.read_bytes())
+
+
+def _plan_variants(
+    site: _SitePlan, images: Iterable[image_pipeline.ProcessedImage], cache: Path
+) -> None:
+    """Photo copies are hard links to the cache; their names carry their content hash."""
+    for image in images:
+        for variant in image.files():
+            if variant.path not in site.records:
+                site.link(variant.path, cache / variant.path, variant.path)
 
 
 class _Clock:
