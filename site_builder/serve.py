@@ -124,6 +124,7 @@ class LiveSite:
         self._say = say
         self._root = root or Path.cwd()
         self._lock = threading.Lock()
+        self._building = threading.Lock()  # one build at a time, whoever asks
         self.base_path = self._base_path()
 
     def status(self) -> dict[str, Any]:
@@ -137,6 +138,10 @@ class LiveSite:
     def rebuild(self, changed: Iterable[Path] = ()) -> BuildReport | None:
         """Build; on success tell browsers to reload (or refresh styles); on failure keep the
         last good build and show what is wrong, in the terminal and in the browser."""
+        with self._building:
+            return self._rebuild(list(changed))
+
+    def _rebuild(self, changed: list[Path]) -> BuildReport | None:
         started = time.perf_counter()
         try:
             report = build(self.options, session=self.session)
