@@ -7,6 +7,7 @@ no tags that build Python objects, no duplicate keys (YAML would silently keep t
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -298,7 +299,7 @@ def discover(project: Project) -> Sources:
     media: set[Path] = set()
     for top in (content, project.galleries):
         if top.is_dir():
-            media.update(p.resolve() for p in top.rglob("*") if p.is_file())
+            media.update(_files_under(top))
     accessibility = next(
         (content / f"accessibility{s}" for s in YAML if (content / f"accessibility{s}").is_file()),
         None,
@@ -319,6 +320,21 @@ def discover(project: Project) -> Sources:
         news=folder("news", MARKDOWN),
         media=frozenset(media),
     )
+
+
+def _files_under(top: Path) -> Iterator[Path]:
+    """Every file below ``top``, resolved. Resolving each of thousands of photos costs a
+    system call per path component (0.4 s for 3,000 files), so only folders and symlinks are
+    resolved; a plain file's resolved path is its resolved folder plus its name."""
+    for folder, _, names in os.walk(top, followlinks=True):
+        real = Path(folder).resolve()
+        for name in names:
+            path = real / name
+            if path.is_symlink():
+                path = path.resolve()
+                if not path.is_file():
+                    continue
+            yield path
 
 
 def load_documents(sources: Sources) -> dict[Path, Located | FrontMatterDocument | SourceError]:

@@ -6,6 +6,9 @@ staging folder that replaces output/ only when every page succeeded.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -109,7 +112,7 @@ def build(
     site = _SitePlan(options.output.resolve(), previous)
     templates = TemplateIndex(env, session.sources.templates)
     known_templates = len(session.sources.templates)
-    _plan_pages(site, env, folders, pages, shared, pictures, templates, digests)
+    _plan_pages(site, env, folders, pages, shared, pictures, templates, digests, options.jobs)
     clock.lap("render")
     if len(session.sources.templates) != known_templates:
         session.sources.changed = True
@@ -415,10 +418,11 @@ def _plan_pages(
     pictures: _PictureUse,
     index: TemplateIndex,
     digests: Mapping[Path, str],
+    jobs: int | None = None,
 ) -> None:
     """Render the pages whose inputs changed (all of them on a first build) into memory."""
     values = Fingerprinter(digests)
-    problems: list[SourceError] = []
+    dirty: list[tuple[PageSpec, str | None]] = []
     for spec in pages:
         relative = output_file(spec.path)
         context = {**shared, "page_title": spec.title, **spec.context, "page_path": spec.path}
@@ -429,17 +433,76 @@ def _plan_pages(
         old = site.unchanged(relative, fingerprint)
         if old is not None and pictures.unchanged(old.images):
             site.keep(relative, old)
-            continue
-        pictures.used = {}
-        try:
-            html = render_page(env, spec, {**shared, "page_title": spec.title})
-        except Exception as exc:  # a template mistake: report it against the template
-            problems.append(template_error(exc, folders, spec))
+        else:
+            dirty.append((spec, fingerprint))
+    job = _RenderJob(env, folders, [spec for spec, _ in dirty], shared, pictures)
+    problems: list[SourceError] = []
+    for (spec, fingerprint), (result, used) in zip(dirty, job.run(jobs), strict=True):
+        if isinstance(result, SourceError):
+            problems.append(result)
             continue
         site.rendered += 1
-        site.put(relative, html.encode(), fingerprint, pictures.used)
+        site.put(output_file(spec.path), result, fingerprint, used)
     if problems:
         raise BuildFailed(_unique(problems))
+
+
+PARALLEL_MIN_PAGES = 300  # below this, starting worker processes costs more than it saves
+_Rendered = tuple[bytes | SourceError, dict[str, str]]
+
+
+@dataclass
+class _RenderJob:
+    """Pages to render; on a first build of a big site, in forked worker processes (which
+    inherit the templates and content, so nothing has to be pickled on the way in)."""
+
+    env: Any
+    folders: list[Path]
+    specs: list[PageSpec]
+    shared: dict[str, Any]
+    pictures: _PictureUse
+
+    def run(self, jobs: int | None) -> list[_Rendered]:
+        workers = min(jobs or os.cpu_count() or 1, len(self.specs) // (PARALLEL_MIN_PAGES // 2))
+        # fork is only safe before any thread starts (serve's first build, or `build`)
+        if (
+            workers < 2
+            or len(self.specs) < PARALLEL_MIN_PAGES
+            or threading.active_count() > 1
+            or "fork" not in multiprocessing.get_all_start_methods()
+        ):
+            return self.render(0, len(self.specs), 1)
+        slices = workers * 4  # interleaved, so the heavy list pages spread over workers
+        _FORKED.append(self)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                parts = pool.map(_render_forked, [(k, slices) for k in range(slices)])
+        finally:
+            _FORKED.clear()
+        results: list[_Rendered | None] = [None] * len(self.specs)
+        for k, part in enumerate(parts):
+            results[k::slices] = part
+        return results  # type: ignore[return-value]
+
+    def render(self, start: int, stop: int, step: int) -> list[_Rendered]:
+        results: list[_Rendered] = []
+        for spec in self.specs[start:stop:step]:
+            self.pictures.used = {}
+            try:
+                html = render_page(self.env, spec, {**self.shared, "page_title": spec.title})
+                results.append((html.encode(), self.pictures.used))
+            except Exception as exc:  # a template mistake: report it against the template
+                results.append((template_error(exc, self.folders, spec), {}))
+        return results
+
+
+# The job a forked worker inherits: set only while its pool runs.
+_FORKED: list[_RenderJob] = []
+
+
+def _render_forked(part: tuple[int, int]) -> list[_Rendered]:
+    start, step = part
+    return _FORKED[0].render(start, len(_FORKED[0].specs), step)
 
 
 def _write(site: _SitePlan, options: BuildOptions) -> list[str]:

@@ -235,3 +235,16 @@ def test_unhashable_context_means_always_render() -> None:
     env = jinja2.Environment(loader=jinja2.DictLoader({"t.html": "{{ f() }}"}))
     facts = TemplateIndex(env).facts("t.html")
     assert page_fingerprint(facts, {"f": os.getcwd}, Fingerprinter({})) is None
+
+
+def test_parallel_rendering_gives_the_same_bytes(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from site_builder import pipeline
+
+    build(_options(example, "../serial"))
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_PAGES", 10)
+    options = _options(example, "../parallel")
+    report = build(BuildOptions(options.project, options.output, today=TODAY, jobs=2))
+    assert report.rendered == report.pages
+    assert tree(example.parent / "parallel") == tree(example.parent / "serial")
