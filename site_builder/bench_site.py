@@ -216,7 +216,7 @@ def _phase(project: Path, phase: str) -> dict[str, float]:
     elif phase == "template-edit":
         template = project / TEMPLATE
         source = template.read_text(encoding="utf-8")
-        mark = "{% block content %}"
+        mark = "{% block before_body %}"
         template.write_text(source.replace(mark, f"{mark}<!-- {time.time()} -->", 1), "utf-8")
     options = BuildOptions(
         project=Project.at(project / "content"), output=project / "output", today=TODAY

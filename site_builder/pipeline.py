@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -15,6 +16,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import jinja2.bccache
 from markupsafe import Markup
 
 from . import images as image_pipeline
@@ -73,10 +76,45 @@ class BuildSession:
 
     sources: SourceCache
     persist: bool = True
+    compiled: jinja2.BytecodeCache | None = None
+    resolved: dict[str, Path] = field(default_factory=dict)  # photo paths, resolved
 
     @classmethod
     def for_project(cls, project: Project, persist: bool = True) -> BuildSession:
-        return cls(SourceCache.load(project.cache, builder_version()), persist)
+        version = builder_version()
+        compiled: jinja2.BytecodeCache = (
+            jinja2.FileSystemBytecodeCache(
+                str(_templates_cache(project, version)), pattern="%s.cache"
+            )
+            if persist
+            else _MemoryBytecodeCache()
+        )
+        return cls(SourceCache.load(project.cache, version), persist, compiled)
+
+
+def _templates_cache(project: Project, version: str) -> Path:
+    """Compiled templates of this builder version; those of older versions are dropped."""
+    folder = project.cache / "templates" / version
+    if not folder.is_dir():
+        for old in folder.parent.glob("*"):
+            if old.is_dir() and len(old.name) == len(version):
+                shutil.rmtree(old, ignore_errors=True)
+        folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in memory, for serve's rebuilds."""
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self._store:
+            bucket.bytecode_from_string(self._store[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
 
 
 def build(
@@ -105,8 +143,9 @@ def build(
     processed = _process_images(content, published, options, progress)
     clock.lap("images")
     folders = theme_folders(options.project.themes, content.site.theme)
-    pictures = _PictureUse(processed)
-    env = make_environment(folders, urls, _template_helpers(pictures, urls, options.project))
+    pictures = _PictureUse(processed, session.resolved)
+    helpers = _template_helpers(pictures, urls, options.project)
+    env = make_environment(folders, urls, helpers, session.compiled)
     shared = _shared_context(content, published, urls)
     previous = _previous_build(options, urls)
     site = _SitePlan(options.output.resolve(), previous)
@@ -258,10 +297,14 @@ class _PictureUse:
     """The processed photos, and which of them the page being rendered asked for: a page
     whose inputs are unchanged still changes when one of its photos does."""
 
-    def __init__(self, processed: Mapping[Path, image_pipeline.ProcessedImage]):
+    def __init__(
+        self,
+        processed: Mapping[Path, image_pipeline.ProcessedImage],
+        resolved: dict[str, Path],
+    ):
         self.processed = processed
         self.used: dict[str, str] = {}
-        self._resolved: dict[str, Path] = {}
+        self._resolved = resolved  # kept by the session: resolving costs a call per folder
         self._by_name: dict[str, image_pipeline.ProcessedImage | None] | None = None
 
     def get(self, source: Path | str) -> image_pipeline.ProcessedImage | None:

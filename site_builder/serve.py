@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import json
 import queue
+import socket
 import sys
 import threading
 import time
@@ -246,6 +247,7 @@ def inject(html: bytes, script: bytes) -> bytes:
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
+    timeout = 60  # an idle connection is closed after a minute
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet: the terminal is for builds
         pass
@@ -356,7 +358,27 @@ class _Server(ThreadingHTTPServer):
         self.site = site
         self.root = root
         self.stopping = threading.Event()
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
         super().__init__(address, _Handler)
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        try:
+            super().finish_request(request, client_address)
+        finally:
+            with self._open_lock:
+                self._open.discard(request)
+
+    def hang_up(self) -> None:
+        """End every open connection: a browser's idle keep-alive connection would otherwise
+        hold its thread (and Ctrl-C) until the browser let go."""
+        with self._open_lock:
+            connections = list(self._open)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
 
 
 class PreviewServer:
@@ -395,7 +417,7 @@ class PreviewServer:
         ]
         for thread in self._threads:
             thread.start()
-        watching.wait(5)
+        watching.wait(30)  # watching from here on: a save after start() is seen
 
     def stop(self) -> None:
         self._stop.set()
@@ -404,6 +426,7 @@ class PreviewServer:
         self._http.shutdown()
         for thread in self._threads:
             thread.join()
+        self._http.hang_up()
         self._http.server_close()  # joins request threads and releases the port
 
     def _watch(self, ready: threading.Event) -> None:
