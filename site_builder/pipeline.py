@@ -31,6 +31,7 @@ from .incremental import (
     TemplateIndex,
     builder_version,
     content_hash,
+    file_signature,
     load_documents_cached,
     page_fingerprint,
     state_file,
@@ -78,6 +79,7 @@ class BuildSession:
     persist: bool = True
     compiled: jinja2.BytecodeCache | None = None
     resolved: dict[str, Path] = field(default_factory=dict)  # photo paths, resolved
+    photos: _PhotoMemory = field(default_factory=lambda: _PhotoMemory())
 
     @classmethod
     def for_project(cls, project: Project, persist: bool = True) -> BuildSession:
@@ -90,6 +92,45 @@ class BuildSession:
             else _MemoryBytecodeCache()
         )
         return cls(SourceCache.load(project.cache, version), persist, compiled)
+
+
+class _PhotoMemory:
+    """serve's last photo results: reused while the same photos are asked for with the same
+    settings and none of their files changed (a stat each, instead of reading 1,000 cache
+    manifests). ``build`` runs once per process and asks the photo cache every time."""
+
+    def __init__(self) -> None:
+        self._key: tuple[object, ...] | None = None
+        self._signatures: list[tuple[int, int, int, int] | None] = []
+        self._processed: dict[Path, image_pipeline.ProcessedImage] = {}
+
+    def get(
+        self,
+        requests: list[image_pipeline.ImageRequest],
+        settings: image_pipeline.ImageOptions,
+        signatures: list[tuple[int, int, int, int] | None],
+    ) -> dict[Path, image_pipeline.ProcessedImage] | None:
+        if self._key != (tuple(requests), settings) or self._signatures != signatures:
+            return None
+        return self._processed
+
+    def remember(
+        self,
+        requests: list[image_pipeline.ImageRequest],
+        settings: image_pipeline.ImageOptions,
+        signatures: list[tuple[int, int, int, int] | None],
+        processed: dict[Path, image_pipeline.ProcessedImage],
+    ) -> None:
+        self._key = (tuple(requests), settings)
+        self._signatures = signatures
+        self._processed = processed
+
+
+def _signature(path: Path) -> tuple[int, int, int, int] | None:
+    try:
+        return file_signature(path.stat())
+    except OSError:
+        return None
 
 
 def _templates_cache(project: Project, version: str) -> Path:
@@ -140,7 +181,9 @@ def build(
     pages = plan_pages(content, published)
     files = machine_files(content, published, pages, urls)
     clock.lap("plan pages")
-    processed = _process_images(content, published, options, progress)
+    processed = _process_images(
+        content, published, options, progress, session if not session.persist else None
+    )
     clock.lap("images")
     folders = theme_folders(options.project.themes, content.site.theme)
     pictures = _PictureUse(processed, session.resolved)
@@ -259,15 +302,21 @@ def _process_images(
     published: Published,
     options: BuildOptions,
     progress: Callable[[int, int], None] | None,
+    session: BuildSession | None = None,
 ) -> dict[Path, image_pipeline.ProcessedImage]:
     requests = image_requests(content, published, options.project)
+    settings = image_pipeline.ImageOptions.from_settings(content.site.images)
+    # Signatures taken before processing: a photo saved meanwhile is seen as changed next time.
+    signatures = [_signature(r.source) for r in requests] if session else []
+    if session is not None:
+        remembered = session.photos.get(requests, settings, signatures)
+        if remembered is not None:
+            return remembered
     processed, problems = image_pipeline.process_images(
-        requests,
-        image_pipeline.ImageOptions.from_settings(content.site.images),
-        _image_cache(options.project),
-        jobs=options.jobs,
-        progress=progress,
+        requests, settings, _image_cache(options.project), jobs=options.jobs, progress=progress
     )
+    if session is not None and not problems:
+        session.photos.remember(requests, settings, signatures, processed)
     if problems:
         raise BuildFailed(
             [

@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -21,7 +22,7 @@ SUBPATH_SITE = "https://org.github.io/techcommit/"
 def server(tiny_site: TinySite) -> Iterator[PreviewServer]:
     options = tiny_site.options(output=tiny_site.root / "preview", base_url=SUBPATH_SITE)
     said: list[str] = []
-    preview = PreviewServer(options, port=0, say=said.append, force_polling=True)
+    preview = PreviewServer(options, port=0, say=said.append, force_polling=None)
     preview.start()
     try:
         yield preview
@@ -219,7 +220,7 @@ def test_event_encoding() -> None:
 def test_stop_joins_every_thread_and_releases_the_port(tiny_site: TinySite) -> None:
     options = tiny_site.options(output=tiny_site.root / "preview")
     before = set(threading.enumerate())
-    preview = PreviewServer(options, port=0, say=lambda _: None, force_polling=True)
+    preview = PreviewServer(options, port=0, say=lambda _: None, force_polling=None)
     preview.start()
     port = preview.port
     client = EventClient(port, "/")
@@ -233,3 +234,28 @@ def test_stop_joins_every_thread_and_releases_the_port(tiny_site: TinySite) -> N
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", port))
         sock.listen()
+
+
+def test_a_replaced_photo_is_picked_up_by_the_next_rebuild(tmp_path: Path) -> None:
+    from PIL import Image
+
+    site = TinySite(tmp_path)
+    site.write(
+        "content/technicians/alex-morgan.yaml",
+        (site.root / "content/technicians/alex-morgan.yaml").read_text()
+        + "photo: alex.jpg\nphoto_alt: Alex at work.\n",
+    )
+    photo = site.root / "galleries/main/alex.jpg"
+    Image.new("RGB", (300, 400), "red").save(photo)
+    preview = PreviewServer(
+        site.options(output=site.root / "preview"), port=0, say=lambda _: None, force_polling=None
+    )
+    preview.start()
+    try:
+        page = site.root / "preview/technicians/alex-morgan/index.html"
+        first = page.read_text()
+        Image.new("RGB", (300, 400), "blue").save(photo)
+        assert preview.site.rebuild() is not None
+        assert page.read_text() != first  # the copies' names carry the new photo's hash
+    finally:
+        preview.stop()

@@ -23,7 +23,7 @@ def preview(tiny_site: TinySite) -> Iterator[PreviewServer]:
     options = tiny_site.options(
         output=tiny_site.root / "preview", base_url="https://org.github.io/techcommit/"
     )
-    server = PreviewServer(options, port=0, say=lambda _: None, force_polling=True)
+    server = PreviewServer(options, port=0, say=lambda _: None, force_polling=None)
     server.start()
     yield server
     server.stop()
