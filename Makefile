@@ -4,10 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test check check-links publish cms-export clean distclean schema bench lint help
+.PHONY: build serve test check check-links publish cms-export clean distclean schema bench lint help
 
 help:
 	@echo "make build        set up (first time) and build the site into output/"
+	@echo "make serve        preview the site at http://127.0.0.1:8000/, rebuilding as you save"
 	@echo "make check        check the content for mistakes without building"
 	@echo "make check-links  check every link, anchor and image in the built site"
 	@echo "make publish      build for the real address and push it to GitHub Pages (gh-pages)"
@@ -26,6 +27,9 @@ $(STAMP): pyproject.toml
 
 build: $(STAMP)
 	@$(BIN)/site-builder build $(ARGS)
+
+serve: $(STAMP)
+	@$(BIN)/site-builder serve $(ARGS)
 
 check: $(STAMP)
 	@$(BIN)/site-builder check $(ARGS)

@@ -4,6 +4,7 @@ A benchmark, not a test: it takes minutes, prints numbers and never fails on the
 
     python -m site_builder.bench              # the reference set: 1,000 photos of 2400x1600
     python -m site_builder.bench --photos 100 # a quicker look
+    python -m site_builder.bench --site-only  # only the builds of the ~2,000-page reference site
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import bench_images
+from . import bench_images, bench_site
 from .content import BuildOptions, Project
 from .pipeline import build
 
@@ -33,12 +34,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--photos", type=int, default=1000, help="reference photos (1000)")
     parser.add_argument("--runs", type=int, default=5, help="runs of each site build (5)")
     parser.add_argument("--keep", type=Path, help="keep the generated photos in this folder")
+    parser.add_argument(
+        "--site-only",
+        action="store_true",
+        help="only the reference site's builds, rebuilds and serve (no big photos)",
+    )
     args = parser.parse_args(argv)
 
     print(f"# site_builder bench, {dt.date.today()}, {platform.machine()}, {os.cpu_count()} cores")
     print(f"Python {platform.python_version()}, {_pillow()}\n")
     with tempfile.TemporaryDirectory(prefix="site-builder-bench-") as scratch:
         work = Path(scratch)
+        if args.site_only:
+            _print_reference_site(work)
+            return 0
         photos = args.keep or work / "photos"
         started = time.perf_counter()
         made = bench_images.make_reference_photos(photos, args.photos)
@@ -47,7 +56,43 @@ def main(argv: list[str] | None = None) -> int:
         figures = bench_images.bench(photos, work / "images")
         _print_images(figures, len(made))
         _print_site_builds(work, args.runs)
+        _print_reference_site(work)
     return 0
+
+
+def _print_reference_site(work: Path) -> None:
+    project = work / "reference-site"
+    started = time.perf_counter()
+    bench_site.make_reference_site(project)
+    made = time.perf_counter() - started
+    rows = [
+        ("cold-no-cache", "cold build, no cache at all (makes 1,000 small portraits)", ""),
+        ("cold-images-cached", "cold build, photo cache warm", "under 2 s"),
+        ("no-change", "rebuild, nothing changed", "under 0.4 s"),
+        ("profile-edit", "rebuild after one profile edit", "under 250 ms"),
+        ("template-edit", "rebuild after a template edit (every news item)", ""),
+    ]
+    results = {phase: bench_site.run_phase(project, phase) for phase, _, _ in rows}
+    reload = bench_site.save_to_reload(project)
+    pages = int(results["cold-images-cached"]["pages"])
+    print(
+        f"## Reference site: {pages} pages, {bench_site.TECHNICIANS} technicians with photos, "
+        f"{bench_site.NEWS} news items, {bench_site.CASE_STUDIES} case studies, "
+        f"{bench_site.PLANS} plans / {bench_site.ACTIONS} actions (generated in {_s(made)})\n"
+    )
+    print("| measure | build | whole process | pages rendered | peak memory | target |")
+    print("|---|---|---|---|---|---|")
+    for phase, label, target in rows:
+        r = results[phase]
+        print(
+            f"| {label} | {_s(r['seconds'])} | {_s(r['wall'])} | {int(r['rendered'])} "
+            f"| {r['peak_mb']:.0f} MB (workers {r['worker_peak_mb']:.0f}) | {target} |"
+        )
+    print(
+        f"| save to reload event under serve (median of {len(reload)}) "
+        f"| {_s(statistics.median(reload))} | | | | under 250 ms |"
+    )
+    print()
 
 
 def _print_images(figures: dict[str, Any], count: int) -> None:
@@ -105,6 +150,8 @@ def _pillow() -> str:
 
 
 def _s(seconds: float) -> str:
+    if seconds < 1:
+        return f"{seconds * 1000:.0f} ms"
     return f"{seconds:.2f} s" if seconds < 10 else f"{seconds:.1f} s"
 
 

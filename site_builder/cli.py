@@ -107,6 +107,30 @@ def _parser() -> argparse.ArgumentParser:
     new_cmd.add_argument("--gallery", help="gallery of a new technician")
     new_cmd.set_defaults(run=_run_new)
 
+    serve_cmd = commands.add_parser(
+        "serve",
+        help="preview the site in a browser, rebuilding as you save",
+        description="Build the site, serve it at http://127.0.0.1:8000/ under the same path as "
+        "the published site, and rebuild whenever a file in content/, galleries/ or themes/ is "
+        "saved. The browser reloads by itself; if something is wrong it shows what and where, "
+        "and the last good build stays up. Ctrl-C stops.",
+    )
+    _content_options(serve_cmd)
+    serve_cmd.add_argument("--port", type=int, default=8000, help="port (8000)")
+    serve_cmd.add_argument(
+        "--bind",
+        default="127.0.0.1",
+        help="address to listen on (127.0.0.1: this computer only; 0.0.0.0 opens it to others)",
+    )
+    serve_cmd.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help="folder to build the preview into (.cache/preview/, so output/ is never touched)",
+    )
+    serve_cmd.add_argument("--base-url", help="as for build: the address the site is published at")
+    serve_cmd.set_defaults(run=_run_serve)
+
     schema_cmd = commands.add_parser(
         "schema",
         help="write JSON Schema files so editors can check content as you type",
@@ -275,6 +299,24 @@ def _run_new(args: argparse.Namespace) -> int:
     created = scaffold.create(args.kind, args.title, args.content, gallery=args.gallery)
     print(f"Created {_shown(created)}. Open it, fill it in, then run 'make build'.")
     return EXIT_OK
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    from .serve import preview_options, serve
+
+    options = preview_options(_options(args), args.output)
+    try:
+        return serve(options, args.bind, args.port)
+    except OSError as exc:  # the port is taken, or the address is not this computer's
+        raise BuildFailed(
+            [
+                SourceError(
+                    None,
+                    f"cannot listen on {args.bind}:{args.port}: {exc.strerror or exc}",
+                    hint="is another preview running? Stop it, or pick another port: --port 8001",
+                )
+            ]
+        ) from None
 
 
 def _run_schema(args: argparse.Namespace) -> int:

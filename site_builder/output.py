@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from .content import Project
@@ -102,3 +103,60 @@ def copy_tree(source: Path, target: Path) -> int:
             shutil.copy2(path, destination)
             count += 1
     return count
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One file of the site: bytes to write, or a cached file to hard-link (photo variants)."""
+
+    data: bytes | None = None
+    link_to: Path | None = None
+
+
+def put_file(root: Path, relative: str, planned: Planned) -> os.stat_result:
+    """Write one file under ``root`` via a temporary file and a rename, so a reader (or a
+    crash) never sees half a file; returns its stat as written."""
+    target = root / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temporary.unlink(missing_ok=True)
+    try:
+        if planned.link_to is not None:
+            try:
+                os.link(planned.link_to, temporary)
+            except OSError:  # another file system: copy instead
+                shutil.copyfile(planned.link_to, temporary)
+        else:
+            temporary.write_bytes(planned.data or b"")
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return target.stat()
+
+
+def apply_changes(
+    output: Path, changes: Mapping[str, Planned], removed: Iterable[str]
+) -> dict[str, os.stat_result]:
+    """Update a built site in place: write the changed files, delete the ones no longer made
+    (and folders left empty). Only paths inside ``output`` are ever touched."""
+    root = output.resolve()
+    written = {}
+    for relative, planned in changes.items():
+        _inside(root, relative)
+        written[relative] = put_file(root, relative, planned)
+    for relative in removed:
+        target = _inside(root, relative)
+        target.unlink(missing_ok=True)
+        folder = target.parent
+        while folder != root and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+    return written
+
+
+def _inside(root: Path, relative: str) -> Path:
+    target = root / relative
+    if ".." in Path(relative).parts or not target.resolve().is_relative_to(root):
+        raise ValueError(f"refusing to write outside the output folder: {relative}")
+    return target

@@ -6,21 +6,41 @@ staging folder that replaces output/ only when every page succeeded.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import shutil
+import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import jinja2.bccache
 from markupsafe import Markup
 
 from . import images as image_pipeline
 from . import seo
 from .content import BuildOptions, Content, Entry, Project
 from .errors import BuildFailed, SourceError
+from .incremental import (
+    BuildState,
+    Fingerprinter,
+    OutputRecord,
+    SourceCache,
+    TemplateIndex,
+    builder_version,
+    content_hash,
+    file_signature,
+    load_documents_cached,
+    page_fingerprint,
+    state_file,
+    state_key,
+)
 from .links import Urls, output_file
-from .loader import discover, load_documents
-from .output import copy_tree, staged_output, unsafe_output, write_text
+from .loader import _missing_gallery_file, discover, load_documents
+from .output import MARKER, Planned, apply_changes, put_file, staged_output, unsafe_output
 from .published import Published, select_published
 from .render import (
     PageSpec,
@@ -30,8 +50,8 @@ from .render import (
     theme_folders,
 )
 from .routes import TextFile, machine_files, navigation, plan_pages
-from .search import build_search_index
-from .validate import validate_content
+from .search import BUNDLE, search_bundle
+from .validate import check_model, validate_content
 
 RASTER = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".heic", ".heif", ".avif"}
 
@@ -45,16 +65,116 @@ class BuildReport:
     seconds: float = 0.0
     output: Path | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    rendered: int = 0  # pages rendered this time (the others were unchanged)
+    written: int = 0  # files written or replaced in output/
+    removed: int = 0  # files deleted from output/
+    incremental: bool = False  # False: a full build into a fresh folder
+    changed: tuple[str, ...] = ()  # output files written or removed, relative to output/
 
 
-def build(options: BuildOptions, progress: Callable[[int, int], None] | None = None) -> BuildReport:
+@dataclass
+class BuildSession:
+    """What one build leaves for the next: parsed content by content hash. ``serve`` keeps one
+    in memory; ``build`` loads it from and saves it to the project's cache folder."""
+
+    sources: SourceCache
+    persist: bool = True
+    compiled: jinja2.BytecodeCache | None = None
+    resolved: dict[str, Path] = field(default_factory=dict)  # photo paths, resolved
+    photos: _PhotoMemory = field(default_factory=lambda: _PhotoMemory())
+
+    @classmethod
+    def for_project(cls, project: Project, persist: bool = True) -> BuildSession:
+        version = builder_version()
+        compiled: jinja2.BytecodeCache = (
+            jinja2.FileSystemBytecodeCache(
+                str(_templates_cache(project, version)), pattern="%s.cache"
+            )
+            if persist
+            else _MemoryBytecodeCache()
+        )
+        return cls(SourceCache.load(project.cache, version), persist, compiled)
+
+
+class _PhotoMemory:
+    """serve's last photo results: reused while the same photos are asked for with the same
+    settings and none of their files changed (a stat each, instead of reading 1,000 cache
+    manifests). ``build`` runs once per process and asks the photo cache every time."""
+
+    def __init__(self) -> None:
+        self._key: tuple[object, ...] | None = None
+        self._signatures: list[tuple[int, int, int, int] | None] = []
+        self._processed: dict[Path, image_pipeline.ProcessedImage] = {}
+
+    def get(
+        self,
+        requests: list[image_pipeline.ImageRequest],
+        settings: image_pipeline.ImageOptions,
+        signatures: list[tuple[int, int, int, int] | None],
+    ) -> dict[Path, image_pipeline.ProcessedImage] | None:
+        if self._key != (tuple(requests), settings) or self._signatures != signatures:
+            return None
+        return self._processed
+
+    def remember(
+        self,
+        requests: list[image_pipeline.ImageRequest],
+        settings: image_pipeline.ImageOptions,
+        signatures: list[tuple[int, int, int, int] | None],
+        processed: dict[Path, image_pipeline.ProcessedImage],
+    ) -> None:
+        self._key = (tuple(requests), settings)
+        self._signatures = signatures
+        self._processed = processed
+
+
+def _signature(path: Path) -> tuple[int, int, int, int] | None:
+    try:
+        return file_signature(path.stat())
+    except OSError:
+        return None
+
+
+def _templates_cache(project: Project, version: str) -> Path:
+    """Compiled templates of this builder version; those of older versions are dropped."""
+    folder = project.cache / "templates" / version
+    if not folder.is_dir():
+        for old in folder.parent.glob("*"):
+            if old.is_dir() and len(old.name) == len(version):
+                shutil.rmtree(old, ignore_errors=True)
+        folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in memory, for serve's rebuilds."""
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self._store:
+            bucket.bytecode_from_string(self._store[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+def build(
+    options: BuildOptions,
+    progress: Callable[[int, int], None] | None = None,
+    session: BuildSession | None = None,
+) -> BuildReport:
     """Build the site into options.output, or raise BuildFailed with every problem found.
 
+    Only pages whose inputs changed since the last build are rendered, and only files whose
+    bytes changed are written; nothing in output/ changes unless every page succeeded.
     ``progress(done, total)`` hears about new photos being processed, for a progress bar.
     """
     started = time.perf_counter()
     clock = _Clock()
-    content, published, problems = check(options)
+    session = session or BuildSession.for_project(options.project)
+    content, published, problems, digests = _check(options, session.sources)
     clock.lap("load and validate")
     refusal = unsafe_output(options.output, options.project)
     if refusal:
@@ -63,23 +183,42 @@ def build(options: BuildOptions, progress: Callable[[int, int], None] | None = N
     pages = plan_pages(content, published)
     files = machine_files(content, published, pages, urls)
     clock.lap("plan pages")
-    processed = _process_images(content, published, options, progress)
+    processed = _process_images(
+        content, published, options, progress, session if not session.persist else None
+    )
     clock.lap("images")
     folders = theme_folders(options.project.themes, content.site.theme)
-    env = make_environment(folders, urls, _template_helpers(processed, urls, options.project))
+    pictures = _PictureUse(processed, session.resolved)
+    helpers = _template_helpers(pictures, urls, options.project)
+    env = make_environment(folders, urls, helpers, session.compiled)
     shared = _shared_context(content, published, urls)
-    with staged_output(options.output) as staging:
-        _render_pages(env, folders, pages, shared, staging)
-        clock.lap("render")
-        for file in files:
-            write_text(staging, file.path, file.text)
-        _copy_static(folders, options.project, staging, env, shared)
-        image_pipeline.copy_variants(processed.values(), _image_cache(options.project), staging)
-        clock.lap("write")
-        if content.site.search:
-            build_search_index(staging)  # before the swap: a failed index keeps output/ as it was
-            clock.lap("search index")
+    previous = _previous_build(options, urls)
+    site = _SitePlan(options.output.resolve(), previous)
+    templates = TemplateIndex(env, session.sources.templates)
+    known_templates = len(session.sources.templates)
+    _plan_pages(site, env, folders, pages, shared, pictures, templates, digests, options.jobs)
+    clock.lap("render")
+    if len(session.sources.templates) != known_templates:
+        session.sources.changed = True
+    for file in files:
+        site.put(file.path, file.text.encode())
+    _plan_static(site, folders, options.project, env, shared)
+    _plan_variants(site, processed.values(), _image_cache(options.project))
+    clock.lap("plan files")
+    if content.site.search:
+        _plan_search_index(site)
+        clock.lap("search index")
+    changed = _write(site, options)
+    written, removed = len(changed) - len(site.removed()), len(site.removed())
+    clock.lap("write")
+    if written or removed or previous is None or previous.outputs != site.records:
+        BuildState(previous.key if previous else _state_key(options, urls), site.records).save(
+            state_file(options.project.cache, options.output)
+        )
     image_pipeline.prune_cache(_image_cache(options.project), processed.values())
+    if session.persist and session.sources.changed:
+        session.sources.save(options.project.cache)
+    clock.lap("remember")
     return BuildReport(
         pages=len(pages),
         files=len(files),
@@ -88,6 +227,11 @@ def build(options: BuildOptions, progress: Callable[[int, int], None] | None = N
         seconds=time.perf_counter() - started,
         output=options.output,
         timings=clock.laps,
+        rendered=site.rendered,
+        written=written,
+        removed=removed,
+        incremental=previous is not None,
+        changed=tuple(changed),
     )
 
 
@@ -100,6 +244,21 @@ def check(options: BuildOptions) -> tuple[Content, Published, list[SourceError]]
         raise BuildFailed(problems)
     published = select_published(content, options.today, options.drafts)
     return content, published, problems
+
+
+def _check(
+    options: BuildOptions, cache: SourceCache
+) -> tuple[Content, Published, list[SourceError], dict[Path, str]]:
+    """As check(), reusing the parse and validation of every file whose bytes are unchanged."""
+    sources = discover(options.project)
+    documents, digests = load_documents_cached(sources, cache, _missing_gallery_file)
+    content, problems = validate_content(
+        sources, documents, options.today, lambda model, doc: cache.check(model, doc, check_model)
+    )
+    if content is None:
+        raise BuildFailed(problems)
+    published = select_published(content, options.today, options.drafts)
+    return content, published, problems, digests
 
 
 # --- images ---------------------------------------------------------------------------------
@@ -157,15 +316,21 @@ def _process_images(
     published: Published,
     options: BuildOptions,
     progress: Callable[[int, int], None] | None,
+    session: BuildSession | None = None,
 ) -> dict[Path, image_pipeline.ProcessedImage]:
     requests = image_requests(content, published, options.project)
+    settings = image_pipeline.ImageOptions.from_settings(content.site.images)
+    # Signatures taken before processing: a photo saved meanwhile is seen as changed next time.
+    signatures = [_signature(r.source) for r in requests] if session else []
+    if session is not None:
+        remembered = session.photos.get(requests, settings, signatures)
+        if remembered is not None:
+            return remembered
     processed, problems = image_pipeline.process_images(
-        requests,
-        image_pipeline.ImageOptions.from_settings(content.site.images),
-        _image_cache(options.project),
-        jobs=options.jobs,
-        progress=progress,
+        requests, settings, _image_cache(options.project), jobs=options.jobs, progress=progress
     )
+    if session is not None and not problems:
+        session.photos.remember(requests, settings, signatures, processed)
     if problems:
         raise BuildFailed(
             [
@@ -196,8 +361,44 @@ def _field_line(content: Content, path: Path, field_name: str) -> int | None:
     return None
 
 
+class _PictureUse:
+    """The processed photos, and which of them the page being rendered asked for: a page
+    whose inputs are unchanged still changes when one of its photos does."""
+
+    def __init__(
+        self,
+        processed: Mapping[Path, image_pipeline.ProcessedImage],
+        resolved: dict[str, Path],
+    ):
+        self.processed = processed
+        self.used: dict[str, str] = {}
+        self._resolved = resolved  # kept by the session: resolving costs a call per folder
+        self._by_name: dict[str, image_pipeline.ProcessedImage | None] | None = None
+
+    def get(self, source: Path | str) -> image_pipeline.ProcessedImage | None:
+        name = str(source)
+        path = self._resolved.get(name)
+        if path is None:
+            path = self._resolved[name] = Path(source).resolve()
+        image = self.processed.get(path)
+        self.used[str(path)] = _image_signature(image)
+        return image
+
+    def unchanged(self, recorded: Mapping[str, str]) -> bool:
+        if self._by_name is None:
+            self._by_name = {str(path): image for path, image in self.processed.items()}
+        return all(
+            _image_signature(self._by_name.get(path)) == signature
+            for path, signature in recorded.items()
+        )
+
+
+def _image_signature(image: image_pipeline.ProcessedImage | None) -> str:
+    return f"{image.key}:{image.width}x{image.height}" if image else "none"
+
+
 def _template_helpers(
-    processed: Mapping[Path, image_pipeline.ProcessedImage], urls: Urls, project: Project
+    pictures: _PictureUse, urls: Urls, project: Project
 ) -> dict[str, Callable[..., Any]]:
     def picture(
         source: Path | str,
@@ -207,7 +408,7 @@ def _template_helpers(
         square: bool = False,
         css_class: str | None = None,
     ) -> Markup:
-        image = processed.get(Path(source).resolve())
+        image = pictures.get(source)
         if image is None:
             return Markup("")
         return image_pipeline.picture_html(
@@ -223,7 +424,7 @@ def _template_helpers(
         return project.content / src
 
     page_seo = seo.template_helpers(
-        seo.SeoSettings(urls, project.content, project.galleries, processed.get)
+        seo.SeoSettings(urls, project.content, project.galleries, pictures.get)
     )
     return {"picture": picture, "photo_of": photo_of, "media": media, **page_seo}
 
@@ -243,19 +444,229 @@ def _shared_context(content: Content, published: Published, urls: Urls) -> dict[
     }
 
 
-def _render_pages(
-    env: Any, folders: list[Path], pages: list[PageSpec], shared: dict[str, Any], staging: Path
+def _previous_build(options: BuildOptions, urls: Urls) -> BuildState | None:
+    """What the last build into this output folder made, if it can be built on; else None."""
+    output = options.output.resolve()
+    if not (output / MARKER).is_file():
+        return None
+    return BuildState.load(
+        state_file(options.project.cache, options.output), _state_key(options, urls)
+    )
+
+
+def _state_key(options: BuildOptions, urls: Urls) -> str:
+    return state_key(
+        base_url=urls.base_url,
+        drafts=options.drafts,
+        today=options.today.isoformat(),
+        output=str(options.output.resolve()),
+        project=str(options.project.root.resolve()),
+    )
+
+
+class _SitePlan:
+    """Every file of the new site: the ones to write (bytes, or a cached photo to link) and the
+    record of each for the next build. Unchanged files are only recorded."""
+
+    def __init__(self, output: Path, previous: BuildState | None):
+        self.output = output
+        self.previous = previous.outputs if previous else None
+        self.records: dict[str, OutputRecord] = {}
+        self.changes: dict[str, Planned] = {}
+        self.rendered = 0
+
+    def unchanged(self, relative: str, fingerprint: str | None) -> OutputRecord | None:
+        """The previous record of a file whose inputs are the same, if it is still in place."""
+        old = self.previous.get(relative) if self.previous is not None else None
+        if old is None or fingerprint is None or old.fingerprint != fingerprint:
+            return None
+        return old if old.intact(self.output / relative) else None
+
+    def keep(self, relative: str, record: OutputRecord) -> None:
+        self.records[relative] = record
+
+    def put(
+        self,
+        relative: str,
+        data: bytes,
+        fingerprint: str | None = None,
+        images: dict[str, str] | None = None,
+    ) -> None:
+        digest = content_hash(data)
+        self._put(relative, digest, Planned(data=data), fingerprint, images or {})
+
+    def link(self, relative: str, source: Path, name: str) -> None:
+        digest = f"link:{name}"
+        if self.unchanged(relative, digest) is None:
+            self._put(relative, digest, Planned(link_to=source), digest, {})
+        else:
+            self.keep(relative, self.previous[relative])  # type: ignore[index]
+
+    def _put(
+        self,
+        relative: str,
+        digest: str,
+        planned: Planned,
+        fingerprint: str | None,
+        images: dict[str, str],
+    ) -> None:
+        old = self.previous.get(relative) if self.previous is not None else None
+        if old is not None and old.hash == digest and old.intact(self.output / relative):
+            self.records[relative] = OutputRecord(digest, fingerprint, old.stat, images)
+            return
+        self.records[relative] = OutputRecord(digest, fingerprint, (0, 0), images)
+        self.changes[relative] = planned
+
+    def removed(self) -> list[str]:
+        if self.previous is None:
+            return []
+        return sorted(set(self.previous) - set(self.records))
+
+
+def _plan_pages(
+    site: _SitePlan,
+    env: Any,
+    folders: list[Path],
+    pages: list[PageSpec],
+    shared: dict[str, Any],
+    pictures: _PictureUse,
+    index: TemplateIndex,
+    digests: Mapping[Path, str],
+    jobs: int | None = None,
 ) -> None:
-    problems: list[SourceError] = []
+    """Render the pages whose inputs changed (all of them on a first build) into memory."""
+    values = Fingerprinter(digests)
+    dirty: list[tuple[PageSpec, str | None]] = []
     for spec in pages:
+        relative = output_file(spec.path)
+        context = {**shared, "page_title": spec.title, **spec.context, "page_path": spec.path}
         try:
-            html = render_page(env, spec, {**shared, "page_title": spec.title})
-        except Exception as exc:  # a template mistake: report it against the template
-            problems.append(template_error(exc, folders, spec))
+            fingerprint = page_fingerprint(index.facts(spec.template), context, values)
+        except Exception:  # a template that cannot be read or parsed: rendering says why
+            fingerprint = None
+        old = site.unchanged(relative, fingerprint)
+        if old is not None and pictures.unchanged(old.images):
+            site.keep(relative, old)
+        else:
+            dirty.append((spec, fingerprint))
+    job = _RenderJob(env, folders, [spec for spec, _ in dirty], shared, pictures)
+    problems: list[SourceError] = []
+    for (spec, fingerprint), (result, used) in zip(dirty, job.run(jobs), strict=True):
+        if isinstance(result, SourceError):
+            problems.append(result)
             continue
-        write_text(staging, output_file(spec.path), html)
+        site.rendered += 1
+        site.put(output_file(spec.path), result, fingerprint, used)
     if problems:
         raise BuildFailed(_unique(problems))
+
+
+PARALLEL_MIN_PAGES = 300  # below this, starting worker processes costs more than it saves
+_Rendered = tuple[bytes | SourceError, dict[str, str]]
+
+
+@dataclass
+class _RenderJob:
+    """Pages to render; on a first build of a big site, in forked worker processes (which
+    inherit the templates and content, so nothing has to be pickled on the way in)."""
+
+    env: Any
+    folders: list[Path]
+    specs: list[PageSpec]
+    shared: dict[str, Any]
+    pictures: _PictureUse
+
+    def run(self, jobs: int | None) -> list[_Rendered]:
+        workers = min(jobs or os.cpu_count() or 1, len(self.specs) // (PARALLEL_MIN_PAGES // 2))
+        # fork is only safe before any thread starts (serve's first build, or `build`)
+        if (
+            workers < 2
+            or len(self.specs) < PARALLEL_MIN_PAGES
+            or threading.active_count() > 1
+            or "fork" not in multiprocessing.get_all_start_methods()
+        ):
+            return self.render(0, len(self.specs), 1)
+        slices = workers * 4  # interleaved, so the heavy list pages spread over workers
+        _FORKED.append(self)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                parts = pool.map(_render_forked, [(k, slices) for k in range(slices)])
+        finally:
+            _FORKED.clear()
+        results: list[_Rendered | None] = [None] * len(self.specs)
+        for k, part in enumerate(parts):
+            results[k::slices] = part
+        return results  # type: ignore[return-value]
+
+    def render(self, start: int, stop: int, step: int) -> list[_Rendered]:
+        results: list[_Rendered] = []
+        for spec in self.specs[start:stop:step]:
+            self.pictures.used = {}
+            try:
+                html = render_page(self.env, spec, {**self.shared, "page_title": spec.title})
+                results.append((html.encode(), self.pictures.used))
+            except Exception as exc:  # a template mistake: report it against the template
+                results.append((template_error(exc, self.folders, spec), {}))
+        return results
+
+
+# The job a forked worker inherits: set only while its pool runs.
+_FORKED: list[_RenderJob] = []
+
+
+def _render_forked(part: tuple[int, int]) -> list[_Rendered]:
+    start, step = part
+    return _FORKED[0].render(start, len(_FORKED[0].specs), step)
+
+
+def _plan_search_index(site: _SitePlan) -> None:
+    """The Pagefind bundle, made from the finished pages and written like any other output.
+
+    It is remade only when some page changed (all its files carry a fingerprint of every page),
+    and made before anything is written, so a failing indexer leaves output/ as it was.
+    """
+    html = sorted(relative for relative in site.records if relative.endswith(".html"))
+    listing = "\n".join(f"{relative} {site.records[relative].hash}" for relative in html)
+    fingerprint = content_hash(listing.encode())
+    previous = {
+        relative: record
+        for relative, record in (site.previous or {}).items()
+        if relative.startswith(BUNDLE + "/")
+    }
+    if previous and all(site.unchanged(r, fingerprint) for r in previous):
+        for relative, record in previous.items():
+            site.keep(relative, record)
+        return
+    pages = {relative: _planned_bytes(site, relative) for relative in html}
+    for relative, data in search_bundle(pages).items():
+        site.put(f"{BUNDLE}/{relative}", data, fingerprint)
+
+
+def _planned_bytes(site: _SitePlan, relative: str) -> bytes:
+    planned = site.changes.get(relative)
+    if planned is not None and planned.data is not None:
+        return planned.data
+    return (site.output / relative).read_bytes()
+
+
+def _write(site: _SitePlan, options: BuildOptions) -> list[str]:
+    """Write the changes: a first build into a fresh folder swapped in whole, later builds
+    file by file (each atomically), only after every page has rendered."""
+    if site.previous is None:
+        with staged_output(options.output) as staging:
+            for relative, planned in site.changes.items():
+                info = put_file(staging, relative, planned)
+                site.records[relative].stat = (info.st_size, info.st_mtime_ns)
+        return list(site.changes)
+    removed = site.removed()
+    if not site.changes and not removed:
+        return []
+    # If writing stops half-way (a full disk), the next build must not trust the old record.
+    BuildState.forget(state_file(options.project.cache, options.output))
+    written = apply_changes(options.output, site.changes, removed)
+    for relative, info in written.items():
+        site.records[relative].stat = (info.st_size, info.st_mtime_ns)
+    return [*written, *removed]
 
 
 def _unique(problems: list[SourceError]) -> list[SourceError]:
@@ -273,24 +684,38 @@ def _unique(problems: list[SourceError]) -> list[SourceError]:
     return merged
 
 
-def _copy_static(
-    folders: list[Path], project: Project, staging: Path, env: Any, shared: dict[str, Any]
+def _plan_static(
+    site: _SitePlan, folders: list[Path], project: Project, env: Any, shared: dict[str, Any]
 ) -> None:
     # Default theme first, then the site's theme over it: later copies win.
+    assets: dict[str, Path] = {}
     for folder in reversed(folders):
-        if (folder / "static").is_dir():
-            copy_tree(folder / "static", staging / "assets")
+        static = folder / "static"
+        if static.is_dir():
+            for path in sorted(static.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    assets[f"assets/{path.relative_to(static).as_posix()}"] = path
+    for relative, path in assets.items():
+        site.put(relative, path.read_bytes())
     brand = env.get_template("brand.css").render(shared)
-    write_text(staging, "assets/brand.css", brand)
+    site.put("assets/brand.css", brand.encode())
     media = project.content / "media"
     if media.is_dir():
         # Photos only reach the site through the image pipeline, which strips where and when
         # they were taken; other files (logos, PDFs) are published as they are.
         for path in sorted(media.rglob("*")):
             if path.is_file() and path.suffix.lower() not in RASTER:
-                target = staging / "media" / path.relative_to(media)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(path.read_bytes())
+                site.put(f"media/{path.relative_to(media).as_posix()}", path.read_bytes())
+
+
+def _plan_variants(
+    site: _SitePlan, images: Iterable[image_pipeline.ProcessedImage], cache: Path
+) -> None:
+    """Photo copies are hard links to the cache; their names carry their content hash."""
+    for image in images:
+        for variant in image.files():
+            if variant.path not in site.records:
+                site.link(variant.path, cache / variant.path, variant.path)
 
 
 class _Clock:

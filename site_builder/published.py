@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .content import Content, Entry
@@ -139,7 +140,12 @@ class Published:
     today: dt.date
 
     def technician(self, technician_id: str) -> Entry[Technician] | None:
-        return next((t for t in self.technicians if t.id == technician_id), None)
+        return self._technicians_by_id.get(technician_id)
+
+    @cached_property
+    def _technicians_by_id(self) -> dict[str, Entry[Technician]]:
+        # 500 news items naming 1,000 technicians: a dict, not a search per name
+        return {t.id: t for t in self.technicians}
 
     def gallery(self, gallery_id: str) -> Entry[Gallery] | None:
         return next((g for g in self.galleries if g.id == gallery_id), None)
@@ -151,7 +157,15 @@ class Published:
         return [c for c in self.case_studies if technician_id in c.meta.technicians]
 
     def news_of(self, technician_id: str) -> list[Entry[NewsMeta]]:
-        return [n for n in self.news if technician_id in n.meta.technicians]
+        return self._news_by_technician.get(technician_id, [])
+
+    @cached_property
+    def _news_by_technician(self) -> dict[str, list[Entry[NewsMeta]]]:
+        found: dict[str, list[Entry[NewsMeta]]] = {}
+        for item in self.news:  # newest first, as self.news
+            for technician_id in dict.fromkeys(item.meta.technicians):
+                found.setdefault(technician_id, []).append(item)
+        return found
 
     def people(self, ids: Iterable[str]) -> list[Entry[Technician]]:
         """The published technicians among these ids: unpublished ones are never named."""

@@ -1,4 +1,4 @@
-"""The site search index: Pagefind, run over the finished pages in the staging folder.
+"""The site search index: Pagefind, run over the finished pages before anything is written.
 
 Pagefind reads the built HTML and writes a static index (pagefind/ beside the pages) that the
 search page queries in the browser; no server is involved. Which pages go in is decided when the
@@ -12,6 +12,8 @@ The binary comes with the `pagefind[bin]` Python package, found through pagefind
 from __future__ import annotations
 
 import subprocess
+import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from .errors import BuildFailed, SourceError
@@ -43,6 +45,31 @@ def pages_to_index(site: Path) -> list[Path]:
         for path in sorted(site.rglob("*.html"))
         if BODY_MARKER in path.read_text(encoding="utf-8", errors="replace")
     ]
+
+
+def search_bundle(pages: Mapping[str, bytes], program: Path | None = None) -> dict[str, bytes]:
+    """The Pagefind bundle's files (paths inside pagefind/ -> bytes) for the marked pages.
+
+    ``pages`` maps each HTML file's path in the site to its bytes. Only marked pages are handed
+    to the indexer, in a scratch folder, so the index sees exactly what the site will serve
+    and nothing is written into the site here.
+    """
+    marked = {path: data for path, data in pages.items() if BODY_MARKER.encode() in data}
+    if not marked:
+        return {}
+    with tempfile.TemporaryDirectory(prefix="site-builder-search-") as scratch:
+        site = Path(scratch)
+        for path, data in marked.items():
+            target = site / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        build_search_index(site, program)
+        bundle = site / BUNDLE
+        return {
+            file.relative_to(bundle).as_posix(): file.read_bytes()
+            for file in sorted(bundle.rglob("*"))
+            if file.is_file()
+        }
 
 
 def build_search_index(site: Path, program: Path | None = None) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -303,15 +303,21 @@ def _last_str(path: PathKey) -> int:
 
 
 def validate_content(
-    sources: Sources, documents: dict[Path, Document], today: dt.date
+    sources: Sources,
+    documents: dict[Path, Document],
+    today: dt.date,
+    check: Callable[[type[Any], Located], tuple[Any, list[SourceError]]] = check_model,
 ) -> tuple[Content | None, list[SourceError]]:
-    """Check every file, then the references between them. Returns all problems found."""
+    """Check every file, then the references between them. Returns all problems found.
+
+    ``check`` validates one document against its model; incremental builds pass a cached one.
+    """
     problems: list[SourceError] = []
 
     def entries(paths: Iterable[Path], model: type[M], ident: Any = None) -> list[Entry[M]]:
         found: list[Entry[M]] = []
         for path in paths:
-            entry = _entry(path, documents[path], model, problems, ident)
+            entry = _entry(path, documents[path], model, problems, ident, check)
             if entry is not None:
                 found.append(entry)
         return found
@@ -328,7 +334,7 @@ def validate_content(
             )
         )
     else:
-        site_entry = _entry(sources.site, site_doc, SiteConfig, problems, ident=lambda _: "site")
+        site_entry = _entry(sources.site, site_doc, SiteConfig, problems, lambda _: "site", check)
 
     accessibility = None
     if sources.accessibility is not None:
@@ -374,6 +380,7 @@ def _entry(
     model: type[M],
     problems: list[SourceError],
     ident: Any = None,
+    check: Callable[[type[Any], Located], tuple[Any, list[SourceError]]] = check_model,
 ) -> Entry[M] | None:
     if isinstance(document, SourceError):
         problems.append(document)
@@ -390,7 +397,7 @@ def _entry(
             )
         )
         return None
-    meta, found = check_model(model, located)
+    meta, found = check(model, located)
     problems.extend(found)
     if meta is None:
         return None

@@ -1,0 +1,295 @@
+"""The reference site for `make bench`: the example site grown to about 2,000 pages.
+
+1,000 technicians (each with a small portrait), 500 news items (a fifth of them events),
+50 case studies and 3 plans with 150 actions between them, written into a folder beside copies
+of the example site's themes, pages and galleries. Deterministic: the same seed gives the same
+bytes, so figures from two runs compare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+
+ROOT = Path(__file__).resolve().parent.parent
+TECHNICIANS = 1000
+NEWS = 500
+CASE_STUDIES = 50
+PLANS = 3
+ACTIONS = 150
+PORTRAIT_SIZE = (360, 480)  # small, so generating and caching 1,000 of them takes seconds
+
+_GALLERIES = (
+    "life-sciences",
+    "engineering-workshops",
+    "arts-and-performance",
+    "research-computing",
+)
+_DEPARTMENTS = tuple(
+    f"School of {name}"
+    for name in (
+        "Biosciences", "Chemistry", "Physics", "Engineering", "Computing", "Music",
+        "Drama", "Geography", "Medicine", "Dentistry", "Psychology", "Architecture",
+        "Earth Sciences", "Pharmacy", "Fine Art", "Mathematics",
+    )
+)  # fmt: skip
+_REGISTRATIONS = ("RSciTech", "RSci", "RegSci", "EngTech", "IEng", "CSci")
+_FIRST = "Alex Sam Jo Priya Tomasz Grace Aled Mei Jordan Sofia Dave Amara Kieran Fatima"
+_LAST = "Morgan Lee Raman Wojcik Oduya Pritchard Chen Fraser Marchetti Hargreaves Nwosu"
+_THEMES = ("visibility", "recognition", "career-development", "sustainability")
+_STATUSES = ("complete", "on-track", "delayed", "not-started")
+
+
+def make_reference_site(root: Path, seed: int = 1) -> Path:
+    """Write the reference project into ``root`` (made if needed); returns its content folder."""
+    rng = random.Random(seed)
+    for name in ("themes", "galleries"):
+        shutil.copytree(ROOT / name, root / name, dirs_exist_ok=True)
+    content = root / "content"
+    shutil.copytree(
+        ROOT / "content",
+        content,
+        dirs_exist_ok=True,
+        ignore=shutil.ignore_patterns("technicians", "news", "case-studies", "plans"),
+    )
+    ids = _technicians(root, rng)
+    _articles(content / "news", NEWS, ids, rng, events=True)
+    _articles(content / "case-studies", CASE_STUDIES, ids, rng, events=False)
+    _plans(content / "plans", rng)
+    return content
+
+
+def technician_ids() -> list[str]:
+    return [_technician_id(index) for index in range(TECHNICIANS)]
+
+
+def _technician_id(index: int) -> str:
+    firsts, lasts = _FIRST.split(), _LAST.split()
+    first, last = firsts[index % len(firsts)], lasts[(index // len(firsts)) % len(lasts)]
+    return f"{first.lower()}-{last.lower()}-{index:04d}"
+
+
+def _technicians(root: Path, rng: random.Random) -> list[str]:
+    folder = root / "content" / "technicians"
+    folder.mkdir(parents=True, exist_ok=True)
+    ids = []
+    for index in range(TECHNICIANS):
+        tech_id = _technician_id(index)
+        ids.append(tech_id)
+        first, last = (part.capitalize() for part in tech_id.split("-")[:2])
+        gallery = _GALLERIES[index % len(_GALLERIES)]
+        photo = f"{tech_id}.jpg"
+        _portrait(root / "galleries" / gallery / photo, index)
+        registrations = rng.sample(_REGISTRATIONS, k=rng.randint(0, 2))
+        (folder / f"{tech_id}.yaml").write_text(
+            f"name: {first} {last}\n"
+            f"role: {rng.choice(('Research', 'Teaching', 'Senior', 'Workshop'))} Technician\n"
+            f"department: {rng.choice(_DEPARTMENTS)}\n"
+            f"gallery: {gallery}\n"
+            f"photo: {photo}\n"
+            f"photo_alt: Portrait of {first} {last}.\n"
+            "bio: |\n"
+            f"  {first} looks after the shared instruments of the department and trains new\n"
+            f"  starters. Profile number {index} of the reference site.\n"
+            f"registrations: [{', '.join(registrations)}]\n"
+            f"expertise: [Instrument care, Training, Safety]\n"
+            "consent:\n  given: true\n  date: 2025-05-13\n"
+            f"featured: {'true' if index % 97 == 0 else 'false'}\n",
+            encoding="utf-8",
+        )
+    return ids
+
+
+def _portrait(path: Path, index: int) -> None:
+    """A distinct small JPEG per technician: a backdrop, a head and shoulders."""
+    rng = random.Random(index)
+    picture = Image.new("RGB", PORTRAIT_SIZE, tuple(rng.randrange(80, 220) for _ in range(3)))
+    draw = ImageDraw.Draw(picture)
+    skin = tuple(rng.randrange(90, 240) for _ in range(3))
+    draw.ellipse((120, 90, 240, 230), fill=skin)
+    draw.rectangle((70, 260, 290, 480), fill=tuple(rng.randrange(0, 200) for _ in range(3)))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    picture.save(path, "JPEG", quality=85)
+
+
+def _articles(folder: Path, count: int, ids: list[str], rng: random.Random, events: bool) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    start = dt.date(2023, 1, 2)
+    for index in range(count):
+        day = start + dt.timedelta(days=index * 3 % 1400)
+        kind = "news" if events else "case"
+        named = rng.sample(ids, k=rng.randint(0, 3))
+        event = ""
+        if events and index % 5 == 0:
+            when = day + dt.timedelta(days=20)
+            event = (
+                f"event:\n  start: {when} 14:00\n  end: {when} 16:00\n  place: Hollins Building\n"
+            )
+        paragraphs = "\n\n".join(
+            f"Paragraph {n} of {kind} item {index}: technicians from across the University met, "
+            "shared what they had learned, and agreed the *next steps* for their teams."
+            for n in range(1, 4)
+        )
+        (folder / f"{day}-{kind}-{index:03d}.md").write_text(
+            "---\n"
+            f"title: Reference {kind} item {index}\n"
+            f"date: {day}\n"
+            f"summary: A short summary of {kind} item {index}.\n"
+            f"themes: [{rng.choice(_THEMES)}]\n"
+            f"technicians: [{', '.join(named)}]\n"
+            f"{event}"
+            "---\n\n"
+            f"## What happened\n\n{paragraphs}\n",
+            encoding="utf-8",
+        )
+
+
+def _plans(folder: Path, rng: random.Random) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    per_plan = ACTIONS // PLANS
+    for number in range(PLANS):
+        first = 2018 + 3 * number
+        lines = [
+            f"title: Reference action plan {first}-{first + 3}",
+            f"period: {{start: {first}-09-01, end: {first + 3}-08-31}}",
+            f"current: {'true' if number == PLANS - 1 else 'false'}",
+            "themes:",
+        ]
+        for theme_index, theme in enumerate(_THEMES):
+            lines += [f"  {theme}:", f"    goal: Goal for {theme}.", "    actions:"]
+            share = per_plan // 4 + (1 if theme_index < per_plan % 4 else 0)
+            for action in range(share):
+                lines += [
+                    f"      - title: Action {action + 1} on {theme} in plan {number + 1}",
+                    f"        status: {rng.choice(_STATUSES)}",
+                ]
+        (folder / f"{first}-{first + 3}.yaml").write_text("\n".join(lines) + "\n", "utf-8")
+
+
+# --- measuring ------------------------------------------------------------------------------------
+
+TODAY = dt.date(2026, 11, 24)
+PROFILE = "content/technicians/alex-morgan-0000.yaml"
+TEMPLATE = "themes/default/templates/news_item.html"
+
+
+def run_phase(project: Path, phase: str) -> dict[str, float]:
+    """One phase in a fresh Python process, so its time includes start-up and its peak memory
+    is its own. Returns seconds (the build), wall (the process) and peak_mb."""
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "site_builder.bench_site", "--phase", phase, str(project)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    figures["wall"] = time.perf_counter() - started
+    return figures
+
+
+def _phase(project: Path, phase: str) -> dict[str, float]:
+    from .content import BuildOptions, Project
+    from .pipeline import build
+
+    if phase == "cold-no-cache":
+        shutil.rmtree(project / ".cache", ignore_errors=True)
+        shutil.rmtree(project / "output", ignore_errors=True)
+    elif phase == "cold-images-cached":
+        shutil.rmtree(project / "output", ignore_errors=True)
+        for path in (project / ".cache").glob("*"):
+            if path.is_file():  # build state and parsed content; the photo cache stays
+                path.unlink()
+    elif phase == "profile-edit":
+        _edit_role(project / PROFILE, f"edit {time.time():.0f}")
+    elif phase == "template-edit":
+        template = project / TEMPLATE
+        source = template.read_text(encoding="utf-8")
+        mark = "{% block before_body %}"
+        template.write_text(source.replace(mark, f"{mark}<!-- {time.time()} -->", 1), "utf-8")
+    options = BuildOptions(
+        project=Project.at(project / "content"), output=project / "output", today=TODAY
+    )
+    report = build(options)
+    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    workers_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {
+        "seconds": report.seconds,
+        "pages": report.pages,
+        "rendered": report.rendered,
+        "written": report.written,
+        "peak_mb": self_kb / 1024,
+        "worker_peak_mb": workers_kb / 1024,
+    }
+
+
+def _edit_role(path: Path, text: str) -> None:
+    """Change what a profile shows: the role line gets ``text`` after it."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = [f"role: Technician ({text})" if ln.startswith("role: ") else ln for ln in lines]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def save_to_reload(project: Path, tries: int = 5) -> list[float]:
+    """Seconds from writing a profile to a browser being told to reload, under serve."""
+    from .content import BuildOptions, Project
+    from .serve import PreviewServer
+
+    options = BuildOptions(
+        project=Project.at(project / "content"), output=project / "output", today=TODAY
+    )
+    times = []
+    with PreviewServer(options, port=0, say=lambda _: None) as server:
+        events = _EventStream(server.port, server.site.base_path)
+        for attempt in range(tries):
+            time.sleep(0.3)
+            started = time.perf_counter()
+            _edit_role(project / PROFILE, f"save {attempt}")
+            events.wait_for("reload")
+            times.append(time.perf_counter() - started)
+        events.close()
+    return times
+
+
+class _EventStream:
+    """A minimal Server-Sent Events client, as a browser's EventSource would be."""
+
+    def __init__(self, port: int, base: str) -> None:
+        self._sock = socket.create_connection(("127.0.0.1", port), timeout=120)
+        self._sock.sendall(f"GET {base}__live/events HTTP/1.1\r\nHost: bench\r\n\r\n".encode())
+        self._buffer = b""
+
+    def wait_for(self, name: str) -> None:
+        while True:
+            while b"\n\n" not in self._buffer:
+                self._buffer += self._sock.recv(65536)
+            block, self._buffer = self._buffer.split(b"\n\n", 1)
+            if f"event: {name}".encode() in block:
+                return
+
+    def close(self) -> None:
+        self._sock.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="one phase of the site bench (internal)")
+    parser.add_argument("--phase", required=True)
+    parser.add_argument("project", type=Path)
+    args = parser.parse_args(argv)
+    print(json.dumps(_phase(args.project, args.phase)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

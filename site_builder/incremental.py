@@ -1,0 +1,426 @@
+"""What incremental builds remember: which inputs made each output, so unchanged work is skipped.
+
+Three memories, each keyed by content hashes so a stale entry can never be used by mistake:
+
+* :class:`SourceCache`: each content file's parsed document and validated model, by the
+  SHA-256 of its bytes (and, to avoid even reading an untouched file, by its size, times and
+  inode). Kept in memory by ``serve`` and pickled into ``.cache/`` for ``build``.
+* :class:`Fingerprinter` and :class:`TemplateIndex`: a page's *fingerprint* is a hash of
+  everything its rendering can see: the template and every template it extends, includes or
+  imports (followed with ``jinja2.meta``), the values of exactly the context variables those
+  templates name, and the photos its ``picture()`` calls used last time. Same fingerprint, same
+  bytes: the page is not rendered again. A content item enters a fingerprint as the hash of its
+  file, because its fields are a pure function of those bytes.
+* :class:`BuildState` (``.cache/build-state.json``): per output file, its fingerprint, the hash
+  of its bytes and the size and time it was written with, so a file someone changed or removed
+  in output/ is rewritten. The state is only valid for the same builder code and options
+  (base URL, drafts, date, output folder); anything else means a full build.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import hashlib
+import json
+import os
+import pickle
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import jinja2.meta
+from pydantic import BaseModel
+
+from . import __version__
+from .content import Entry, Sources
+from .errors import SourceError
+from .loader import FrontMatterDocument, Located, read_front_matter, read_yaml
+
+STATE_FILE = "build-state-{}.json"  # one per output folder: a build elsewhere keeps it
+SOURCES_FILE = "sources.pickle"
+_STATE_VERSION = 1
+
+Document = Located | FrontMatterDocument | SourceError
+
+
+def builder_version() -> str:
+    """The package version plus the size and time of its modules: a code change means a full
+    build, so a developer editing site_builder never sees output from older code."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256(__version__.encode())
+    for module in sorted(package.glob("*.py")):
+        info = module.stat()
+        digest.update(f"{module.name}:{info.st_size}:{info.st_mtime_ns}".encode())
+    return digest.hexdigest()[:16]
+
+
+def file_signature(info: os.stat_result) -> tuple[int, int, int, int]:
+    # ctime too: unlike mtime no tool can set it back, so a rewrite always changes it.
+    return (info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns)
+
+
+# --- parsed and validated content -------------------------------------------------------------
+
+
+@dataclass
+class SourceCache:
+    """Parsed documents and validated models of content files, by the hash of their bytes."""
+
+    version: str = ""
+    digests: dict[str, tuple[tuple[int, int, int, int], str]] = field(default_factory=dict)
+    documents: dict[tuple[str, str], Document] = field(default_factory=dict)
+    checked: dict[tuple[str, str, str], tuple[Any, list[SourceError]]] = field(default_factory=dict)
+    _located: dict[int, tuple[str, str]] = field(default_factory=dict, repr=False)
+    changed: bool = False  # since loaded or saved: worth saving again
+    # template source hash -> (context variables it names, templates it refers to)
+    templates: dict[bytes, tuple[frozenset[str], tuple[str, ...] | None]] = field(
+        default_factory=dict
+    )
+
+    def digest(self, path: Path) -> str | None:
+        """SHA-256 of a file's bytes, read only if its stat signature changed."""
+        try:
+            info = path.stat()
+        except OSError:
+            return None
+        signature = file_signature(info)
+        known = self.digests.get(str(path))
+        if known is not None and known[0] == signature:
+            return known[1]
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            return None
+        self.digests[str(path)] = (signature, digest)
+        return digest
+
+    def document(self, path: Path, reader: Callable[[Path], Document]) -> tuple[Document, str]:
+        digest = self.digest(path) or "unreadable"
+        key = (str(path), digest)
+        document = self.documents.get(key)
+        if document is None or digest == "unreadable":
+            document = reader(path)
+            self.documents[key] = document
+            self.changed = True
+        located = document.meta if isinstance(document, FrontMatterDocument) else document
+        if isinstance(located, Located):
+            self._located[id(located)] = key
+        return document, digest
+
+    def check(
+        self, model: type[Any], located: Located, checker: Callable[..., Any]
+    ) -> tuple[Any, list[SourceError]]:
+        """``checker(model, located)``, remembered for documents this cache gave out."""
+        origin = self._located.get(id(located))
+        if origin is None:
+            return checker(model, located)  # type: ignore[no-any-return]
+        key = (model.__name__, *origin)
+        if key not in self.checked:
+            self.checked[key] = checker(model, located)
+            self.changed = True
+        return self.checked[key]
+
+    def forget_unused(self, used: Iterable[tuple[str, str]]) -> None:
+        """Drop entries of files that changed or went, so the cache stays the site's size."""
+        keep = set(used)
+        if len(keep) != len(self.documents):
+            self.changed = True
+        self.documents = {k: v for k, v in self.documents.items() if k in keep}
+        self.checked = {k: v for k, v in self.checked.items() if (k[1], k[2]) in keep}
+        paths = {path for path, _ in keep}
+        self.digests = {k: v for k, v in self.digests.items() if k in paths}
+        live = {id(self._located_of(doc)) for doc in self.documents.values()}
+        self._located = {k: v for k, v in self._located.items() if k in live}
+
+    @staticmethod
+    def _located_of(document: Document) -> object:
+        return document.meta if isinstance(document, FrontMatterDocument) else document
+
+    @classmethod
+    def load(cls, folder: Path, version: str) -> SourceCache:
+        try:
+            with (folder / SOURCES_FILE).open("rb") as handle:
+                cache = pickle.load(handle)
+        except Exception:  # missing, truncated or from other code: start afresh
+            return cls(version=version)
+        if not isinstance(cache, cls) or cache.version != version:
+            return cls(version=version)
+        cache._located, cache.changed = {}, False
+        return cache
+
+    def save(self, folder: Path) -> None:
+        self._located, located = {}, self._located
+        try:
+            _write_atomic(folder / SOURCES_FILE, pickle.dumps(self, pickle.HIGHEST_PROTOCOL))
+        finally:
+            self._located = located
+        self.changed = False
+
+
+def load_documents_cached(
+    sources: Sources, cache: SourceCache, missing_gallery: Callable[[Path], Document]
+) -> tuple[dict[Path, Document], dict[Path, str]]:
+    """As loader.load_documents, reusing the parse of every file whose bytes are unchanged.
+
+    Returns the documents and the content hash of each file (the fingerprints' raw material).
+    """
+    documents: dict[Path, Document] = {}
+    digests: dict[Path, str] = {}
+
+    def load(path: Path, reader: Callable[[Path], Document]) -> None:
+        documents[path], digests[path] = cache.document(path, reader)
+
+    if sources.site.is_file():
+        load(sources.site, read_yaml)
+    yaml_files = (
+        *([sources.accessibility] if sources.accessibility else []),
+        *sources.plans,
+        *sources.technicians,
+    )
+    for path in yaml_files:
+        load(path, read_yaml)
+    for path in sources.galleries:
+        if path.is_file():
+            load(path, read_yaml)
+        else:
+            documents[path] = missing_gallery(path)
+    for path in (*sources.pages, *sources.case_studies, *sources.news):
+        load(path, read_front_matter)
+    cache.forget_unused((str(path), digest) for path, digest in digests.items())
+    return documents, digests
+
+
+# --- fingerprints of what a page can see -------------------------------------------------------
+
+
+class Unknowable(Exception):
+    """A value we cannot hash faithfully (a function, say): the page is always rendered."""
+
+
+class Fingerprinter:
+    """Stable hashes of context values; each object hashed once per build.
+
+    Objects are kept alive in the memo, so an ``id()`` is never reused within one build.
+    """
+
+    def __init__(self, file_digests: Mapping[Path, str]):
+        self._files = file_digests
+        self._memo: dict[int, tuple[object, bytes]] = {}
+
+    def of(self, value: object) -> bytes:
+        key = id(value)
+        hit = self._memo.get(key)
+        if hit is not None:
+            return hit[1]
+        digest = hashlib.blake2b(self._describe(value), digest_size=16).digest()
+        self._memo[key] = (value, digest)
+        return digest
+
+    def _describe(self, value: object) -> bytes:
+        kind = type(value)
+        if value is None or kind in (bool, int, float, str, bytes, dt.date, dt.datetime, dt.time):
+            return f"{kind.__name__}:{value!r}".encode()
+        if isinstance(value, str | Path | enum.Enum):  # Markup and friends
+            return f"{kind.__name__}:{value!r}".encode()
+        if isinstance(value, Entry) and value.path in self._files:
+            # Fields and body are a pure function of the file's bytes (see SourceCache.check).
+            meta = type(value.meta).__name__
+            return f"entry:{meta}:{value.id}:{value.path}:{self._files[value.path]}".encode()
+        if isinstance(value, list | tuple):
+            return kind.__name__.encode() + b"[" + b"".join(self.of(v) for v in value)
+        if isinstance(value, dict):
+            parts = [self.of(k) + self.of(v) for k, v in value.items()]
+            return b"dict{" + b"".join(parts)
+        if isinstance(value, set | frozenset):
+            return b"set{" + b"".join(sorted(self.of(v) for v in value))
+        if isinstance(value, BaseModel):
+            names = [*type(value).model_fields, *(value.model_extra or {})]
+            parts = [name.encode() + self.of(getattr(value, name)) for name in names]
+            return f"model:{kind.__qualname__}(".encode() + b"".join(parts)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            parts = [
+                f.name.encode() + self.of(getattr(value, f.name))
+                for f in dataclasses.fields(value)
+                if f.compare
+            ]
+            return f"dc:{kind.__qualname__}(".encode() + b"".join(parts)
+        raise Unknowable(kind.__qualname__)
+
+
+@dataclass(frozen=True)
+class TemplateFacts:
+    digest: bytes  # the sources of the template and everything it pulls in, as resolved
+    names: frozenset[str] | None  # context variables they use; None: cannot tell, all of them
+    files: tuple[str, ...]  # the template files, for reporting
+
+
+class TemplateIndex:
+    """Which files and context variables a template depends on, following extends, include
+    and import through the theme chain (a site theme's file shadows the default's)."""
+
+    def __init__(
+        self,
+        env: jinja2.Environment,
+        known: dict[bytes, tuple[frozenset[str], tuple[str, ...] | None]] | None = None,
+    ):
+        self._env = env
+        # Analysing a template compiles it (0.1 s each): remembered by source hash.
+        self._known = known if known is not None else {}
+        self._own: dict[str, tuple[bytes, frozenset[str], tuple[str, ...] | None, str]] = {}
+        self._facts: dict[str, TemplateFacts] = {}
+
+    def facts(self, name: str) -> TemplateFacts:
+        if name not in self._facts:
+            self._facts[name] = self._closure(name)
+        return self._facts[name]
+
+    def _closure(self, name: str) -> TemplateFacts:
+        seen: dict[str, tuple[bytes, frozenset[str], tuple[str, ...] | None, str]] = {}
+        todo = [name]
+        unknown_reference = False
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen[current] = self._analyse(current)
+            referenced = seen[current][2]
+            if referenced is None:
+                unknown_reference = True
+            else:
+                todo.extend(referenced)
+        if unknown_reference:  # a template name computed at render time: depend on all
+            for other in self._env.list_templates():
+                if other not in seen:
+                    seen[other] = self._analyse(other)
+        digest = hashlib.blake2b(digest_size=16)
+        names: set[str] = set()
+        for key in sorted(seen):
+            source_digest, used, _, filename = seen[key]
+            digest.update(key.encode() + b"\0" + filename.encode() + b"\0" + source_digest)
+            names |= used
+        return TemplateFacts(
+            digest.digest(),
+            None if unknown_reference else frozenset(names),
+            tuple(seen[k][3] for k in sorted(seen)),
+        )
+
+    def _analyse(self, name: str) -> tuple[bytes, frozenset[str], tuple[str, ...] | None, str]:
+        if name not in self._own:
+            assert self._env.loader is not None
+            source, filename, _ = self._env.loader.get_source(self._env, name)
+            digest = hashlib.blake2b(source.encode(), digest_size=16).digest()
+            if digest not in self._known:
+                ast = self._env.parse(source)
+                references = list(jinja2.meta.find_referenced_templates(ast))
+                referenced = None if None in references else tuple(str(r) for r in references)
+                names = frozenset(jinja2.meta.find_undeclared_variables(ast))
+                self._known[digest] = (names, referenced)
+            names, referenced = self._known[digest]
+            self._own[name] = (digest, names, referenced, filename or name)
+        return self._own[name]
+
+
+def page_fingerprint(
+    facts: TemplateFacts, context: Mapping[str, Any], values: Fingerprinter
+) -> str | None:
+    """Hash of a page's render inputs, or None when one of them cannot be hashed."""
+    names = sorted(context) if facts.names is None else sorted(facts.names & context.keys())
+    digest = hashlib.blake2b(facts.digest, digest_size=16)
+    try:
+        for name in names:
+            digest.update(name.encode() + b"\0" + values.of(context[name]))
+    except Unknowable:
+        return None
+    return digest.hexdigest()
+
+
+# --- what was written last time -----------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class OutputRecord:
+    hash: str  # of the bytes written
+    fingerprint: str | None = None  # of the inputs (None: always remade)
+    stat: tuple[int, int] = (0, 0)  # size and mtime_ns as written
+    images: dict[str, str] = field(default_factory=dict)  # photo -> its processed key, as used
+
+    def intact(self, path: Path) -> bool:
+        """The file is still there as we wrote it (nobody edited or removed it)."""
+        try:
+            info = path.stat()
+        except OSError:
+            return False
+        return (info.st_size, info.st_mtime_ns) == self.stat
+
+
+def state_file(cache: Path, output: Path) -> Path:
+    name = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:12]
+    return cache / STATE_FILE.format(name)
+
+
+@dataclass
+class BuildState:
+    key: str
+    outputs: dict[str, OutputRecord] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, file: Path, key: str) -> BuildState | None:
+        try:
+            data = json.loads(file.read_bytes())
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("key") != key:
+            return None
+        try:
+            outputs = {
+                path: OutputRecord(r["h"], r.get("f"), (r["s"][0], r["s"][1]), r.get("i", {}))
+                for path, r in data["outputs"].items()
+            }
+        except (KeyError, TypeError, IndexError):
+            return None
+        return cls(key, outputs)
+
+    def save(self, file: Path) -> None:
+        outputs = {}
+        for path, record in self.outputs.items():
+            item: dict[str, Any] = {"h": record.hash, "s": list(record.stat)}
+            if record.fingerprint is not None:
+                item["f"] = record.fingerprint
+            if record.images:
+                item["i"] = record.images
+            outputs[path] = item
+        data = {"key": self.key, "outputs": outputs}
+        _write_atomic(file, json.dumps(data, separators=(",", ":")).encode())
+
+    @staticmethod
+    def forget(file: Path) -> None:
+        file.unlink(missing_ok=True)
+
+
+def state_key(**options: object) -> str:
+    """Everything that shapes every output at once: a change of any means a full build."""
+    text = json.dumps(
+        {"state": _STATE_VERSION, "builder": builder_version(), **options},
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,552 @@
+"""`site-builder serve`: build, serve the site as it will be published, rebuild on every save.
+
+* The site is served under the same base path as production (``/techcommit/`` for a GitHub
+  Pages project site), so links behave exactly as they will when published.
+* content/, galleries/ and themes/ are watched (never the output folder) with ``watchfiles``
+  (inotify, or polling where there is none); a burst of saves becomes one rebuild.
+* Browsers hear about rebuilds over Server-Sent Events from ``<base>__live/events``: ``reload``
+  once a rebuild has fully succeeded, ``css`` when only stylesheets changed (styles refresh in
+  place), ``problems`` with the same report the terminal prints when a rebuild failed (an
+  overlay; the last good build stays served, as a failed build never touches it) and ``ok``
+  when it is fixed (the overlay goes). The small script that listens is added to pages as they
+  are served, never written into the built site.
+* Paths are resolved inside the output folder only: ``..`` in any spelling, backslashes and
+  absolute paths get 404.
+
+Why not ``livereload`` (which the project used to list): its watcher runs the rebuild callback
+with no error handling and sends the reload whatever happened, its ``delay`` postpones the
+reload message rather than merging a burst of saves, and it has no way to show build errors in
+the browser.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import queue
+import socket
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from .content import BuildOptions
+from .errors import BuildFailed, SourceError, format_report
+from .links import Urls
+from .loader import Located, read_yaml
+from .pipeline import BuildReport, BuildSession, build
+
+LIVE = "__live/"  # under the base path; no page of the site can be called this
+DEBOUNCE_STEP_MS = 50  # a burst of saves ends when nothing changed for this long
+DEBOUNCE_MAX_MS = 1600  # and is cut there, so a long copy still shows progress
+KEEPALIVE_S = 10.0
+
+_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".json": "application/json",
+    ".xml": "application/xml",
+    ".txt": "text/plain; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".ics": "text/calendar; charset=utf-8",
+    ".csv": "text/csv; charset=utf-8",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+    ".avif": "image/avif",
+    ".pdf": "application/pdf",
+    ".ico": "image/x-icon",
+    ".woff2": "font/woff2",
+}
+
+
+# --- what browsers are told ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LiveEvent:
+    name: str  # reload | css | problems | ok
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def encode(self) -> bytes:
+        return f"event: {self.name}\ndata: {json.dumps(self.data)}\n\n".encode()
+
+
+class Broadcaster:
+    """Hands each event to every connected browser; each has its own queue."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._clients: list[queue.Queue[LiveEvent | None]] = []
+
+    def subscribe(self) -> queue.Queue[LiveEvent | None]:
+        inbox: queue.Queue[LiveEvent | None] = queue.Queue()
+        with self._lock:
+            self._clients.append(inbox)
+        return inbox
+
+    def unsubscribe(self, inbox: queue.Queue[LiveEvent | None]) -> None:
+        with self._lock, contextlib.suppress(ValueError):
+            self._clients.remove(inbox)
+
+    def send(self, event: LiveEvent | None) -> None:
+        """``None`` tells every listener to hang up (the server is stopping)."""
+        with self._lock:
+            clients = list(self._clients)
+        for inbox in clients:
+            inbox.put(event)
+
+
+# --- rebuilding --------------------------------------------------------------------------------
+
+
+class LiveSite:
+    """The build side of the server: rebuilds, remembers the last problems, tells browsers."""
+
+    def __init__(
+        self,
+        options: BuildOptions,
+        say: Callable[[str], None] = print,
+        root: Path | None = None,
+    ) -> None:
+        self.options = options
+        self.session = BuildSession.for_project(options.project, persist=False)
+        self.events = Broadcaster()
+        self.problems: list[SourceError] = []
+        self.report_text = ""
+        self._say = say
+        self._root = root or Path.cwd()
+        self._lock = threading.Lock()
+        self._building = threading.Lock()  # one build at a time, whoever asks
+        self.base_path = self._base_path()
+
+    def status(self) -> dict[str, Any]:
+        with self._lock:
+            return {
+                "ok": not self.problems,
+                "text": self.report_text,
+                "problems": [p.as_dict(self._root) for p in self.problems],
+            }
+
+    def rebuild(self, changed: Iterable[Path] = ()) -> BuildReport | None:
+        """Build; on success tell browsers to reload (or refresh styles); on failure keep the
+        last good build and show what is wrong, in the terminal and in the browser."""
+        with self._building:
+            return self._rebuild(list(changed))
+
+    def _rebuild(self, changed: list[Path]) -> BuildReport | None:
+        started = time.perf_counter()
+        try:
+            report = build(self.options, session=self.session)
+        except BuildFailed as failed:
+            self._failed(failed.problems)
+            return None
+        except Exception as exc:  # never let the server die: show it like any other problem
+            self._failed(
+                [
+                    SourceError(
+                        None,
+                        f"site-builder stopped with an internal error: {exc!r}",
+                        hint="this is a fault in site-builder itself; please report it",
+                    )
+                ]
+            )
+            return None
+        self.base_path = self._base_path()
+        with self._lock:
+            recovered = bool(self.problems)
+            self.problems, self.report_text = [], ""
+        if recovered:
+            self.events.send(LiveEvent("ok"))
+        took = time.perf_counter() - started
+        files = list(report.changed)
+        if files and all(f.endswith(".css") for f in files):
+            self.events.send(LiveEvent("css", {"files": files}))
+        elif files:
+            self.events.send(LiveEvent("reload", {"files": len(files)}))
+        names = ", ".join(sorted({p.name for p in changed})[:3])
+        self._say(
+            f"{'Built' if not changed else 'Rebuilt after ' + names}: {report.rendered} pages "
+            f"rendered, {len(files)} files changed, in {took:.2f} s."
+        )
+        for warning in report.warnings if not changed else ():
+            self._say(format_report([warning], self._root))
+        return report
+
+    def _base_path(self) -> str:
+        """The production site's path (/techcommit/): from --base-url, else site.yaml (read
+        on its own, so a site with errors elsewhere is still served at the right place)."""
+        base_url = self.options.base_url
+        if not base_url:
+            site = read_yaml(self.options.project.content / "site.yaml")
+            data = site.data if isinstance(site, Located) else None
+            base_url = str(data.get("base_url") or "/") if isinstance(data, dict) else "/"
+        return Urls.from_base(base_url).base_path
+
+    def _failed(self, problems: list[SourceError]) -> None:
+        text = format_report(problems, self._root)
+        errors = [p for p in problems if p.severity == "error"]
+        with self._lock:
+            self.problems, self.report_text = errors or problems, text
+        self._say(
+            f"{text}\n\nThe build failed; still serving the last good build. "
+            "Fix the file and save: the page updates by itself."
+        )
+        self.events.send(LiveEvent("problems", self.status()))
+
+
+# --- serving --------------------------------------------------------------------------------------
+
+
+def resolve_request(root: Path, base_path: str, raw_path: str) -> Path | None:
+    """The file under ``root`` a request path names, or None (404).
+
+    Everything that could step outside the folder is refused before touching the disk:
+    '..' and '.' segments (also percent-encoded), backslashes, NUL bytes, and a resolved path
+    that is not inside ``root`` (a symlink pointing out).
+    """
+    path = urlsplit(raw_path).path
+    if not path.startswith(base_path):
+        return None
+    relative = unquote(path[len(base_path) :], errors="strict")
+    if "\\" in relative or "\0" in relative or relative.startswith("/"):
+        return None
+    parts = relative.split("/")
+    if any(part in {"..", "."} for part in parts):
+        return None
+    candidate = root.joinpath(*[p for p in parts if p])
+    try:
+        resolved = candidate.resolve()
+    except (OSError, RuntimeError):
+        return None
+    if not resolved.is_relative_to(root.resolve()):
+        return None
+    if resolved.is_dir():
+        resolved = resolved / "index.html"
+    return resolved if resolved.is_file() else None
+
+
+def live_script(base_path: str) -> bytes:
+    return f'<script src="{base_path}{LIVE}client.js" defer></script>'.encode()
+
+
+def inject(html: bytes, script: bytes) -> bytes:
+    """Put the live script before the last </body>, or at the end."""
+    at = html.rfind(b"</body>")
+    return html[:at] + script + html[at:] if at >= 0 else html + script
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+    timeout = 60  # an idle connection is closed after a minute
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet: the terminal is for builds
+        pass
+
+    def do_HEAD(self) -> None:
+        self.do_GET()
+
+    def do_GET(self) -> None:
+        site = self.server.site
+        base = site.base_path
+        path = urlsplit(self.path).path
+        if path == base + LIVE + "events":
+            self._events()
+            return
+        if path == base + LIVE + "status":
+            self._send(HTTPStatus.OK, json.dumps(site.status()).encode(), "application/json")
+            return
+        if path == base + LIVE + "client.js":
+            self._send(HTTPStatus.OK, CLIENT_JS.encode(), _TYPES[".js"])
+            return
+        if path in {"", "/"} and base != "/":
+            self._redirect(base)
+            return
+        try:
+            target = resolve_request(self.server.root, base, self.path)
+        except UnicodeDecodeError:
+            target = None
+        if target is None:
+            self._not_found()
+            return
+        if not path.endswith("/") and target.name == "index.html" and "." not in path[-6:]:
+            self._redirect(path + "/")
+            return
+        self._file(target, HTTPStatus.OK)
+
+    def _file(self, target: Path, status: HTTPStatus) -> None:
+        try:
+            body = target.read_bytes()
+        except OSError:
+            self._send(HTTPStatus.NOT_FOUND, b"Not found", _TYPES[".txt"])
+            return
+        kind = _TYPES.get(target.suffix.lower(), "application/octet-stream")
+        if target.suffix.lower() == ".html":
+            body = inject(body, live_script(self.server.site.base_path))
+        self._send(status, body, kind)
+
+    def _not_found(self) -> None:
+        page = self.server.root / "404.html"
+        if page.is_file():
+            self._file(page, HTTPStatus.NOT_FOUND)
+            return
+        body = inject(
+            b"<!doctype html><html lang='en'><title>Not found</title><body><main>"
+            b"<h1>Not found</h1><p>Nothing is built here yet.</p></main></body></html>",
+            live_script(self.server.site.base_path),
+        )
+        self._send(HTTPStatus.NOT_FOUND, body, _TYPES[".html"])
+
+    def _redirect(self, location: str) -> None:
+        self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _send(self, status: HTTPStatus, body: bytes, kind: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _events(self) -> None:
+        inbox = self.server.site.events.subscribe()
+        self.close_connection = True
+        try:
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            status = self.server.site.status()
+            first = LiveEvent("ok") if status["ok"] else LiveEvent("problems", status)
+            self.wfile.write(b"retry: 500\n\n" + first.encode())
+            self.wfile.flush()
+            while not self.server.stopping.is_set():
+                try:
+                    event = inbox.get(timeout=KEEPALIVE_S)
+                except queue.Empty:
+                    self.wfile.write(b": keep-alive\n\n")
+                    self.wfile.flush()
+                    continue
+                if event is None:
+                    break
+                self.wfile.write(event.encode())
+                self.wfile.flush()
+        except OSError:  # the browser went away
+            pass
+        finally:
+            self.server.site.events.unsubscribe(inbox)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = False  # request threads are joined on close: nothing is left running
+    block_on_close = True
+
+    def __init__(self, address: tuple[str, int], site: LiveSite, root: Path) -> None:
+        self.site = site
+        self.root = root
+        self.stopping = threading.Event()
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+        super().__init__(address, _Handler)
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        try:
+            super().finish_request(request, client_address)
+        finally:
+            with self._open_lock:
+                self._open.discard(request)
+
+    def hang_up(self) -> None:
+        """End every open connection: a browser's idle keep-alive connection would otherwise
+        hold its thread (and Ctrl-C) until the browser let go."""
+        with self._open_lock:
+            connections = list(self._open)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+
+
+class PreviewServer:
+    """Build, serve and watch; ``start()`` returns once it is serving, ``stop()`` joins all."""
+
+    def __init__(
+        self,
+        options: BuildOptions,
+        bind: str = "127.0.0.1",
+        port: int = 8000,
+        say: Callable[[str], None] = print,
+        force_polling: bool | None = None,
+    ) -> None:
+        self.site = LiveSite(options, say)
+        self.options = options
+        self._http = _Server((bind, port), self.site, options.output.resolve())
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._force_polling = force_polling
+
+    @property
+    def port(self) -> int:
+        return int(self._http.server_address[1])
+
+    @property
+    def url(self) -> str:
+        host = self._http.server_address[0]
+        return f"http://{host}:{self.port}{self.site.base_path}"
+
+    def start(self) -> None:
+        self.site.rebuild()
+        watching = threading.Event()
+        self._threads = [
+            threading.Thread(target=self._http.serve_forever, args=(0.1,), name="http"),
+            threading.Thread(target=self._watch, args=(watching,), name="watch"),
+        ]
+        for thread in self._threads:
+            thread.start()
+        watching.wait(30)  # watching from here on: a save after start() is seen
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._http.stopping.set()
+        self.site.events.send(None)
+        self._http.shutdown()
+        for thread in self._threads:
+            thread.join()
+        self._http.hang_up()
+        self._http.server_close()  # joins request threads and releases the port
+
+    def _watch(self, ready: threading.Event) -> None:
+        import watchfiles
+
+        project = self.options.project
+        folders = [
+            str(f) for f in (project.content, project.galleries, project.themes) if f.is_dir()
+        ]
+        output = self.options.output.resolve()
+
+        def wanted(change: watchfiles.Change, path: str) -> bool:
+            return not Path(path).is_relative_to(output) and watchfiles.DefaultFilter()(
+                change, path
+            )
+
+        for changes in watchfiles.watch(
+            *folders,
+            watch_filter=wanted,
+            debounce=DEBOUNCE_MAX_MS,
+            step=DEBOUNCE_STEP_MS,
+            stop_event=self._stop,
+            yield_on_timeout=True,
+            rust_timeout=200,
+            force_polling=self._force_polling,
+            ignore_permission_denied=True,
+        ):
+            ready.set()
+            if changes and not self._stop.is_set():
+                self.site.rebuild(Path(path) for _, path in changes)
+
+    def __enter__(self) -> PreviewServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def serve(options: BuildOptions, bind: str, port: int) -> int:
+    """Run until Ctrl-C; returns the exit code."""
+    server = PreviewServer(options, bind, port)
+    server.start()
+    print(f"Serving {server.url}  (Ctrl-C to stop)", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        print("\nStopping...", file=sys.stderr, flush=True)
+    finally:
+        server.stop()
+    return 0
+
+
+def preview_options(options: BuildOptions, output: Path | None) -> BuildOptions:
+    """Serve builds into the project's cache unless told otherwise, so a preview (perhaps with
+    drafts) never replaces the output/ folder that gets published."""
+    return replace(options, output=output or options.project.cache / "preview")
+
+
+CLIENT_JS = r"""// site-builder serve: live reload and the problem overlay. Never in a built site.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var base = script ? script.src.replace(/__live\/client\.js.*$/, "") : "/";
+  var OVERLAY = "site-builder-problems";
+
+  function hideOverlay() {
+    var old = document.getElementById(OVERLAY);
+    if (old) { old.remove(); }
+  }
+
+  function showOverlay(status) {
+    hideOverlay();
+    var box = document.createElement("section");
+    box.id = OVERLAY;
+    box.setAttribute("role", "alertdialog");
+    box.setAttribute("aria-modal", "true");
+    box.setAttribute("aria-labelledby", OVERLAY + "-title");
+    box.setAttribute("aria-describedby", OVERLAY + "-help");
+    box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;" +
+      "background:#fff;color:#1a1a1a;padding:1.5rem;font:1rem/1.5 system-ui,sans-serif;";
+    var title = document.createElement("h2");
+    title.id = OVERLAY + "-title";
+    title.tabIndex = -1;
+    title.style.cssText = "margin:0 0 .5rem;color:#a4000f;font-size:1.5rem;";
+    var count = status.problems.length;
+    title.textContent = "The site did not build: " + count + " problem" +
+      (count === 1 ? "" : "s");
+    var help = document.createElement("p");
+    help.id = OVERLAY + "-help";
+    help.textContent = "You are looking at the last good build. Fix the file below and " +
+      "save it: this message goes away by itself.";
+    var report = document.createElement("pre");
+    report.style.cssText = "white-space:pre-wrap;background:#f3f2f1;color:#1a1a1a;" +
+      "padding:1rem;border-left:6px solid #a4000f;font:0.95rem/1.5 ui-monospace,monospace;";
+    report.textContent = status.text;
+    box.appendChild(title);
+    box.appendChild(help);
+    box.appendChild(report);
+    document.body.appendChild(box);
+    title.focus();
+  }
+
+  function refreshStyles() {
+    var links = document.querySelectorAll('link[rel="stylesheet"]');
+    for (var i = 0; i < links.length; i++) {
+      var url = new URL(links[i].href);
+      url.searchParams.set("live", String(Date.now()));
+      links[i].href = url.toString();
+    }
+  }
+
+  if (!window.EventSource) { return; }
+  var source = new EventSource(base + "__live/events");
+  source.addEventListener("reload", function () { window.location.reload(); });
+  source.addEventListener("css", refreshStyles);
+  source.addEventListener("problems", function (e) { showOverlay(JSON.parse(e.data)); });
+  source.addEventListener("ok", hideOverlay);
+})();
+"""
+
+__all__ = ["LiveSite", "PreviewServer", "inject", "resolve_request", "serve"]

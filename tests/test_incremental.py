@@ -1,0 +1,250 @@
+"""Incremental builds: the same bytes as a clean build, with only the changed work done."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from site_builder.content import BuildOptions, Project
+from site_builder.errors import BuildFailed
+from site_builder.incremental import Fingerprinter, TemplateIndex, page_fingerprint
+from site_builder.pipeline import build
+from tests.sites import ROOT, TODAY, TinySite
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def folders(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_dir()}
+
+
+def stamps(folder: Path) -> dict[str, tuple[int, int]]:
+    return {
+        p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+# --- on the example site: a series of edits, each checked against a clean build ----------------
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = tmp_path_factory.mktemp("incremental") / "project"
+    for name in ("content", "galleries", "themes"):
+        shutil.copytree(ROOT / name, project / name)
+    build(_options(project, "output"))  # also fills the photo cache the clean builds share
+    return project
+
+
+def _options(project: Path, output: str) -> BuildOptions:
+    return BuildOptions(
+        project=Project.at(project / "content"), output=project / output, today=TODAY, jobs=1
+    )
+
+
+def _edit(project: Path, relative: str, old: str, new: str) -> None:
+    path = project / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {relative}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _rename(project: Path, old: str, new: str) -> None:
+    (project / old).rename(project / new)
+
+
+STEPS: list[tuple[str, Callable[[Path], None]]] = [
+    (
+        "edit a profile",
+        lambda p: _edit(
+            p, "content/technicians/priya-raman.yaml", "Senior Research", "Principal Research"
+        ),
+    ),
+    (
+        "rename a news item",
+        lambda p: _rename(
+            p, "content/news/2026-11-02-hpc-upgrade.md", "content/news/2026-11-02-new-hpc.md"
+        ),
+    ),
+    ("delete a case study", lambda p: (p / "content/case-studies/glasshouse-water.md").unlink()),
+    ("delete a free page", lambda p: (p / "content/pages/get-involved.md").unlink()),
+    (
+        "change the site name",
+        lambda p: _edit(p, "content/site.yaml", "short_name: Northmere", "short_name: Nmere"),
+    ),
+    (
+        "edit a template",
+        lambda p: _edit(p, "themes/default/templates/base.html", "</footer>", "</footer>\n"),
+    ),
+    (
+        "edit the stylesheet",
+        lambda p: _edit(
+            p,
+            "themes/default/static/css/site.css",
+            "{",
+            "{\n",
+        ),
+    ),
+    (
+        "unpublish a technician",
+        lambda p: _edit(
+            p, "content/technicians/dave-hargreaves.yaml", "given: true", "given: false"
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize("step", range(len(STEPS)), ids=[name for name, _ in STEPS])
+def test_incremental_build_equals_clean_build(example: Path, step: int) -> None:
+    # Steps run in order on one project, so each builds on the changes before it.
+    name, change = STEPS[step]
+    change(example)
+    report = build(_options(example, "output"))
+    clean = example.parent / f"clean-{step}"
+    build(_options(example, f"../clean-{step}"))
+    assert report.incremental, name
+    assert tree(example / "output") == tree(clean), name
+    assert folders(example / "output") == folders(clean), name
+    shutil.rmtree(clean)
+
+
+def test_deleted_content_disappears(example: Path) -> None:
+    (example / "content/news/2025-06-02-technician-showcase-2025.md").unlink()
+    report = build(_options(example, "output"))
+    assert report.removed >= 1
+    assert not (example / "output/news/2025-06-02-technician-showcase-2025").exists()
+    assert "technician-showcase-2025/" not in (example / "output/news/index.html").read_text()
+
+
+def test_rebuild_after_no_change_writes_nothing(example: Path) -> None:
+    build(_options(example, "output"))
+    before = stamps(example / "output")
+    report = build(_options(example, "output"))
+    assert (report.rendered, report.written, report.removed) == (0, 0, 0)
+    assert stamps(example / "output") == before
+
+
+def test_template_change_rebuilds_only_pages_that_use_it(example: Path) -> None:
+    build(_options(example, "output"))
+    before = stamps(example / "output")
+    _edit(example, "themes/default/templates/technician.html", "{% block", "{# mark #}{% block")
+    report = build(_options(example, "output"))
+    after = stamps(example / "output")
+    profiles = [p for p in after if p.startswith("technicians/") and p.count("/") == 2 and "." in p]
+    assert report.rendered == len(profiles) > 0
+    assert report.written == 0  # a Jinja comment: rendered again, same bytes, nothing written
+    assert after["index.html"] == before["index.html"]
+    assert after["news/index.html"] == before["news/index.html"]
+
+
+def test_output_edited_by_hand_is_put_back(example: Path) -> None:
+    build(_options(example, "output"))
+    page = example / "output/about/index.html"
+    good = page.read_bytes()
+    page.write_text("edited by hand", encoding="utf-8")
+    build(_options(example, "output"))
+    assert page.read_bytes() == good
+
+
+# --- on tiny sites ----------------------------------------------------------------------------
+
+
+def test_failed_incremental_build_leaves_output_untouched(tiny_site: TinySite) -> None:
+    build(tiny_site.options())
+    out = tiny_site.root / "output"
+    before, times = tree(out), stamps(out)
+    tiny_site.write("content/technicians/alex-morgan.yaml", "name: Alex\nrole: [oops\n")
+    with pytest.raises(BuildFailed):
+        build(tiny_site.options())
+    assert tree(out) == before and stamps(out) == times
+
+
+def test_template_error_leaves_output_untouched(tiny_site: TinySite) -> None:
+    build(tiny_site.options())
+    out = tiny_site.root / "output"
+    before = stamps(out)
+    page = tiny_site.root / "themes/default/templates/page.html"
+    page.write_text(page.read_text().replace("</article>", "{{ no_such_thing }}</article>"))
+    with pytest.raises(BuildFailed):
+        build(tiny_site.options())
+    assert stamps(out) == before
+
+
+def test_changing_base_url_forces_a_full_build(tiny_site: TinySite) -> None:
+    build(tiny_site.options())
+    report = build(tiny_site.options(base_url="https://example.org/sub/"))
+    assert not report.incremental
+    assert "/sub/about/" in (tiny_site.root / "output/index.html").read_text()
+
+
+def test_list_pages_follow_an_edited_item(tiny_site: TinySite) -> None:
+    build(tiny_site.options())
+    _edit(tiny_site.root, "content/news/2026-10-01-awards.md", "Award winners", "Prize winners")
+    report = build(tiny_site.options())
+    assert report.incremental
+    out = tiny_site.root / "output"
+    for page in ("news/index.html", "index.html", "feed.xml"):
+        assert "Prize winners" in (out / page).read_text(), page
+
+
+# --- the pieces ----------------------------------------------------------------------------------
+
+
+def test_template_index_follows_extends_include_and_import() -> None:
+    env = jinja2.Environment(
+        loader=jinja2.DictLoader(
+            {
+                "base.html": "{{ site }}{% block body %}{% endblock %}{% include 'foot.html' %}",
+                "foot.html": "{{ footer }}",
+                "macros.html": "{% macro m(x) %}{{ x }}{% endmacro %}",
+                "page.html": "{% extends 'base.html' %}{% from 'macros.html' import m %}"
+                "{% block body %}{{ m(title) }}{% endblock %}",
+                "other.html": "{{ unrelated }}",
+            }
+        )
+    )
+    facts = TemplateIndex(env).facts("page.html")
+    assert facts.names is not None
+    assert {"site", "footer", "title"} <= facts.names
+    assert "unrelated" not in facts.names
+    assert len(facts.files) == 4
+
+
+def test_page_fingerprint_ignores_variables_the_template_does_not_use() -> None:
+    env = jinja2.Environment(loader=jinja2.DictLoader({"t.html": "{{ a }}"}))
+    facts = TemplateIndex(env).facts("t.html")
+    first = page_fingerprint(facts, {"a": 1, "b": 2}, Fingerprinter({}))
+    assert first == page_fingerprint(facts, {"a": 1, "b": 3}, Fingerprinter({}))
+    assert first != page_fingerprint(facts, {"a": 2, "b": 2}, Fingerprinter({}))
+
+
+def test_unhashable_context_means_always_render() -> None:
+    env = jinja2.Environment(loader=jinja2.DictLoader({"t.html": "{{ f() }}"}))
+    facts = TemplateIndex(env).facts("t.html")
+    assert page_fingerprint(facts, {"f": os.getcwd}, Fingerprinter({})) is None
+
+
+def test_parallel_rendering_gives_the_same_bytes(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from site_builder import pipeline
+
+    build(_options(example, "../serial"))
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_PAGES", 10)
+    options = _options(example, "../parallel")
+    report = build(BuildOptions(options.project, options.output, today=TODAY, jobs=2))
+    assert report.rendered == report.pages
+    assert tree(example.parent / "parallel") == tree(example.parent / "serial")

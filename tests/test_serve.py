@@ -1,0 +1,261 @@
+"""`site-builder serve`: safe paths, the last good build kept, live events only after success."""
+
+from __future__ import annotations
+
+import json
+import queue
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from site_builder.serve import LiveEvent, PreviewServer, inject, live_script
+from tests.sites import TinySite
+
+SUBPATH_SITE = "https://org.github.io/techcommit/"
+
+
+@pytest.fixture
+def server(tiny_site: TinySite) -> Iterator[PreviewServer]:
+    options = tiny_site.options(output=tiny_site.root / "preview", base_url=SUBPATH_SITE)
+    said: list[str] = []
+    preview = PreviewServer(options, port=0, say=said.append, force_polling=None)
+    preview.start()
+    try:
+        yield preview
+    finally:
+        preview.stop()
+
+
+def raw_get(port: int, path: str) -> tuple[int, bytes]:
+    """One request written by hand, so the path reaches the server exactly as given."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body
+
+
+class EventClient:
+    """Listens to the server's event stream in a thread; events arrive on a queue."""
+
+    def __init__(self, port: int, base: str) -> None:
+        self.events: queue.Queue[tuple[str, dict[str, object]]] = queue.Queue()
+        self._sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+        self._sock.sendall(f"GET {base}__live/events HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        buffer = b""
+        try:
+            while chunk := self._sock.recv(65536):
+                buffer += chunk
+                while b"\n\n" in buffer:
+                    block, buffer = buffer.split(b"\n\n", 1)
+                    lines = block.decode().splitlines()
+                    name = next((ln[7:] for ln in lines if ln.startswith("event: ")), None)
+                    data = next((ln[6:] for ln in lines if ln.startswith("data: ")), "{}")
+                    if name:
+                        self.events.put((name, json.loads(data)))
+        except OSError:
+            pass
+
+    def next(self, timeout: float = 30) -> tuple[str, dict[str, object]]:
+        return self.events.get(timeout=timeout)
+
+    def names_until(self, wanted: str, timeout: float = 30) -> list[str]:
+        seen = []
+        deadline = time.monotonic() + timeout
+        while True:
+            name, _ = self.events.get(timeout=max(0.1, deadline - time.monotonic()))
+            seen.append(name)
+            if name == wanted:
+                return seen
+
+    def close(self) -> None:
+        self._sock.close()
+
+
+@pytest.fixture
+def events(server: PreviewServer) -> Iterator[EventClient]:
+    client = EventClient(server.port, "/techcommit/")
+    assert client.next()[0] == "ok"  # the state on connecting
+    yield client
+    client.close()
+
+
+# --- serving -----------------------------------------------------------------------------------
+
+
+def test_site_is_served_under_its_production_path(server: PreviewServer) -> None:
+    status, body = raw_get(server.port, "/techcommit/about/")
+    assert status == 200 and b"About the Commitment" in body
+    assert raw_get(server.port, "/")[0] == 301
+    assert raw_get(server.port, "/about/")[0] == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/techcommit/../secret.txt",
+        "/techcommit/../../secret.txt",
+        "/techcommit/%2e%2e/secret.txt",
+        "/techcommit/%2E%2E/%2e%2e/secret.txt",
+        "/techcommit/.%2e/secret.txt",
+        "/techcommit/..%2fsecret.txt",
+        "/techcommit/%2e%2e%2fsecret.txt",
+        "/techcommit/..\\secret.txt",
+        "/techcommit/%5c..%5csecret.txt",
+        "/techcommit//etc/passwd",
+        "/techcommit/%2fetc%2fpasswd",
+        "/techcommit/about/../../secret.txt",
+        "/techcommit/%252e%252e/secret.txt",
+        "/techcommit/%00",
+        "/techcommit/%ff%fe",
+        "/etc/passwd",
+    ],
+)
+def test_paths_outside_the_output_folder_get_404(
+    server: PreviewServer, tiny_site: TinySite, path: str
+) -> None:
+    (tiny_site.root / "secret.txt").write_text("top secret", encoding="utf-8")
+    status, body = raw_get(server.port, path)
+    assert status == 404
+    assert b"top secret" not in body and b"root:" not in body
+
+
+def test_live_script_is_added_when_serving_but_never_built(server: PreviewServer) -> None:
+    _, body = raw_get(server.port, "/techcommit/")
+    assert b"__live/client.js" in body
+    built = server.options.output / "index.html"
+    assert b"__live" not in built.read_bytes()
+
+
+def test_inject_goes_before_the_last_body_end() -> None:
+    assert inject(b"<body>x</body>", b"<s>") == b"<body>x<s></body>"
+    assert live_script("/a/") == b'<script src="/a/__live/client.js" defer></script>'
+
+
+# --- rebuilding --------------------------------------------------------------------------------
+
+
+def test_broken_content_keeps_the_last_good_build_and_reports_it(
+    server: PreviewServer, tiny_site: TinySite, events: EventClient
+) -> None:
+    before_status, before = raw_get(server.port, "/techcommit/technicians/alex-morgan/")
+    profile = tiny_site.root / "content/technicians/alex-morgan.yaml"
+    profile.write_text(profile.read_text().replace("registrations:", "registration:"))
+    assert server.site.rebuild() is None
+    after_status, after = raw_get(server.port, "/techcommit/technicians/alex-morgan/")
+    assert (after_status, after) == (before_status, before)
+    name, data = events.next()
+    assert name == "problems"
+    _, status = raw_get(server.port, "/techcommit/__live/status")
+    report = json.loads(status)
+    assert report["ok"] is False
+    assert report["problems"][0]["file"].endswith("content/technicians/alex-morgan.yaml")
+    assert report["problems"][0]["line"] == 6
+    assert report["problems"][0]["field"] == "registration"
+    assert "alex-morgan.yaml:6:1" in report["text"] and "fix: did you mean" in report["text"]
+    assert data == report
+
+
+def test_fixing_the_problem_clears_it_then_reloads(
+    server: PreviewServer, tiny_site: TinySite, events: EventClient
+) -> None:
+    good = (tiny_site.root / "content/technicians/alex-morgan.yaml").read_text()
+    tiny_site.write("content/technicians/alex-morgan.yaml", "name: [\n")
+    server.site.rebuild()
+    tiny_site.write("content/technicians/alex-morgan.yaml", good.replace("Alex Morgan", "Alex M"))
+    assert server.site.rebuild() is not None
+    assert events.names_until("reload") == ["problems", "ok", "reload"]
+    assert json.loads(raw_get(server.port, "/techcommit/__live/status")[1])["ok"] is True
+
+
+def test_no_reload_event_for_a_failed_build(
+    server: PreviewServer, tiny_site: TinySite, events: EventClient
+) -> None:
+    tiny_site.write("content/pages/about.md", "no front matter\n")
+    server.site.rebuild()
+    assert events.next()[0] == "problems"
+    seen = []
+    with pytest.raises(queue.Empty):
+        while True:  # the watcher sees the save too, and fails the same way
+            seen.append(events.next(timeout=1.5)[0])
+    assert "reload" not in seen
+
+
+def test_css_only_change_sends_a_css_event(
+    server: PreviewServer, tiny_site: TinySite, events: EventClient
+) -> None:
+    css = tiny_site.root / "themes/default/static/css/site.css"
+    css.write_text(css.read_text() + "\n/* changed */\n", encoding="utf-8")
+    server.site.rebuild()
+    name, data = events.next()
+    assert name == "css" and data == {"files": ["assets/css/site.css"]}
+
+
+def test_a_saved_file_triggers_a_rebuild_and_reload(
+    server: PreviewServer, tiny_site: TinySite, events: EventClient
+) -> None:
+    page = tiny_site.root / "content/pages/about.md"
+    page.write_text(page.read_text().replace("Why we signed", "Why we joined"))
+    assert events.names_until("reload", timeout=60)[-1] == "reload"
+    _, body = raw_get(server.port, "/techcommit/about/")
+    assert b"Why we joined" in body
+
+
+def test_event_encoding() -> None:
+    assert LiveEvent("css", {"files": ["a.css"]}).encode() == (
+        b'event: css\ndata: {"files": ["a.css"]}\n\n'
+    )
+
+
+def test_stop_joins_every_thread_and_releases_the_port(tiny_site: TinySite) -> None:
+    options = tiny_site.options(output=tiny_site.root / "preview")
+    before = set(threading.enumerate())
+    preview = PreviewServer(options, port=0, say=lambda _: None, force_polling=None)
+    preview.start()
+    port = preview.port
+    client = EventClient(port, "/")
+    assert client.next()[0] == "ok"
+    preview.stop()
+    client.close()
+    leftover = [t for t in set(threading.enumerate()) - before if t.is_alive()]
+    assert [t.name for t in leftover if not t.daemon] == []
+    with socket.socket() as sock:
+        # SO_REUSEADDR allows closed connections in TIME_WAIT, never a listening socket
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", port))
+        sock.listen()
+
+
+def test_a_replaced_photo_is_picked_up_by_the_next_rebuild(tmp_path: Path) -> None:
+    from PIL import Image
+
+    site = TinySite(tmp_path)
+    site.write(
+        "content/technicians/alex-morgan.yaml",
+        (site.root / "content/technicians/alex-morgan.yaml").read_text()
+        + "photo: alex.jpg\nphoto_alt: Alex at work.\n",
+    )
+    photo = site.root / "galleries/main/alex.jpg"
+    Image.new("RGB", (300, 400), "red").save(photo)
+    preview = PreviewServer(
+        site.options(output=site.root / "preview"), port=0, say=lambda _: None, force_polling=None
+    )
+    preview.start()
+    try:
+        page = site.root / "preview/technicians/alex-morgan/index.html"
+        first = page.read_text()
+        Image.new("RGB", (300, 400), "blue").save(photo)
+        assert preview.site.rebuild() is not None
+        assert page.read_text() != first  # the copies' names carry the new photo's hash
+    finally:
+        preview.stop()
