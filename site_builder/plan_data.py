@@ -41,8 +41,8 @@ COLUMNS: list[tuple[str, str]] = [
     ("last_update_note", "What the latest progress update says."),
     (
         "updates",
-        "Every progress update, newest first, one per line: date, status in brackets, note, "
-        "then evidence as 'title <address>'.",
+        "Every progress update, newest first, each starting on a new line: date, status in "
+        "brackets, note, then any evidence as 'Evidence: title <address>, title <address>'.",
     ),
     ("url", "The action's address on this site."),
 ]
@@ -94,7 +94,9 @@ def _ref(link: ActionLink | None) -> str:
 
 def _update_line(update: ProgressUpdate) -> str:
     status = f" [{STATUSES[update.status]}]" if update.status else ""
-    evidence = "".join(f" {e.title} <{e.url}>" for e in update.evidence)
+    # 'Evidence:' marks where the note ends, so the line reads back into the same update.
+    links = ", ".join(f"{e.title} <{e.url}>" for e in update.evidence)
+    evidence = f" Evidence: {links}" if links else ""
     return f"{update.date.isoformat()}{status} {update.note}{evidence}"
 
 
