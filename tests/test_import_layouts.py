@@ -55,11 +55,13 @@ def test_codes_alone_give_themes_ids_status_and_targets(tmp_path: Path) -> None:
     assert first.updates[0].note == "Venue booked"
     assert first.updates[0].date == dt.date(2026, 1, 15)
     assert second.lead == ["Web team", "HR"] and second.status == "at-risk"
-    assert second.target == "2026-06"
+    # A month the plan model reads as written stays as written; the site shows 'June 2026'.
+    assert second.target == "Jun 2026" and second.target_date == dt.date(2026, 6, 30)
     assert plan.themes.recognition.actions[0].status == "complete"
     assert plan.themes.career_development.actions[0].target == "Ongoing"
     assert plan.themes.sustainability.actions[0].status == "delayed"
-    assert plan.themes.sustainability.actions[0].target == "2026-09"
+    assert plan.themes.sustainability.actions[0].target == "Sept 2026"
+    assert plan.themes.sustainability.actions[0].timing == "month"
 
 
 HEADINGS = """\
