@@ -166,3 +166,26 @@ def test_a_timing_column_of_the_tables_own_is_kept_as_detail(tmp_path: Path) -> 
     )
     action = plan.themes.visibility.actions[0]
     assert action.target == "2026" and action.details == "Spring term"
+
+
+@pytest.mark.parametrize(
+    ("cell", "start", "target"),
+    [
+        ("Sep 2025 - Jul 2026", "Sep 2025", "Jul 2026"),
+        ("2025-09 to 2026-07-31", "2025-09", dt.date(2026, 7, 31)),
+        ("01/09/2025 – Dec-26", dt.date(2025, 9, 1), "Dec-26"),
+    ],
+)
+def test_a_timeline_cell_with_a_span_gives_start_and_target(
+    tmp_path: Path, cell: str, start: object, target: object
+) -> None:
+    plan, text = imported(tmp_path, f"Theme\tAction\tTimeline\nVisibility\tRun a fair\t{cell}\n")
+    action = plan.themes.visibility.actions[0]
+    assert (action.start, action.target) == (start, target)
+    assert cell in text  # as written, in a comment
+
+
+def test_a_span_of_years_or_words_stays_words(tmp_path: Path) -> None:
+    plan, _ = imported(tmp_path, "Theme\tAction\tTimeline\nVisibility\tRun a fair\t2025 - 2026\n")
+    action = plan.themes.visibility.actions[0]
+    assert (action.start, action.target) == (None, "2025 - 2026")

@@ -120,6 +120,8 @@ def _target(action: DraftAction, column: Column, text: str) -> None:
         action.fields["details"] = joined(action.fields.get("details"), f"{column.label}: {text}")
         return
     parsed = parse_target(text)
+    if parsed is None and _span(action, text):
+        return
     if parsed is None and re.fullmatch(r"\d{4}-\d{1,2}(?:-\d{1,2})?", text.strip()):
         # Looks like a date but is not one (month 13, 31 February): keep it, ask a person.
         action.kept.append(f"{column.label}: {text}")
@@ -144,10 +146,38 @@ def _as_written_if_read(text: str, parsed: dt.date | str) -> dt.date | str:
     return parsed
 
 
+# 'Sep 2025 - Jul 2026', '2025-09 to 2026-07': a start and a target in one cell.
+_SPAN = re.compile(r"^(?:from\s+)?(.+?)(?:\s+(?:-|to|until)\s+|\s*[–—]\s*)(.+)$", re.I)
+
+
+def _span(action: DraftAction, text: str) -> bool:
+    """A cell giving when work begins and when it is due becomes start and target."""
+    match = _SPAN.match(text.strip().rstrip("."))
+    if not match or "start" in action.fields or "target" in action.fields:
+        return False
+    begins, due = parse_target(match[1]), parse_target(match[2])
+    if begins is None or not _is_point(begins) or due is None:
+        return False
+    action.fields["start"] = _as_written_if_read(match[1].strip(), begins)
+    action.fields["target"] = _as_written_if_read(match[2].strip(), due)
+    action.as_written["start and target"] = text.strip()
+    return True
+
+
+def _is_point(value: dt.date | str) -> bool:
+    """A date or a month: what the plan model takes as a start."""
+    return isinstance(value, dt.date) or (isinstance(value, str) and "-" in value)
+
+
 def _start(action: DraftAction, column: Column, text: str) -> None:
     """When work begins: the plan model takes a date or a month, nothing vaguer."""
+    if "start" in action.fields:  # a second start column: more detail, not lost
+        action.fields["details"] = joined(action.fields.get("details"), f"{column.label}: {text}")
+        return
     parsed = parse_target(text)
-    if isinstance(parsed, dt.date) or (isinstance(parsed, str) and "-" in parsed):
+    if parsed is None and _span(action, text):
+        return
+    if parsed is not None and _is_point(parsed):
         action.fields["start"] = _as_written_if_read(text.strip(), parsed)
         if str(action.fields["start"]) != text.strip():
             action.as_written["start"] = text.strip()
@@ -161,14 +191,17 @@ def _start(action: DraftAction, column: Column, text: str) -> None:
 
 def _carried(action: DraftAction, column: Column, text: str) -> None:
     value = text.strip()
-    if _PLAN_ACTION.fullmatch(value):
-        action.fields[column.role] = value
-    else:
+    if not _PLAN_ACTION.fullmatch(value):
         action.kept.append(f"{column.label}: {text}")
         action.notes.append(
             f"'{normalise(text)}' under '{column.label}' is not a plan and action id "
             "(such as 2021-2024/v1-2): write it that way"
         )
+    elif column.role in action.fields:
+        action.kept.append(f"{column.label}: {text}")
+        action.notes.append(f"a second {column.role} link ('{value}'): an action has one")
+    else:
+        action.fields[column.role] = value
 
 
 def _updates(action: DraftAction, column: Column, text: str) -> None:
