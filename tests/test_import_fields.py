@@ -189,3 +189,25 @@ def test_a_span_of_years_or_words_stays_words(tmp_path: Path) -> None:
     plan, _ = imported(tmp_path, "Theme\tAction\tTimeline\nVisibility\tRun a fair\t2025 - 2026\n")
     action = plan.themes.visibility.actions[0]
     assert (action.start, action.target) == (None, "2025 - 2026")
+
+
+def test_a_link_to_a_plan_not_beside_the_new_file_is_marked_to_check(tmp_path: Path) -> None:
+    (tmp_path / "2021-2024.yaml").write_text("title: old\n", encoding="utf-8")
+    source = tmp_path / "plan.tsv"
+    source.write_text(
+        "Theme\tAction\tCarried forward from\n"
+        "Visibility\tRun a fair\t2021-2024/v1-2\n"
+        "Visibility\tHold a forum\t2018-2021/v-1\n",
+        encoding="utf-8",
+    )
+    text = import_file(source, today=TODAY, out=tmp_path / "2024-2027.yaml").text
+    assert text.count("CHECK: carried_forward_from names the plan") == 1
+    assert "the plan '2018-2021', which is not in" in text
+
+
+def test_evidence_that_is_not_a_web_address_stays_in_the_note() -> None:
+    (update,) = read_updates("2026-01-10 Shared. Evidence: Minutes <www.example.com>").updates
+    assert update == {
+        "date": dt.date(2026, 1, 10),
+        "note": "Shared. Evidence: Minutes <www.example.com>",
+    }

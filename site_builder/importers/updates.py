@@ -10,6 +10,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import ValidationError
+
+from ..models import Link
 from .words import match_status
 
 _START = re.compile(
@@ -60,11 +63,22 @@ def _update(date_text: str, status_text: str | None, body: str) -> dict[str, Any
             {"title": m["title"].strip(), "url": m["url"]}
             for m in _ONE_LINK.finditer(evidence["links"])
         ]
-        body = body[: evidence.start()].strip()
+        if all(_is_link(link) for link in links):
+            body = body[: evidence.start()].strip()
+        else:
+            links = []  # 'www.example.com' is not an address the site can link: keep the words
     update["note"] = body
     if links:
         update["evidence"] = links
     return update
+
+
+def _is_link(link: dict[str, str]) -> bool:
+    try:
+        Link.model_validate(link)
+    except ValidationError:
+        return False
+    return True
 
 
 def _date(text: str) -> dt.date | None:
