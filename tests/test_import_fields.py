@@ -211,3 +211,14 @@ def test_evidence_that_is_not_a_web_address_stays_in_the_note() -> None:
         "date": dt.date(2026, 1, 10),
         "note": "Shared. Evidence: Minutes <www.example.com>",
     }
+
+
+def test_a_progress_column_beside_an_updates_column_is_kept(tmp_path: Path) -> None:
+    plan, _ = imported(
+        tmp_path,
+        "Theme\tAction\tUpdates\tProgress update\n"
+        "Visibility\tRun a fair\t2026-01-10 Booked.\tGoing well\n",
+    )
+    action = plan.themes.visibility.actions[0]
+    assert [u.note for u in action.updates] == ["Booked."]
+    assert action.details == "Going well"

@@ -396,15 +396,17 @@ def _confirm_derived(columns: list[Column], data: Sequence[Row]) -> list[Column]
         if not text:
             return True
         name = _plain(column)
+        if name in ("plan", "url"):
+            return True  # only ever left out in our own export
         if name == "timing":
             return text in TIMING_KINDS
         if name in ("target date", "last update"):
             return bool(_ISO_DATE.fullmatch(text))
         if name == "status label":
             return text.lower() in statuses
-        if column.role == "ignore" and updates is not None and name.startswith("last update"):
+        if name == "last update note" and updates is not None:
             return normalise(text) in normalise(row.cell(updates.index))
-        return True
+        return False  # a column of the table's own ('Progress update' beside 'Updates'): kept
 
     return [
         replace(c, role="details", derived=False)
