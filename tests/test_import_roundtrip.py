@@ -128,7 +128,8 @@ def _link(link: ActionLink | None) -> str | None:
 
 def comparable(plan: Plan, view: PlanView | None = None) -> dict[str, Any]:
     """The plan as the CSV carries it. With `view`, carried-forward links are those the site
-    shows (written on either side); without, the links this plan's file writes."""
+    shows (written on either side), or as written when the other plan is not on the site;
+    without, the links this plan's file writes."""
     phases = {p.id: p.label for p in plan.phases}
     pillars = {p.id: p.label for p in plan.pillars}
     links = {a.anchor: (a.carried_to, a.carried_from) for a in view.actions} if view else {}
@@ -141,7 +142,8 @@ def comparable(plan: Plan, view: PlanView | None = None) -> dict[str, Any]:
         data["pillars"] = [pillars[p] for p in a.pillars]
         if view is not None:
             to, came = links[data["id"]]
-            data["carried_forward_to"], data["carried_forward_from"] = _link(to), _link(came)
+            data["carried_forward_to"] = _link(to) or a.carried_forward_to
+            data["carried_forward_from"] = _link(came) or a.carried_forward_from
         return data
 
     themes = {}
@@ -206,6 +208,10 @@ def test_the_tiny_plan_round_trip_keeps_what_each_cell_means(tmp_path: Path) -> 
     assert [e.title for e in first.updates[0].evidence] == ["Consent form, version 2", "Gallery"]
     assert first.updates[1].note == "[Draft] a second note the same day"
     assert first.updates[2].note == "Photographer ill. Evidence: to follow"
+    # Links to plans this site does not have (yet) are carried as written.
+    assert first.carried_forward_from == "2021-2024/v-3"
+    carried = back.themes.visibility.objectives[1].actions[0]
+    assert carried.carried_forward_to == "2028-2031/v-1"
 
 
 def current_plan() -> str:
