@@ -41,8 +41,8 @@ COLUMNS: list[tuple[str, str]] = [
     ("last_update_note", "What the latest progress update says."),
     (
         "updates",
-        "Every progress update, newest first, one per line: date, status in brackets, note, "
-        "then evidence as 'title <address>'.",
+        "Every progress update, newest first, each starting on a new line: date, status in "
+        "brackets, note, then any evidence as 'Evidence: title <address>, title <address>'.",
     ),
     ("url", "The action's address on this site."),
 ]
@@ -77,8 +77,8 @@ def action_row(plan: PlanView, view: ActionView, url: str) -> dict[str, str]:
         "pillars": _JOIN.join(pillars.get(p, p) for p in action.pillars),
         "status": action.status,
         "status_label": STATUSES[action.status],
-        "carried_forward_to": _ref(view.carried_to),
-        "carried_forward_from": _ref(view.carried_from),
+        "carried_forward_to": _ref(view.carried_to) or action.carried_forward_to or "",
+        "carried_forward_from": _ref(view.carried_from) or action.carried_forward_from or "",
         "last_update": latest.date.isoformat() if latest else "",
         "last_update_note": latest.note if latest else "",
         "updates": "\n".join(_update_line(u) for u in action.updates_newest_first),
@@ -89,12 +89,16 @@ def action_row(plan: PlanView, view: ActionView, url: str) -> dict[str, str]:
 
 
 def _ref(link: ActionLink | None) -> str:
+    """A link the site resolved, written on either plan; the caller falls back to the link as
+    this plan writes it (a plan not yet on the site, e.g. the next one)."""
     return f"{link.plan_id}/{link.anchor}" if link else ""
 
 
 def _update_line(update: ProgressUpdate) -> str:
     status = f" [{STATUSES[update.status]}]" if update.status else ""
-    evidence = "".join(f" {e.title} <{e.url}>" for e in update.evidence)
+    # 'Evidence:' marks where the note ends, so the line reads back into the same update.
+    links = ", ".join(f"{e.title} <{e.url}>" for e in update.evidence)
+    evidence = f" Evidence: {links}" if links else ""
     return f"{update.date.isoformat()}{status} {update.note}{evidence}"
 
 
@@ -129,8 +133,8 @@ def _extra(plan: PlanView, view: ActionView, url: str) -> dict[str, Any]:
         "code": view.code,
         "timing": view.action.timing,
         "due": view.due.isoformat() if view.due else None,
-        "carried_forward_to": _ref(view.carried_to) or None,
-        "carried_forward_from": _ref(view.carried_from) or None,
+        "carried_forward_to": _ref(view.carried_to) or view.action.carried_forward_to,
+        "carried_forward_from": _ref(view.carried_from) or view.action.carried_forward_from,
         "status_label": STATUSES[view.action.status],
         "url": url,
     }

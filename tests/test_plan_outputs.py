@@ -190,7 +190,7 @@ def test_csv_has_the_new_columns() -> None:
     first = rows[0]
     assert first["timing"] == "phases"
     assert first["updates"].splitlines() == [
-        "2026-05-02 [Complete] Live, with 52 profiles. Gallery </galleries/>",
+        "2026-05-02 [Complete] Live, with 52 profiles. Evidence: Gallery </galleries/>",
         "2026-01-10 [On track] Half the profiles in.",
     ]
     assert rows[1]["timing"] == "month" and rows[1]["target_date"] == "2026-06-30"

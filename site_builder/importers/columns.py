@@ -12,11 +12,20 @@ from dataclasses import dataclass, replace
 
 import yaml
 
+from ..models import STATUSES, TIMING_KINDS
 from .grid import Row
 from .words import is_tick, match_status, match_theme, normalise
 
 # What a column can hold. Text fields go to the action field of the same name.
-TEXT_FIELDS = ("details", "stakeholders", "lead", "success_measures", "evidence", "target")
+TEXT_FIELDS = (
+    "details",
+    "resources",
+    "stakeholders",
+    "lead",
+    "success_measures",
+    "evidence",
+    "target",
+)
 ROLES = (
     "theme",
     "goal",
@@ -25,12 +34,16 @@ ROLES = (
     "action",
     "id",
     *TEXT_FIELDS,
+    "start",
     "status",
     "phase",
     "pillar",
     "also_serves",
+    "carried_forward_to",
+    "carried_forward_from",
     "update_date",
     "update_note",
+    "updates",
     "ignore",
 )
 ROLE_MEANING = {
@@ -41,19 +54,30 @@ ROLE_MEANING = {
     "action": "the action's title",
     "id": "the action's id (the end of its address)",
     "details": "more detail",
+    "resources": "resources it needs (budget, time, equipment)",
     "stakeholders": "resources and key stakeholders",
     "lead": "who leads it",
     "success_measures": "success measures",
     "evidence": "how impact will be evidenced",
+    "start": "when work begins (a date or month)",
     "target": "when it is due",
     "status": "its status",
     "phase": "a phase: tick marks, or phase names",
     "pillar": "a strategic pillar: tick marks, or pillar names",
     "also_serves": "other themes it serves: tick marks or theme names",
+    "carried_forward_to": "where a carried-forward action continues (plan/action id)",
+    "carried_forward_from": "the earlier plan's action it continues (plan/action id)",
     "update_date": "date of the latest progress update",
     "update_note": "the latest progress update",
+    "updates": "every progress update, one a line, each starting with its date",
     "ignore": "not imported (its text is kept as a comment)",
 }
+
+# A column naming resources alone is `resources`; one naming people ('Stakeholders', 'Partners')
+# is `stakeholders`, and so is the combined 'Resources and key stakeholders' column that most
+# plans have, since the model's stakeholders field is that column.
+_RESOURCES = r"\bresources?\b|\bbudget\b|\bcosts?\b|\bfunding\b"
+_STAKEHOLDERS = r"\bstakeholders?\b|\bpartners?\b|\binvolved\b"
 
 # Header wording -> role. The match that starts earliest in the header wins, then the longest:
 # 'Tasks, Resources and Impact' is about tasks; 'How impact will be evidenced' about evidence.
@@ -65,6 +89,14 @@ _WORDS: tuple[tuple[str, str], ...] = (
         r"|^(?:code|ref\.?|reference|no\.?|number|#)$",
     ),
     ("ignore", r"\bstatus label\b|^url$|^link$|^plan$"),
+    ("carried_forward_to", r"\bcarried (?:forward|over) to\b|\bcontinues in\b"),
+    ("carried_forward_from", r"\bcarried (?:forward|over) from\b|\bcontinues from\b"),
+    ("updates", r"^updates$|\bupdate history\b|\ball (?:progress )?updates\b"),
+    (
+        "start",
+        r"^start\b|\bstart(?:s|ing)? (?:date|month|on|by)\b|\bbegins?\b|\bcommenc\w*"
+        r"|\bwhen (?:it )?starts\b",
+    ),
     ("update_note", r"\blast update note\b|\bprogress updates?\b|\bupdate notes?\b"),
     (
         "update_date",
@@ -88,10 +120,8 @@ _WORDS: tuple[tuple[str, str], ...] = (
         r"\bdetails?\b|\bdescription\b|\bnotes?\b|\bcomments?\b|\brationale\b|\bcontext\b"
         r"|\bbackground\b|\bapproach\b",
     ),
-    (
-        "stakeholders",
-        r"\bresources?\b|\bstakeholders?\b|\bpartners?\b|\binvolved\b|\bbudget\b|\bcosts?\b",
-    ),
+    ("resources", _RESOURCES),
+    ("stakeholders", _STAKEHOLDERS),
     ("lead", r"\bleads?\b|\bowners?\b|\bresponsib\w*|\baccountab\w*|\bwho\b|\bchampions?\b"),
     (
         "success_measures",
@@ -127,6 +157,8 @@ class Column:
     phase: str | None = None  # a column of one phase's text in a side-by-side layout
     guessed: bool = False  # the wording said nothing we know: a person should check it
     ticks: bool = False  # holds tick marks
+    bars: bool = False  # lists separated by ' | ' only, as our own CSV export writes them
+    derived: bool = False  # worked out from other columns (our CSV's timing): nothing to keep
 
     @property
     def label(self) -> str:
@@ -173,7 +205,10 @@ def role_from_wording(header: str) -> str | None:
             if best is None or key[:2] < best[:2]:
                 best = key
             break
-    return best[2] if best else None
+    role = best[2] if best else None
+    if role == "resources" and re.search(_STAKEHOLDERS, text):
+        return "stakeholders"  # 'Resources and key stakeholders': the combined column
+    return role
 
 
 def phase_in(header: str) -> str | None:
@@ -221,7 +256,21 @@ def guess_mapping(rows: Sequence[Row], header: int) -> Mapping:
             title = rows[header + 1].cell(index)  # 'Year 1' under a merged 'Timescale'
         values = [r.cell(index) for r in data if r.cell(index)]
         columns.append(_classify(index, title, values))
-    return Mapping(header, tuple(_settle(columns)), depth)
+    if is_own_export(head):
+        columns = [replace(c, bars=True) for c in columns]
+        columns = [
+            replace(c, role="ignore", derived=True) if _plain(c) in ("plan", "url") else c
+            for c in columns
+        ]
+    settled = _confirm_derived(_settle(columns), data)
+    return Mapping(header, tuple(settled), depth)
+
+
+def is_own_export(head: Row) -> bool:
+    """The header of the plan CSV this site publishes (plan_data.COLUMNS): its lists are joined
+    with ' | ', so a comma inside one ('People, Place and Culture') is not a separator."""
+    names = {clean_header(text).lower() for _, text in head.filled}
+    return {"action_id", "objective_code", "status_label"} <= names
 
 
 def _names_columns_below(top: Row, below: Row) -> bool:
@@ -291,15 +340,30 @@ def _settle(columns: list[Column]) -> list[Column]:
             seen.add(column.role)
         settled.append(column)
     targets = [c for c in settled if c.role == "target" and c.phase is None]
-    if any(clean_header(c.header).lower() == "target" for c in targets):
-        # Our own CSV has 'target' as written and 'target_date' worked out from it.
+    if any(_plain(c) == "target" for c in targets):
+        # Our own CSV has 'target' as written, and 'target_date' and 'timing' worked out from it.
         settled = [
-            replace(c, role="ignore")
-            if c in targets and clean_header(c.header).lower().replace("_", " ") == "target date"
+            replace(c, role="ignore", derived=True)
+            if c in targets and _plain(c) in _WORKED_OUT
             else c
             for c in settled
         ]
     roles = {c.role for c in settled}
+    if "updates" in roles:
+        # Every update is in its own column: the latest update's date and note repeat one.
+        settled = [
+            replace(c, role="ignore", derived=True)
+            if c.role in ("update_note", "update_date")
+            else c
+            for c in settled
+        ]
+        roles = {c.role for c in settled}
+    if "status" in roles:
+        # 'status_label' is the status in words: the status column already says it.
+        settled = [
+            replace(c, derived=True) if c.role == "ignore" and _plain(c) == "status label" else c
+            for c in settled
+        ]
     if ("update_note" in roles) != ("update_date" in roles):
         # A progress update needs a date and a note; one without the other is more detail.
         settled = [
@@ -315,6 +379,45 @@ def _settle(columns: list[Column]) -> list[Column]:
                 settled[settled.index(found)] = replace(found, role="action")
                 break
     return settled
+
+
+_WORKED_OUT = ("target date", "timing")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _confirm_derived(columns: list[Column], data: Sequence[Row]) -> list[Column]:
+    """A column left out as worked out from others must hold what our CSV export writes there;
+    a 'Timing' column of the table's own ('Q3', 'Spring') is more detail, and is kept."""
+    updates = next((c for c in columns if c.role == "updates"), None)
+    statuses = {label.lower() for label in STATUSES.values()}
+
+    def fits(column: Column, row: Row) -> bool:
+        text = row.cell(column.index).strip()
+        if not text:
+            return True
+        name = _plain(column)
+        if name in ("plan", "url"):
+            return True  # only ever left out in our own export
+        if name == "timing":
+            return text in TIMING_KINDS
+        if name in ("target date", "last update"):
+            return bool(_ISO_DATE.fullmatch(text))
+        if name == "status label":
+            return text.lower() in statuses
+        if name == "last update note" and updates is not None:
+            return normalise(text) in normalise(row.cell(updates.index))
+        return False  # a column of the table's own ('Progress update' beside 'Updates'): kept
+
+    return [
+        replace(c, role="details", derived=False)
+        if c.derived and not all(fits(c, row) for row in data)
+        else c
+        for c in columns
+    ]
+
+
+def _plain(column: Column) -> str:
+    return clean_header(column.header).lower().replace("_", " ")
 
 
 # --- the mapping file ----------------------------------------------------------------------------
@@ -339,8 +442,10 @@ def apply_overrides(mapping: Mapping, rows: Sequence[Row], overrides: dict[str, 
                 + ")"
             )
         role, phase = _role_of(key, value)
-        ticks = columns[index].ticks
-        columns[index] = Column(index, columns[index].header, role, phase=phase, ticks=ticks)
+        derived = columns[index].derived and role == "ignore"
+        columns[index] = replace(
+            columns[index], role=role, phase=phase, guessed=False, derived=derived
+        )
     return Mapping(mapping.header, tuple(columns))
 
 
@@ -393,6 +498,8 @@ def describe(mapping: Mapping) -> str:
         else:
             value = column.role
         why = ROLE_MEANING.get(column.role, "")
+        if column.derived:
+            why = "not imported: worked out from the other columns"
         if column.ticks:
             why += " (tick marks)"
         if column.guessed:

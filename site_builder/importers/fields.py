@@ -8,8 +8,10 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from ..models import Action
 from .columns import Column
 from .draft import Draft, DraftAction
+from .updates import read_updates
 from .words import (
     is_tick,
     match_status,
@@ -21,6 +23,9 @@ from .words import (
 )
 
 _LIST_SPLIT = re.compile(r"\s*(?:\n|\s\|\s|;)\s*")
+_BARS = re.compile(r"\s+\|\s+")
+# What carried_forward_to and carried_forward_from hold: the plan's file name / the action's id.
+_PLAN_ACTION = re.compile(r"[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*")
 
 
 def fill(
@@ -40,7 +45,7 @@ def fill(
             if written is None or rest:
                 action.kept.append(f"{column.label}: {text}")  # not a code we can use
             continue
-        if role in ("theme", "goal", "objective", "action"):
+        if role in ("theme", "goal", "objective", "action") or column.derived:
             continue
         if is_tick(text) and not column.ticks:
             action.kept.append(f"a stray tick mark ('{text}') under '{column.label}'")
@@ -48,19 +53,26 @@ def fill(
         if column.ticks and not is_tick(text):
             action.kept.append(f"{column.label}: {text}")
             continue
-        if role in ("details", "stakeholders", "evidence"):
+        if role in JOINED_TEXT:
             texts.setdefault(role, []).append((column.label, text))
         elif role in ("lead", "success_measures"):
-            add_list(action, role, [p for p in _LIST_SPLIT.split(text) if p])
+            split = _BARS if column.bars else _LIST_SPLIT
+            add_list(action, role, [p.strip() for p in split.split(text.strip()) if p.strip()])
         elif role == "target":
             _target(action, column, text)
+        elif role == "start":
+            _start(action, column, text)
+        elif role in ("carried_forward_to", "carried_forward_from"):
+            _carried(action, column, text)
+        elif role == "updates":
+            _updates(action, column, text)
         elif role == "status":
             _status(action, column, text)
         elif role == "phase":
-            labels = [column.label] if column.ticks else _items(text)
+            labels = [column.label] if column.ticks else _items(text, column.bars)
             add_list(action, "phases", [register(draft.phases, label) for label in labels])
         elif role == "pillar":
-            labels = [column.label] if column.ticks else _items(text)
+            labels = [column.label] if column.ticks else _items(text, column.bars)
             add_list(action, "pillars", [register(draft.pillars, label) for label in labels])
         elif role == "also_serves":
             _also_serves(action, column, text, theme)
@@ -108,16 +120,98 @@ def _target(action: DraftAction, column: Column, text: str) -> None:
         action.fields["details"] = joined(action.fields.get("details"), f"{column.label}: {text}")
         return
     parsed = parse_target(text)
+    if parsed is None and _span(action, text):
+        return
     if parsed is None and re.fullmatch(r"\d{4}-\d{1,2}(?:-\d{1,2})?", text.strip()):
         # Looks like a date but is not one (month 13, 31 February): keep it, ask a person.
         action.kept.append(f"{column.label}: {text}")
         action.notes.append(f"'{text.strip()}' under '{column.label}' is not a real date")
     elif parsed is None:
-        action.fields["target"] = text
+        action.fields["target"] = text  # 'ongoing', 'all years' or words: the model reads them
     else:
-        action.fields["target"] = parsed
-        if str(parsed) != text.strip():
+        action.fields["target"] = _as_written_if_read(text.strip(), parsed)
+        if str(action.fields["target"]) != text.strip():
             action.as_written["target"] = text.strip()
+
+
+def _as_written_if_read(text: str, parsed: dt.date | str) -> dt.date | str:
+    """A month the plan model reads as written ('Jul-26', 'June 2026') stays as written, so the
+    plan says what the table said; other forms ('31/07/2026', 'Jun'26') become YYYY-MM-DD or
+    YYYY-MM."""
+    if isinstance(parsed, str) and text != parsed:
+        as_written = Action(title="-", target=text)
+        same = Action(title="-", target=parsed)
+        if as_written.timing == "month" and as_written.target_date == same.target_date:
+            return text
+    return parsed
+
+
+# 'Sep 2025 - Jul 2026', '2025-09 to 2026-07': a start and a target in one cell.
+_SPAN = re.compile(r"^(?:from\s+)?(.+?)(?:\s+(?:-|to|until)\s+|\s*[–—]\s*)(.+)$", re.I)
+
+
+def _span(action: DraftAction, text: str) -> bool:
+    """A cell giving when work begins and when it is due becomes start and target."""
+    match = _SPAN.match(text.strip().rstrip("."))
+    if not match or "start" in action.fields or "target" in action.fields:
+        return False
+    begins, due = parse_target(match[1]), parse_target(match[2])
+    if begins is None or not _is_point(begins) or due is None:
+        return False
+    action.fields["start"] = _as_written_if_read(match[1].strip(), begins)
+    action.fields["target"] = _as_written_if_read(match[2].strip(), due)
+    action.as_written["start and target"] = text.strip()
+    return True
+
+
+def _is_point(value: dt.date | str) -> bool:
+    """A date or a month: what the plan model takes as a start."""
+    return isinstance(value, dt.date) or (isinstance(value, str) and "-" in value)
+
+
+def _start(action: DraftAction, column: Column, text: str) -> None:
+    """When work begins: the plan model takes a date or a month, nothing vaguer."""
+    if "start" in action.fields:  # a second start column: more detail, not lost
+        action.fields["details"] = joined(action.fields.get("details"), f"{column.label}: {text}")
+        return
+    parsed = parse_target(text)
+    if parsed is None and _span(action, text):
+        return
+    if parsed is not None and _is_point(parsed):
+        action.fields["start"] = _as_written_if_read(text.strip(), parsed)
+        if str(action.fields["start"]) != text.strip():
+            action.as_written["start"] = text.strip()
+    else:
+        action.kept.append(f"{column.label}: {text}")
+        action.notes.append(
+            f"'{normalise(text)}' under '{column.label}' is not a date or a month: write start: "
+            "as YYYY-MM-DD or YYYY-MM, or leave it out"
+        )
+
+
+def _carried(action: DraftAction, column: Column, text: str) -> None:
+    value = text.strip()
+    if not _PLAN_ACTION.fullmatch(value):
+        action.kept.append(f"{column.label}: {text}")
+        action.notes.append(
+            f"'{normalise(text)}' under '{column.label}' is not a plan and action id "
+            "(such as 2021-2024/v1-2): write it that way"
+        )
+    elif column.role in action.fields:
+        action.kept.append(f"{column.label}: {text}")
+        action.notes.append(f"a second {column.role} link ('{value}'): an action has one")
+    else:
+        action.fields[column.role] = value
+
+
+def _updates(action: DraftAction, column: Column, text: str) -> None:
+    found = read_updates(text)
+    if found.problems or not found.updates:
+        action.kept.append(f"{column.label}: {text}")
+        why = "; ".join(found.problems) or "no dated update"
+        action.notes.append(f"the updates under '{column.label}' could not all be read ({why})")
+        return
+    action.fields["updates"] = [*action.fields.get("updates", []), *found.updates]
 
 
 def _status(action: DraftAction, column: Column, text: str) -> None:
@@ -137,7 +231,7 @@ def _also_serves(action: DraftAction, column: Column, text: str, theme: str | No
         themes = [found.theme] if found else []
     else:
         themes = []
-        for item in _items(text):
+        for item in _items(text, column.bars):
             found = match_theme(item)
             if found:
                 themes.append(found.theme)
@@ -145,6 +239,10 @@ def _also_serves(action: DraftAction, column: Column, text: str, theme: str | No
                 action.kept.append(f"{column.label}: {item}")
     themes = [t for t in themes if t != theme]
     add_list(action, "also_serves", themes)
+
+
+# Text fields whose cells, when several columns or rows give them, are joined as paragraphs.
+JOINED_TEXT = ("details", "resources", "stakeholders", "evidence")
 
 
 def add_list(action: DraftAction, name: str, values: list[Any]) -> None:
@@ -167,9 +265,11 @@ def register(known: dict[str, str], label: str) -> str:
     return ident
 
 
-def _items(text: str) -> list[str]:
+def _items(text: str, bars: bool = False) -> list[str]:
     """Names listed in one cell: one a line, or separated by '|' or ';' (or commas between
-    short names, as in 'Research, Teaching')."""
+    short names, as in 'Research, Teaching'); only by ' | ' in our own CSV export."""
+    if bars:
+        return [p.strip() for p in _BARS.split(text.strip()) if p.strip()]
     parts = [p.strip() for p in re.split(r"[|;\n]", text) if p.strip()]
     if len(parts) == 1 and "," in text:
         names = [p.strip() for p in text.split(",") if p.strip()]

@@ -81,6 +81,8 @@ def import_tables(
             "check the file, or say which column holds the actions in a mapping file (--map)",
         )
     settle_ids(draft)
+    if out is not None:
+        note_missing_plans(draft, out)
     period = guess_period(draft, today)
     mapping_text = "\n".join(describe(m) for m in mappings)
     if draft.title:
@@ -149,6 +151,20 @@ def _read(
             hint,
         )
     return reader, mappings
+
+
+def note_missing_plans(draft: Draft, out: Path) -> None:
+    """A carried-forward link to a plan that is not beside the new file stops the build until
+    that plan is there too: say so where the link is."""
+    for action in draft.actions:
+        for name in ("carried_forward_to", "carried_forward_from"):
+            ref = action.fields.get(name)
+            plan = str(ref).split("/", 1)[0] if ref else None
+            if plan and plan != out.stem and not (out.parent / f"{plan}.yaml").exists():
+                action.notes.append(
+                    f"{name} names the plan '{plan}', which is not in {out.parent}: add that "
+                    "plan too, or remove the line"
+                )
 
 
 def _same_header(first: Row, second: Row) -> bool:

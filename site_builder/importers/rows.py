@@ -15,7 +15,7 @@ from typing import Any
 
 from .columns import TEXT_FIELDS, Column, Mapping, clean_header
 from .draft import Draft, DraftAction, DraftObjective
-from .fields import add_list, fill, joined, register
+from .fields import JOINED_TEXT, add_list, fill, joined, register
 from .grid import Row
 from .words import THEME_KEYS, is_tick, match_theme, months_mentioned, normalise, split_code, squash
 
@@ -355,7 +355,7 @@ class Reader:
                     add_list(action, name, value)
                 elif name not in action.fields:
                     action.fields[name] = value
-                elif name in ("details", "stakeholders", "evidence"):
+                elif name in JOINED_TEXT:
                     action.fields[name] = joined(action.fields[name], str(value))
                 elif action.fields[name] != value:
                     action.kept.append(f"{name} on {row.place}: {value}")  # one value only
