@@ -195,6 +195,8 @@ def test_missing_pagefind_fails_the_build_and_keeps_the_last_site(
     out = output(tiny_site)
     before = {p.relative_to(out): p.stat().st_mtime_ns for p in out.rglob("*")}
     monkeypatch.setattr("site_builder.search.find_pagefind", lambda: None)
+    build(tiny_site.options())  # nothing changed: the index is kept, so the indexer is not needed
+    tiny_site.write("content/pages/about.md", "---\ntitle: About\n---\nChanged.\n")
     with pytest.raises(BuildFailed) as failed:
         build(tiny_site.options())
     (problem,) = failed.value.problems
