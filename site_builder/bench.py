@@ -5,6 +5,7 @@ A benchmark, not a test: it takes minutes, prints numbers and never fails on the
     python -m site_builder.bench              # the reference set: 1,000 photos of 2400x1600
     python -m site_builder.bench --photos 100 # a quicker look
     python -m site_builder.bench --site-only  # only the builds of the ~2,000-page reference site
+    python -m site_builder.bench --photos-only --keep DIR  # only the photos, reusing DIR
 """
 
 from __future__ import annotations
@@ -39,6 +40,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="only the reference site's builds, rebuilds and serve (no big photos)",
     )
+    parser.add_argument(
+        "--photos-only",
+        action="store_true",
+        help="only the photo pipeline against the plain Pillow script (no site builds)",
+    )
     args = parser.parse_args(argv)
 
     print(f"# site_builder bench, {dt.date.today()}, {platform.machine()}, {os.cpu_count()} cores")
@@ -55,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Made {len(made)} reference photos (2400x1600 JPEG) in {took}\n")
         figures = bench_images.bench(photos, work / "images")
         _print_images(figures, len(made))
+        if args.photos_only:
+            return 0
         _print_site_builds(work, args.runs)
         _print_reference_site(work)
     return 0
