@@ -910,8 +910,9 @@ def test_bench_reports_every_phase(tmp_path: Path) -> None:
         assert result[f"{phase}_peak_rss_mib"] > 0
         assert result[f"{phase}_bytes"] > 0
     assert result["cold_worker_peak_rss_mib"] > 0  # the pool's workers are counted
+    # Same output both times; that the warm run decodes nothing is tested without a clock
+    # (a timing comparison of three tiny photos fails on a busy machine).
     assert result["warm_bytes"] == result["cold_bytes"]
-    assert result["warm_seconds"] < result["cold_seconds"]
 
 
 def test_separate_calls_do_not_forget_each_others_hashes(
