@@ -35,6 +35,7 @@ from .incremental import (
     file_signature,
     load_documents_cached,
     page_fingerprint,
+    search_scratch,
     state_file,
     state_key,
 )
@@ -70,6 +71,7 @@ class BuildReport:
     removed: int = 0  # files deleted from output/
     incremental: bool = False  # False: a full build into a fresh folder
     changed: tuple[str, ...] = ()  # output files written or removed, relative to output/
+    search_pending: bool = False  # the search index still shows the pages before this build
 
 
 @dataclass
@@ -82,6 +84,9 @@ class BuildSession:
     compiled: jinja2.BytecodeCache | None = None
     resolved: dict[str, Path] = field(default_factory=dict)  # photo paths, resolved
     photos: _PhotoMemory = field(default_factory=lambda: _PhotoMemory())
+    # <picture> markup by photo and arguments: a portrait is on its profile and on several
+    # list pages (the list of all technicians has 1,000), and serve re-renders those lists
+    pictures: dict[tuple[object, ...], Markup] = field(default_factory=dict)
 
     @classmethod
     def for_project(cls, project: Project, persist: bool = True) -> BuildSession:
@@ -164,12 +169,14 @@ def build(
     options: BuildOptions,
     progress: Callable[[int, int], None] | None = None,
     session: BuildSession | None = None,
+    search: SearchTiming | None = None,
 ) -> BuildReport:
     """Build the site into options.output, or raise BuildFailed with every problem found.
 
     Only pages whose inputs changed since the last build are rendered, and only files whose
     bytes changed are written; nothing in output/ changes unless every page succeeded.
     ``progress(done, total)`` hears about new photos being processed, for a progress bar.
+    ``search`` lets serve put off remaking the search index (see SearchTiming).
     """
     started = time.perf_counter()
     clock = _Clock()
@@ -189,7 +196,9 @@ def build(
     clock.lap("images")
     folders = theme_folders(options.project.themes, content.site.theme)
     pictures = _PictureUse(processed, session.resolved)
-    helpers = _template_helpers(pictures, urls, options.project)
+    if len(session.pictures) > PICTURES_REMEMBERED:
+        session.pictures.clear()
+    helpers = _template_helpers(pictures, urls, options.project, session.pictures)
     env = make_environment(folders, urls, helpers, session.compiled)
     shared = _shared_context(content, published, urls)
     previous = _previous_build(options, urls)
@@ -205,8 +214,10 @@ def build(
     _plan_static(site, folders, options.project, env, shared)
     _plan_variants(site, processed.values(), _image_cache(options.project))
     clock.lap("plan files")
+    pending = False
     if content.site.search:
-        _plan_search_index(site)
+        scratch = search_scratch(options.project.cache, options.output)
+        pending = not _plan_search_index(site, search or SearchTiming(), scratch)
         clock.lap("search index")
     changed = _write(site, options)
     written, removed = len(changed) - len(site.removed()), len(site.removed())
@@ -232,6 +243,7 @@ def build(
         removed=removed,
         incremental=previous is not None,
         changed=tuple(changed),
+        search_pending=pending,
     )
 
 
@@ -397,8 +409,14 @@ def _image_signature(image: image_pipeline.ProcessedImage | None) -> str:
     return f"{image.key}:{image.width}x{image.height}" if image else "none"
 
 
+PICTURES_REMEMBERED = 20_000  # serve forgets them all past this; a rebuild remakes them
+
+
 def _template_helpers(
-    pictures: _PictureUse, urls: Urls, project: Project
+    pictures: _PictureUse,
+    urls: Urls,
+    project: Project,
+    markup: dict[tuple[object, ...], Markup],
 ) -> dict[str, Callable[..., Any]]:
     def picture(
         source: Path | str,
@@ -408,12 +426,16 @@ def _template_helpers(
         square: bool = False,
         css_class: str | None = None,
     ) -> Markup:
-        image = pictures.get(source)
+        image = pictures.get(source)  # also records the photo as used by this page
         if image is None:
             return Markup("")
-        return image_pipeline.picture_html(
-            image, alt, urls.url, sizes=sizes, lazy=lazy, square=square, css_class=css_class
-        )
+        key = (image, urls.base_url, alt, sizes, lazy, square, css_class)
+        html = markup.get(key)
+        if html is None:
+            html = markup[key] = image_pipeline.picture_html(
+                image, alt, urls.url, sizes=sizes, lazy=lazy, square=square, css_class=css_class
+            )
+        return html
 
     def photo_of(tech: Entry[Any]) -> Path | None:
         if not tech.meta.photo:
@@ -619,8 +641,20 @@ def _render_forked(part: tuple[int, int]) -> list[_Rendered]:
     return _FORKED[0].render(start, len(_FORKED[0].specs), step)
 
 
-def _plan_search_index(site: _SitePlan) -> None:
-    """The Pagefind bundle, made from the finished pages and written like any other output.
+@dataclass(frozen=True)
+class SearchTiming:
+    """When the search index is remade. ``build`` remakes it in the same build (the default);
+    serve passes ``later=True`` so a save reaches the browser without waiting for Pagefind
+    (seconds on a big site): the old bundle is kept, recorded as out of date, and serve's
+    next build remakes it, stopping early (SearchCancelled) if ``cancel`` is set."""
+
+    later: bool = False
+    cancel: threading.Event | None = None
+
+
+def _plan_search_index(site: _SitePlan, timing: SearchTiming, scratch: Path) -> bool:
+    """The Pagefind bundle, made from the finished pages and written like any other output;
+    False when it is out of date and was left for later.
 
     It is remade only when some page changed (all its files carry a fingerprint of every page),
     and made before anything is written, so a failing indexer leaves output/ as it was.
@@ -636,10 +670,17 @@ def _plan_search_index(site: _SitePlan) -> None:
     if previous and all(site.unchanged(r, fingerprint) for r in previous):
         for relative, record in previous.items():
             site.keep(relative, record)
-        return
+        return True
+    if previous and timing.later:
+        # Kept with their old fingerprint, so the next build sees them as out of date.
+        for relative, record in previous.items():
+            site.keep(relative, record)
+        return False
     pages = {relative: _planned_bytes(site, relative) for relative in html}
-    for relative, data in search_bundle(pages).items():
+    bundle = search_bundle(pages, cancel=timing.cancel, scratch=scratch)
+    for relative, data in bundle.items():
         site.put(f"{BUNDLE}/{relative}", data, fingerprint)
+    return True
 
 
 def _planned_bytes(site: _SitePlan, relative: str) -> bytes:
@@ -729,4 +770,4 @@ class _Clock:
         self._last = now
 
 
-__all__ = ["BuildReport", "TextFile", "build", "check"]
+__all__ = ["BuildReport", "SearchTiming", "TextFile", "build", "check"]
