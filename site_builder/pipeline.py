@@ -87,6 +87,8 @@ class BuildSession:
     # <picture> markup by photo and arguments: a portrait is on its profile and on several
     # list pages (the list of all technicians has 1,000), and serve re-renders those lists
     pictures: dict[tuple[object, ...], Markup] = field(default_factory=dict)
+    # the last build's record and its state file's signature: serve need not re-read it
+    state: tuple[BuildState, tuple[int, int, int, int] | None] | None = None
 
     @classmethod
     def for_project(cls, project: Project, persist: bool = True) -> BuildSession:
@@ -201,7 +203,8 @@ def build(
     helpers = _template_helpers(pictures, urls, options.project, session.pictures)
     env = make_environment(folders, urls, helpers, session.compiled)
     shared = _shared_context(content, published, urls)
-    previous = _previous_build(options, urls)
+    previous = _previous_build(options, urls, session)
+    session.state = None  # until this build has succeeded
     site = _SitePlan(options.output.resolve(), previous)
     templates = TemplateIndex(env, session.sources.templates)
     known_templates = len(session.sources.templates)
@@ -222,10 +225,11 @@ def build(
     changed = _write(site, options)
     written, removed = len(changed) - len(site.removed()), len(site.removed())
     clock.lap("write")
+    state = BuildState(previous.key if previous else _state_key(options, urls), site.records)
+    saved_to = state_file(options.project.cache, options.output)
     if written or removed or previous is None or previous.outputs != site.records:
-        BuildState(previous.key if previous else _state_key(options, urls), site.records).save(
-            state_file(options.project.cache, options.output)
-        )
+        state.save(saved_to)
+    session.state = (state, _signature(saved_to))
     image_pipeline.prune_cache(_image_cache(options.project), processed.values())
     if session.persist and session.sources.changed:
         session.sources.save(options.project.cache)
@@ -466,14 +470,18 @@ def _shared_context(content: Content, published: Published, urls: Urls) -> dict[
     }
 
 
-def _previous_build(options: BuildOptions, urls: Urls) -> BuildState | None:
-    """What the last build into this output folder made, if it can be built on; else None."""
+def _previous_build(options: BuildOptions, urls: Urls, session: BuildSession) -> BuildState | None:
+    """What the last build into this output folder made, if it can be built on; else None.
+    The session's copy is used while the state file is the one that build saved."""
     output = options.output.resolve()
     if not (output / MARKER).is_file():
         return None
-    return BuildState.load(
-        state_file(options.project.cache, options.output), _state_key(options, urls)
-    )
+    saved, key = state_file(options.project.cache, options.output), _state_key(options, urls)
+    if session.state is not None:
+        state, signature = session.state
+        if state.key == key and signature is not None and _signature(saved) == signature:
+            return state
+    return BuildState.load(saved, key)
 
 
 def _state_key(options: BuildOptions, urls: Urls) -> str:
