@@ -285,14 +285,26 @@ def _image_cache(project: Project) -> Path:
 
 
 def image_requests(
-    content: Content, published: Published, project: Project
+    content: Content,
+    published: Published,
+    project: Project,
+    resolved: dict[str, Path] | None = None,
 ) -> list[image_pipeline.ImageRequest]:
+    """Every photo the site needs; ``resolved`` (serve's session) remembers resolved paths."""
+    known = {} if resolved is None else resolved
+
+    def resolve(path: Path) -> Path:
+        found = known.get(str(path))
+        if found is None:
+            found = known[str(path)] = path.resolve()
+        return found
+
     requests = []
     for tech in published.technicians:
         if tech.meta.photo:
             requests.append(
                 image_pipeline.ImageRequest(
-                    source=(project.galleries / tech.meta.gallery / tech.meta.photo).resolve(),
+                    source=resolve(project.galleries / tech.meta.gallery / tech.meta.photo),
                     used_by=tech.path,
                     field="photo",
                     square=True,
@@ -304,7 +316,7 @@ def image_requests(
         if article.meta.image is not None:
             requests.append(
                 image_pipeline.ImageRequest(
-                    source=(project.content / article.meta.image.src).resolve(),
+                    source=resolve(project.content / article.meta.image.src),
                     used_by=article.path,
                     field="image.src",
                 )
@@ -334,7 +346,8 @@ def _process_images(
     progress: Callable[[int, int], None] | None,
     session: BuildSession | None = None,
 ) -> dict[Path, image_pipeline.ProcessedImage]:
-    requests = image_requests(content, published, options.project)
+    resolved = session.resolved if session is not None else None
+    requests = image_requests(content, published, options.project, resolved)
     settings = image_pipeline.ImageOptions.from_settings(content.site.images)
     # Signatures taken before processing: a photo saved meanwhile is seen as changed next time.
     signatures = [_signature(r.source) for r in requests] if session else []
