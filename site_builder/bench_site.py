@@ -211,6 +211,7 @@ def _phase(project: Path, phase: str) -> dict[str, float]:
         for path in (project / ".cache").glob("*"):
             if path.is_file():  # build state and parsed content; the photo cache stays
                 path.unlink()
+        shutil.rmtree(project / ".cache" / "search", ignore_errors=True)  # the indexer's pages
     elif phase == "profile-edit":
         _edit_role(project / PROFILE, f"edit {time.time():.0f}")
     elif phase == "template-edit":

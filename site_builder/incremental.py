@@ -358,8 +358,16 @@ class OutputRecord:
 
 
 def state_file(cache: Path, output: Path) -> Path:
-    name = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:12]
-    return cache / STATE_FILE.format(name)
+    return cache / STATE_FILE.format(_output_name(output))
+
+
+def search_scratch(cache: Path, output: Path) -> Path:
+    """Where the pages the search indexer reads are kept between builds into ``output``."""
+    return cache / "search" / _output_name(output)
+
+
+def _output_name(output: Path) -> str:
+    return hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:12]
 
 
 @dataclass

@@ -35,6 +35,7 @@ from .incremental import (
     file_signature,
     load_documents_cached,
     page_fingerprint,
+    search_scratch,
     state_file,
     state_key,
 )
@@ -70,6 +71,7 @@ class BuildReport:
     removed: int = 0  # files deleted from output/
     incremental: bool = False  # False: a full build into a fresh folder
     changed: tuple[str, ...] = ()  # output files written or removed, relative to output/
+    search_pending: bool = False  # the search index still shows the pages before this build
 
 
 @dataclass
@@ -82,6 +84,11 @@ class BuildSession:
     compiled: jinja2.BytecodeCache | None = None
     resolved: dict[str, Path] = field(default_factory=dict)  # photo paths, resolved
     photos: _PhotoMemory = field(default_factory=lambda: _PhotoMemory())
+    # <picture> markup by photo and arguments: a portrait is on its profile and on several
+    # list pages (the list of all technicians has 1,000), and serve re-renders those lists
+    pictures: dict[tuple[object, ...], Markup] = field(default_factory=dict)
+    # the last build's record and its state file's signature: serve need not re-read it
+    state: tuple[BuildState, tuple[int, int, int, int] | None] | None = None
 
     @classmethod
     def for_project(cls, project: Project, persist: bool = True) -> BuildSession:
@@ -164,12 +171,14 @@ def build(
     options: BuildOptions,
     progress: Callable[[int, int], None] | None = None,
     session: BuildSession | None = None,
+    search: SearchTiming | None = None,
 ) -> BuildReport:
     """Build the site into options.output, or raise BuildFailed with every problem found.
 
     Only pages whose inputs changed since the last build are rendered, and only files whose
     bytes changed are written; nothing in output/ changes unless every page succeeded.
     ``progress(done, total)`` hears about new photos being processed, for a progress bar.
+    ``search`` lets serve put off remaking the search index (see SearchTiming).
     """
     started = time.perf_counter()
     clock = _Clock()
@@ -189,10 +198,13 @@ def build(
     clock.lap("images")
     folders = theme_folders(options.project.themes, content.site.theme)
     pictures = _PictureUse(processed, session.resolved)
-    helpers = _template_helpers(pictures, urls, options.project)
+    if len(session.pictures) > PICTURES_REMEMBERED:
+        session.pictures.clear()
+    helpers = _template_helpers(pictures, urls, options.project, session.pictures)
     env = make_environment(folders, urls, helpers, session.compiled)
     shared = _shared_context(content, published, urls)
-    previous = _previous_build(options, urls)
+    previous = _previous_build(options, urls, session)
+    session.state = None  # until this build has succeeded
     site = _SitePlan(options.output.resolve(), previous)
     templates = TemplateIndex(env, session.sources.templates)
     known_templates = len(session.sources.templates)
@@ -205,16 +217,19 @@ def build(
     _plan_static(site, folders, options.project, env, shared)
     _plan_variants(site, processed.values(), _image_cache(options.project))
     clock.lap("plan files")
+    pending = False
     if content.site.search:
-        _plan_search_index(site)
+        scratch = search_scratch(options.project.cache, options.output)
+        pending = not _plan_search_index(site, search or SearchTiming(), scratch)
         clock.lap("search index")
     changed = _write(site, options)
     written, removed = len(changed) - len(site.removed()), len(site.removed())
     clock.lap("write")
+    state = BuildState(previous.key if previous else _state_key(options, urls), site.records)
+    saved_to = state_file(options.project.cache, options.output)
     if written or removed or previous is None or previous.outputs != site.records:
-        BuildState(previous.key if previous else _state_key(options, urls), site.records).save(
-            state_file(options.project.cache, options.output)
-        )
+        state.save(saved_to)
+    session.state = (state, _signature(saved_to))
     image_pipeline.prune_cache(_image_cache(options.project), processed.values())
     if session.persist and session.sources.changed:
         session.sources.save(options.project.cache)
@@ -232,6 +247,7 @@ def build(
         removed=removed,
         incremental=previous is not None,
         changed=tuple(changed),
+        search_pending=pending,
     )
 
 
@@ -269,14 +285,26 @@ def _image_cache(project: Project) -> Path:
 
 
 def image_requests(
-    content: Content, published: Published, project: Project
+    content: Content,
+    published: Published,
+    project: Project,
+    resolved: dict[str, Path] | None = None,
 ) -> list[image_pipeline.ImageRequest]:
+    """Every photo the site needs; ``resolved`` (serve's session) remembers resolved paths."""
+    known = {} if resolved is None else resolved
+
+    def resolve(path: Path) -> Path:
+        found = known.get(str(path))
+        if found is None:
+            found = known[str(path)] = path.resolve()
+        return found
+
     requests = []
     for tech in published.technicians:
         if tech.meta.photo:
             requests.append(
                 image_pipeline.ImageRequest(
-                    source=(project.galleries / tech.meta.gallery / tech.meta.photo).resolve(),
+                    source=resolve(project.galleries / tech.meta.gallery / tech.meta.photo),
                     used_by=tech.path,
                     field="photo",
                     square=True,
@@ -288,7 +316,7 @@ def image_requests(
         if article.meta.image is not None:
             requests.append(
                 image_pipeline.ImageRequest(
-                    source=(project.content / article.meta.image.src).resolve(),
+                    source=resolve(project.content / article.meta.image.src),
                     used_by=article.path,
                     field="image.src",
                 )
@@ -318,7 +346,8 @@ def _process_images(
     progress: Callable[[int, int], None] | None,
     session: BuildSession | None = None,
 ) -> dict[Path, image_pipeline.ProcessedImage]:
-    requests = image_requests(content, published, options.project)
+    resolved = session.resolved if session is not None else None
+    requests = image_requests(content, published, options.project, resolved)
     settings = image_pipeline.ImageOptions.from_settings(content.site.images)
     # Signatures taken before processing: a photo saved meanwhile is seen as changed next time.
     signatures = [_signature(r.source) for r in requests] if session else []
@@ -397,8 +426,14 @@ def _image_signature(image: image_pipeline.ProcessedImage | None) -> str:
     return f"{image.key}:{image.width}x{image.height}" if image else "none"
 
 
+PICTURES_REMEMBERED = 20_000  # serve forgets them all past this; a rebuild remakes them
+
+
 def _template_helpers(
-    pictures: _PictureUse, urls: Urls, project: Project
+    pictures: _PictureUse,
+    urls: Urls,
+    project: Project,
+    markup: dict[tuple[object, ...], Markup],
 ) -> dict[str, Callable[..., Any]]:
     def picture(
         source: Path | str,
@@ -408,12 +443,16 @@ def _template_helpers(
         square: bool = False,
         css_class: str | None = None,
     ) -> Markup:
-        image = pictures.get(source)
+        image = pictures.get(source)  # also records the photo as used by this page
         if image is None:
             return Markup("")
-        return image_pipeline.picture_html(
-            image, alt, urls.url, sizes=sizes, lazy=lazy, square=square, css_class=css_class
-        )
+        key = (image, urls.base_url, alt, sizes, lazy, square, css_class)
+        html = markup.get(key)
+        if html is None:
+            html = markup[key] = image_pipeline.picture_html(
+                image, alt, urls.url, sizes=sizes, lazy=lazy, square=square, css_class=css_class
+            )
+        return html
 
     def photo_of(tech: Entry[Any]) -> Path | None:
         if not tech.meta.photo:
@@ -444,14 +483,18 @@ def _shared_context(content: Content, published: Published, urls: Urls) -> dict[
     }
 
 
-def _previous_build(options: BuildOptions, urls: Urls) -> BuildState | None:
-    """What the last build into this output folder made, if it can be built on; else None."""
+def _previous_build(options: BuildOptions, urls: Urls, session: BuildSession) -> BuildState | None:
+    """What the last build into this output folder made, if it can be built on; else None.
+    The session's copy is used while the state file is the one that build saved."""
     output = options.output.resolve()
     if not (output / MARKER).is_file():
         return None
-    return BuildState.load(
-        state_file(options.project.cache, options.output), _state_key(options, urls)
-    )
+    saved, key = state_file(options.project.cache, options.output), _state_key(options, urls)
+    if session.state is not None:
+        state, signature = session.state
+        if state.key == key and signature is not None and _signature(saved) == signature:
+            return state
+    return BuildState.load(saved, key)
 
 
 def _state_key(options: BuildOptions, urls: Urls) -> str:
@@ -619,8 +662,20 @@ def _render_forked(part: tuple[int, int]) -> list[_Rendered]:
     return _FORKED[0].render(start, len(_FORKED[0].specs), step)
 
 
-def _plan_search_index(site: _SitePlan) -> None:
-    """The Pagefind bundle, made from the finished pages and written like any other output.
+@dataclass(frozen=True)
+class SearchTiming:
+    """When the search index is remade. ``build`` remakes it in the same build (the default);
+    serve passes ``later=True`` so a save reaches the browser without waiting for Pagefind
+    (seconds on a big site): the old bundle is kept, recorded as out of date, and serve's
+    next build remakes it, stopping early (SearchCancelled) if ``cancel`` is set."""
+
+    later: bool = False
+    cancel: threading.Event | None = None
+
+
+def _plan_search_index(site: _SitePlan, timing: SearchTiming, scratch: Path) -> bool:
+    """The Pagefind bundle, made from the finished pages and written like any other output;
+    False when it is out of date and was left for later.
 
     It is remade only when some page changed (all its files carry a fingerprint of every page),
     and made before anything is written, so a failing indexer leaves output/ as it was.
@@ -636,10 +691,17 @@ def _plan_search_index(site: _SitePlan) -> None:
     if previous and all(site.unchanged(r, fingerprint) for r in previous):
         for relative, record in previous.items():
             site.keep(relative, record)
-        return
+        return True
+    if previous and timing.later:
+        # Kept with their old fingerprint, so the next build sees them as out of date.
+        for relative, record in previous.items():
+            site.keep(relative, record)
+        return False
     pages = {relative: _planned_bytes(site, relative) for relative in html}
-    for relative, data in search_bundle(pages).items():
+    bundle = search_bundle(pages, cancel=timing.cancel, scratch=scratch)
+    for relative, data in bundle.items():
         site.put(f"{BUNDLE}/{relative}", data, fingerprint)
+    return True
 
 
 def _planned_bytes(site: _SitePlan, relative: str) -> bytes:
@@ -729,4 +791,4 @@ class _Clock:
         self._last = now
 
 
-__all__ = ["BuildReport", "TextFile", "build", "check"]
+__all__ = ["BuildReport", "SearchTiming", "TextFile", "build", "check"]

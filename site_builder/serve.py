@@ -10,6 +10,10 @@
   overlay; the last good build stays served, as a failed build never touches it) and ``ok``
   when it is fixed (the overlay goes). The small script that listens is added to pages as they
   are served, never written into the built site.
+* The search index (Pagefind, seconds on a big site) is not remade before the reload: a
+  rebuild keeps the old index and it is remade in the background once saves pause for
+  ``SEARCH_DELAY_S``, so search results in the preview may lag a few seconds behind a save. A
+  newer save stops a running reindex. ``build`` always remakes it in the same build.
 * Paths are resolved inside the output folder only: ``..`` in any spelling, backslashes and
   absolute paths get 404.
 
@@ -40,12 +44,15 @@ from .content import BuildOptions
 from .errors import BuildFailed, SourceError, format_report
 from .links import Urls
 from .loader import Located, read_yaml
-from .pipeline import BuildReport, BuildSession, build
+from .pipeline import BuildReport, BuildSession, SearchTiming, build
+from .search import BUNDLE, SearchCancelled
 
 LIVE = "__live/"  # under the base path; no page of the site can be called this
 DEBOUNCE_STEP_MS = 50  # a burst of saves ends when nothing changed for this long
 DEBOUNCE_MAX_MS = 1600  # and is cut there, so a long copy still shows progress
 KEEPALIVE_S = 10.0
+SEARCH_DELAY_S = 1.0  # quiet time after a rebuild before the search index is remade
+_SEARCH_LATER = SearchTiming(later=True)
 
 _TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -126,6 +133,9 @@ class LiveSite:
         self._root = root or Path.cwd()
         self._lock = threading.Lock()
         self._building = threading.Lock()  # one build at a time, whoever asks
+        self._stop_search = threading.Event()  # set: a save is waiting, stop reindexing
+        self._search_timer: threading.Timer | None = None
+        self._builds = 0  # counts rebuilds, so a reindex timer that fired too late stands down
         self.base_path = self._base_path()
 
     def status(self) -> dict[str, Any]:
@@ -139,13 +149,56 @@ class LiveSite:
     def rebuild(self, changed: Iterable[Path] = ()) -> BuildReport | None:
         """Build; on success tell browsers to reload (or refresh styles); on failure keep the
         last good build and show what is wrong, in the terminal and in the browser."""
+        self._stop_search.set()  # a reindex in progress gives way to this save
+        self._cancel_timer()
         with self._building:
-            return self._rebuild(list(changed))
+            self._stop_search.clear()
+            self._builds += 1
+            report = self._rebuild(list(changed))
+        if report is not None and report.search_pending:
+            self._schedule_search()
+        return report
 
-    def _rebuild(self, changed: list[Path]) -> BuildReport | None:
+    def close(self) -> None:
+        """Stop a pending or running reindex and wait for it (serve is stopping)."""
+        with self._lock:
+            timer, self._search_timer = self._search_timer, None
+        self._stop_search.set()
+        if timer is not None:
+            timer.cancel()
+            if timer.is_alive():
+                timer.join()
+
+    def _cancel_timer(self) -> None:
+        with self._lock:
+            if self._search_timer is not None:
+                self._search_timer.cancel()
+
+    def _schedule_search(self) -> None:
+        with self._lock:
+            if self._search_timer is not None:
+                self._search_timer.cancel()
+            self._search_timer = threading.Timer(
+                SEARCH_DELAY_S, self._remake_search, args=(self._builds,)
+            )
+            self._search_timer.name = "search-index"
+            self._search_timer.start()
+
+    def _remake_search(self, after: int) -> None:
+        """The build serve put off: the same site, with the search index brought up to date."""
+        with self._building:
+            if self._stop_search.is_set() or self._builds != after:
+                return  # a newer save was (or is about to be) built; it schedules its own
+            self._rebuild([], SearchTiming(cancel=self._stop_search))
+
+    def _rebuild(
+        self, changed: list[Path], search: SearchTiming = _SEARCH_LATER
+    ) -> BuildReport | None:
         started = time.perf_counter()
         try:
-            report = build(self.options, session=self.session)
+            report = build(self.options, session=self.session, search=search)
+        except SearchCancelled:
+            return None  # the save that stopped it is built next and reschedules it
         except BuildFailed as failed:
             self._failed(failed.problems)
             return None
@@ -167,12 +220,16 @@ class LiveSite:
         if recovered:
             self.events.send(LiveEvent("ok"))
         took = time.perf_counter() - started
-        files = list(report.changed)
+        # the search index alone changing needs no reload: the search page asks for it afresh
+        files = [f for f in report.changed if not f.startswith(BUNDLE + "/")]
         if files and all(f.endswith(".css") for f in files):
             self.events.send(LiveEvent("css", {"files": files}))
         elif files:
             self.events.send(LiveEvent("reload", {"files": len(files)}))
         names = ", ".join(sorted({p.name for p in changed})[:3])
+        if search.cancel is not None and not files:
+            self._say(f"Search index updated in {took:.2f} s.")
+            return report
         self._say(
             f"{'Built' if not changed else 'Rebuilt after ' + names}: {report.rendered} pages "
             f"rendered, {len(files)} files changed, in {took:.2f} s."
@@ -426,6 +483,7 @@ class PreviewServer:
         self._http.shutdown()
         for thread in self._threads:
             thread.join()
+        self.site.close()
         self._http.hang_up()
         self._http.server_close()  # joins request threads and releases the port
 

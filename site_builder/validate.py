@@ -477,7 +477,8 @@ def _check_site(content: Content, sources: Sources) -> list[SourceError]:
 def _check_file(
     entry: Entry[Any], path: PathKey, file: Path, sources: Sources
 ) -> list[SourceError]:
-    if file.resolve() in sources.media:
+    # most names are already resolved (the project folders are): skip a resolve() per photo
+    if file in sources.media or file.resolve() in sources.media:
         return []
     folder = file.parent
     names = [p.name for p in sources.media if p.parent == folder.resolve()]

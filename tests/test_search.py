@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from site_builder.errors import BuildFailed
 from site_builder.pipeline import build
-from site_builder.search import build_search_index, find_pagefind
+from site_builder.search import SearchCancelled, build_search_index, find_pagefind
 from tests.search_index import fragments, indexed_text
 from tests.sites import TinySite
 
@@ -230,3 +232,17 @@ def test_nothing_marked_means_the_indexer_is_not_run(tmp_path: Path) -> None:
 def test_indexing_is_timed(tiny_site: TinySite) -> None:
     report = build(tiny_site.options())
     assert "search index" in report.timings
+
+
+def test_a_running_indexer_stops_when_cancelled(tmp_path: Path) -> None:
+    """serve stops a reindex when a newer save is waiting to be built."""
+    (tmp_path / "index.html").write_text("<main data-pagefind-body>hi</main>", encoding="utf-8")
+    fake = tmp_path / "slow-pagefind"
+    fake.write_text("#!/bin/sh\nexec sleep 30\n", encoding="utf-8")
+    fake.chmod(0o755)
+    cancel = threading.Event()
+    threading.Timer(0.2, cancel.set).start()
+    started = time.monotonic()
+    with pytest.raises(SearchCancelled):
+        build_search_index(tmp_path, program=fake, cancel=cancel)
+    assert time.monotonic() - started < 5

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.serve import LiveEvent, PreviewServer, inject, live_script
+from site_builder.pipeline import build
+from site_builder.search import find_pagefind
+from site_builder.serve import LiveEvent, LiveSite, PreviewServer, inject, live_script
 from tests.sites import TinySite
 
 SUBPATH_SITE = "https://org.github.io/techcommit/"
@@ -259,3 +261,35 @@ def test_a_replaced_photo_is_picked_up_by_the_next_rebuild(tmp_path: Path) -> No
         assert page.read_text() != first  # the copies' names carry the new photo's hash
     finally:
         preview.stop()
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and not p.name.startswith(".")
+    }
+
+
+@pytest.mark.skipif(find_pagefind() is None, reason="the Pagefind binary is not installed")
+def test_search_index_is_remade_after_the_reload_and_matches_a_clean_build(
+    tiny_site: TinySite,
+) -> None:
+    site = LiveSite(tiny_site.options(output=tiny_site.root / "preview"), say=lambda _: None)
+    try:
+        assert site.rebuild() is not None
+        before = {k: v for k, v in _files(tiny_site.root / "preview").items() if "pagefind/" in k}
+        page = tiny_site.root / "content/pages/about.md"
+        page.write_text(page.read_text().replace("Why we signed", "Why we joined"))
+        report = site.rebuild([page])
+        assert report is not None and report.search_pending
+        after = _files(tiny_site.root / "preview")
+        assert {k: v for k, v in after.items() if "pagefind/" in k} == before  # not yet
+        deadline = time.monotonic() + 60
+        clean = tiny_site.root / "clean"
+        build(tiny_site.options(output=clean))
+        while _files(tiny_site.root / "preview") != _files(clean):
+            assert time.monotonic() < deadline, "the search index was not brought up to date"
+            time.sleep(0.1)
+    finally:
+        site.close()
