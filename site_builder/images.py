@@ -80,6 +80,7 @@ import markupsafe
 from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
 from site_builder.errors import closest
+from site_builder.files import write_atomic
 
 # Bump whenever a code change alters the bytes of an output, so every cache refreshes.
 PIPELINE_VERSION = 1
@@ -583,7 +584,7 @@ class _SourceHashes:
         }
         merged.update(self._seen)
         if merged != self._known:
-            _write_atomic(self._file, json.dumps(merged, sort_keys=True).encode())
+            write_atomic(self._file, json.dumps(merged, sort_keys=True).encode())
 
 
 def _stat_source(path: Path) -> os.stat_result:
@@ -636,18 +637,6 @@ def _read_json(path: Path) -> Any:
         return json.loads(path.read_bytes())
     except (OSError, ValueError):
         return None
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file and rename, so a killed build never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 def copy_variants(images: Iterable[ProcessedImage], cache_dir: Path, site_dir: Path) -> int:
@@ -834,7 +823,7 @@ def _render_variants(job: _Job) -> dict[str, Any]:
         "thumbnails": thumbnails,
     }
     # Written last: a manifest on disk promises that every file it lists is complete.
-    _write_atomic(_manifest_path(job.cache_dir, job.key), json.dumps(manifest).encode())
+    write_atomic(_manifest_path(job.cache_dir, job.key), json.dumps(manifest).encode())
     return manifest
 
 
@@ -855,7 +844,7 @@ def _plan_widths(source_width: int, widths: tuple[int, ...]) -> tuple[int, ...]:
 
 def _store(image: Image.Image, fmt: str, path: str, job: _Job) -> dict[str, Any]:
     data = _encode(image, fmt, job)
-    _write_atomic(job.cache_dir / path, data)
+    write_atomic(job.cache_dir / path, data)
     width, height = image.size
     return {"path": path, "width": width, "height": height, "format": fmt, "bytes": len(data)}
 

@@ -38,6 +38,7 @@ from pydantic import BaseModel
 from . import __version__
 from .content import Entry, Sources
 from .errors import SourceError
+from .files import write_atomic
 from .loader import FrontMatterDocument, Located, read_front_matter, read_yaml
 
 STATE_FILE = "build-state-{}.json"  # one per output folder: a build elsewhere keeps it
@@ -155,7 +156,7 @@ class SourceCache:
     def save(self, folder: Path) -> None:
         self._located, located = {}, self._located
         try:
-            _write_atomic(folder / SOURCES_FILE, pickle.dumps(self, pickle.HIGHEST_PROTOCOL))
+            write_atomic(folder / SOURCES_FILE, pickle.dumps(self, pickle.HIGHEST_PROTOCOL))
         finally:
             self._located = located
         self.changed = False
@@ -402,7 +403,7 @@ class BuildState:
                 item["i"] = record.images
             outputs[path] = item
         data = {"key": self.key, "outputs": outputs}
-        _write_atomic(file, json.dumps(data, separators=(",", ":")).encode())
+        write_atomic(file, json.dumps(data, separators=(",", ":")).encode())
 
     @staticmethod
     def forget(file: Path) -> None:
@@ -421,14 +422,3 @@ def state_key(**options: object) -> str:
 
 def content_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
