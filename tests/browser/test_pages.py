@@ -203,8 +203,19 @@ def format_violations(violations: list[dict[str, Any]], where: str, version: str
     return "\n".join(lines)
 
 
+# A frame, or 100 ms if none comes: Chromium gives a page no frames while it is not being drawn,
+# and a test must fail on its own timeout rather than wait for a frame forever.
+NEXT_FRAME_JS = """
+  const nextFrame = () => new Promise((resolve) => {
+    const timer = setTimeout(resolve, 100);
+    requestAnimationFrame(() => { clearTimeout(timer); resolve(); });
+  });
+"""
+
+
 LOAD_ALL_IMAGES_JS = """
 async (timeoutMs) => {
+${NEXT_FRAME}
   const settle = (img) => new Promise((resolve) => {
     if (img.complete) { resolve(); return; }
     const timer = setTimeout(resolve, timeoutMs);
@@ -213,7 +224,7 @@ async (timeoutMs) => {
     img.addEventListener('error', done, { once: true });
   });
   const frames = async () => {
-    for (let i = 0; i < 2; i++) await new Promise((resolve) => requestAnimationFrame(resolve));
+    for (let i = 0; i < 2; i++) await nextFrame();
   };
   // A lazy image inside something hidden (a closed menu, a lightbox) is never fetched.
   const images = Array.from(document.images).filter(
@@ -239,7 +250,7 @@ async (timeoutMs) => {
     html: img.outerHTML,
   }));
 }
-"""
+""".replace("${NEXT_FRAME}", NEXT_FRAME_JS)
 
 OVERFLOW_JS = """
 (width) => {
@@ -288,13 +299,14 @@ OVERFLOW_JS = """
 
 SETTLE_JS = """
 async () => {
+${NEXT_FRAME}
   // Wait for running transitions (a style change under the usual reduced-motion rule becomes a
   // 0.01ms transition of every property) and for two frames, so layout is measured at rest.
   const running = document.getAnimations().map((a) => a.finished.catch(() => null));
   await Promise.race([Promise.all(running), new Promise((resolve) => setTimeout(resolve, 2000))]);
-  for (let i = 0; i < 2; i++) await new Promise((resolve) => requestAnimationFrame(resolve));
+  for (let i = 0; i < 2; i++) await nextFrame();
 }
-"""
+""".replace("${NEXT_FRAME}", NEXT_FRAME_JS)
 
 STRUCTURE_JS = """
 () => ({
@@ -305,13 +317,14 @@ STRUCTURE_JS = """
 
 SKIP_LINK_JS = """
 async () => {
+${NEXT_FRAME}
   const el = document.activeElement;
   if (!el || el === document.body) return null;
   // Let a focus transition finish (a slide-in, or the 0.01ms one that the usual
   // reduced-motion rule gives every property) before measuring where the link is.
   const settled = Promise.all(el.getAnimations().map((a) => a.finished.catch(() => null)));
   await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, 2000))]);
-  await new Promise((resolve) => requestAnimationFrame(resolve));
+  await nextFrame();
   const href = el.getAttribute('href') || '';
   let target = null;
   if (href.startsWith('#') && href.length > 1) {
@@ -331,7 +344,7 @@ async () => {
       && box.bottom <= window.innerHeight && box.right <= window.innerWidth,
   };
 }
-"""
+""".replace("${NEXT_FRAME}", NEXT_FRAME_JS)
 
 
 # --- one visit per page and viewport, shared by the tests ----------------------------------------
