@@ -375,6 +375,7 @@ def _output_name(output: Path) -> str:
 class BuildState:
     key: str
     outputs: dict[str, OutputRecord] = field(default_factory=dict)
+    written_here: bool = False  # this process made that build (serve), not read from the file
 
     @classmethod
     def load(cls, file: Path, key: str) -> BuildState | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 _EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|#)", re.IGNORECASE)
@@ -19,7 +20,7 @@ class Urls:
 
     @classmethod
     def from_base(cls, base_url: str) -> Urls:
-        return cls(base_url.rstrip("/") + "/")
+        return _urls_for(base_url.rstrip("/") + "/")
 
     @property
     def base_path(self) -> str:
@@ -124,3 +125,10 @@ SECTION_PATHS = {
     "events": "events/",
     "accessibility": "accessibility/",
 }
+
+
+@lru_cache(maxsize=16)
+def _urls_for(base_url: str) -> Urls:
+    """One Urls per address: rendered Markdown is cached by its link rewriter (a bound method
+    of this object), so a new object every build would miss that cache every time."""
+    return Urls(base_url)

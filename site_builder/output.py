@@ -135,6 +135,34 @@ def put_file(root: Path, relative: str, planned: Planned) -> os.stat_result:
     return target.stat()
 
 
+def fill_new_folder(root: Path, files: Mapping[str, Planned]) -> dict[str, os.stat_result]:
+    """Write every file into ``root``, a folder nobody else sees yet (the staging folder):
+    no temporary names are needed, and each folder is made once. Returns each file's stat."""
+    made: set[Path] = set()
+    written = {}
+    for relative, planned in files.items():
+        target = root / relative
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        if planned.link_to is not None:
+            try:
+                os.link(planned.link_to, target)
+            except OSError:  # another file system: copy instead
+                shutil.copyfile(planned.link_to, target)
+            written[relative] = target.stat()
+            continue
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        try:
+            remaining = memoryview(planned.data or b"")
+            while remaining:
+                remaining = remaining[os.write(descriptor, remaining) :]
+            written[relative] = os.fstat(descriptor)
+        finally:
+            os.close(descriptor)
+    return written
+
+
 def apply_changes(
     output: Path, changes: Mapping[str, Planned], removed: Iterable[str]
 ) -> dict[str, os.stat_result]:

@@ -41,7 +41,14 @@ from .incremental import (
 )
 from .links import Urls, output_file
 from .loader import _missing_gallery_file, discover, load_documents
-from .output import MARKER, Planned, apply_changes, put_file, staged_output, unsafe_output
+from .output import (
+    MARKER,
+    Planned,
+    apply_changes,
+    fill_new_folder,
+    staged_output,
+    unsafe_output,
+)
 from .published import Published, select_published
 from .render import (
     PageSpec,
@@ -51,7 +58,7 @@ from .render import (
     theme_folders,
 )
 from .routes import TextFile, machine_files, navigation, plan_pages
-from .search import BUNDLE, search_bundle
+from .search import BUNDLE, index_pages
 from .validate import check_model, validate_content
 
 RASTER = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".heic", ".heif", ".avif"}
@@ -87,6 +94,10 @@ class BuildSession:
     # <picture> markup by photo and arguments: a portrait is on its profile and on several
     # list pages (the list of all technicians has 1,000), and serve re-renders those lists
     pictures: dict[tuple[object, ...], Markup] = field(default_factory=dict)
+    # cached() fragments (a technician's card) by entry, arguments and theme: the card of
+    # every technician is on four list pages, and serve re-renders those lists on each save
+    fragments: dict[tuple[object, ...], _Fragment] = field(default_factory=dict)
+    pruned_for: frozenset[str] | None = None  # the photos the image cache was last pruned for
     # the last build's record and its state file's signature: serve need not re-read it
     state: tuple[BuildState, tuple[int, int, int, int] | None] | None = None
 
@@ -200,7 +211,10 @@ def build(
     pictures = _PictureUse(processed, session.resolved)
     if len(session.pictures) > PICTURES_REMEMBERED:
         session.pictures.clear()
-    helpers = _template_helpers(pictures, urls, options.project, session.pictures)
+    if len(session.fragments) > PICTURES_REMEMBERED:
+        session.fragments.clear()
+    fragments = _Fragments(session.fragments, _theme_signature(folders), digests, urls, pictures)
+    helpers = _template_helpers(pictures, urls, options.project, session.pictures, fragments)
     env = make_environment(folders, urls, helpers, session.compiled)
     shared = _shared_context(content, published, urls)
     previous = _previous_build(options, urls, session)
@@ -230,7 +244,10 @@ def build(
     if written or removed or previous is None or previous.outputs != site.records:
         state.save(saved_to)
     session.state = (state, _signature(saved_to))
-    image_pipeline.prune_cache(_image_cache(options.project), processed.values())
+    kept = frozenset(image.key for image in processed.values())
+    if session.pruned_for != kept:  # serve: the cache was pruned for these same photos
+        image_pipeline.prune_cache(_image_cache(options.project), processed.values())
+        session.pruned_for = kept
     if session.persist and session.sources.changed:
         session.sources.save(options.project.cache)
     clock.lap("remember")
@@ -429,11 +446,61 @@ def _image_signature(image: image_pipeline.ProcessedImage | None) -> str:
 PICTURES_REMEMBERED = 20_000  # serve forgets them all past this; a rebuild remakes them
 
 
+@dataclass
+class _Fragment:
+    html: Markup
+    images: dict[str, str]  # the photos it shows, as _PictureUse.used records them
+
+
+@dataclass
+class _Fragments:
+    """``cached(macro, entry, **options)`` for templates: the macro's output for an entry,
+    remembered while the entry's file, the arguments, the address and the theme's templates
+    are the same and its photos are unchanged. A page showing a remembered fragment records
+    the fragment's photos as its own, as if it had rendered it."""
+
+    memory: dict[tuple[object, ...], _Fragment]
+    theme: str
+    digests: Mapping[Path, str]
+    urls: Urls
+    pictures: _PictureUse
+
+    def __call__(self, macro: Any, entry: Entry[Any], **options: Any) -> Markup:
+        digest = self.digests.get(entry.path)
+        if digest is None:  # not read from a file: nothing to key it on
+            return Markup(macro(entry, **options))
+        key = (self.theme, macro.name, entry.path, digest, self.urls.base_url, *options.items())
+        found = self.memory.get(key)
+        if found is not None and self.pictures.unchanged(found.images):
+            self.pictures.used.update(found.images)
+            return found.html
+        page_photos, self.pictures.used = self.pictures.used, {}
+        try:
+            html = Markup(macro(entry, **options))
+            images = self.pictures.used
+        finally:
+            page_photos.update(self.pictures.used)
+            self.pictures.used = page_photos
+        self.memory[key] = _Fragment(html, images)
+        return html
+
+
+def _theme_signature(folders: Iterable[Path]) -> str:
+    """Changes when any template file of the theme chain is added, removed or saved."""
+    listing = []
+    for folder in folders:
+        for path in sorted((folder / "templates").rglob("*")):
+            signature = _signature(path)
+            listing.append(f"{path} {signature}")
+    return content_hash("\n".join(listing).encode())
+
+
 def _template_helpers(
     pictures: _PictureUse,
     urls: Urls,
     project: Project,
     markup: dict[tuple[object, ...], Markup],
+    fragments: _Fragments,
 ) -> dict[str, Callable[..., Any]]:
     def picture(
         source: Path | str,
@@ -465,7 +532,13 @@ def _template_helpers(
     page_seo = seo.template_helpers(
         seo.SeoSettings(urls, project.content, project.galleries, pictures.get)
     )
-    return {"picture": picture, "photo_of": photo_of, "media": media, **page_seo}
+    return {
+        "picture": picture,
+        "photo_of": photo_of,
+        "media": media,
+        "cached": fragments,
+        **page_seo,
+    }
 
 
 # --- rendering and writing -------------------------------------------------------------------
@@ -493,6 +566,7 @@ def _previous_build(options: BuildOptions, urls: Urls, session: BuildSession) ->
     if session.state is not None:
         state, signature = session.state
         if state.key == key and signature is not None and _signature(saved) == signature:
+            state.written_here = True
             return state
     return BuildState.load(saved, key)
 
@@ -514,6 +588,9 @@ class _SitePlan:
     def __init__(self, output: Path, previous: BuildState | None):
         self.output = output
         self.previous = previous.outputs if previous else None
+        # Photo copies are named by their content; when this process wrote them (serve), a
+        # stat of each of thousands per save is not worth catching a hand-edited copy.
+        self.trust_links = previous is not None and previous.written_here
         self.records: dict[str, OutputRecord] = {}
         self.changes: dict[str, Planned] = {}
         self.rendered = 0
@@ -540,7 +617,10 @@ class _SitePlan:
 
     def link(self, relative: str, source: Path, name: str) -> None:
         digest = f"link:{name}"
-        if self.unchanged(relative, digest) is None:
+        old = self.previous.get(relative) if self.previous is not None else None
+        if self.trust_links and old is not None and old.fingerprint == digest:
+            self.keep(relative, old)
+        elif self.unchanged(relative, digest) is None:
             self._put(relative, digest, Planned(link_to=source), digest, {})
         else:
             self.keep(relative, self.previous[relative])  # type: ignore[index]
@@ -697,8 +777,10 @@ def _plan_search_index(site: _SitePlan, timing: SearchTiming, scratch: Path) -> 
         for relative, record in previous.items():
             site.keep(relative, record)
         return False
-    pages = {relative: _planned_bytes(site, relative) for relative in html}
-    bundle = search_bundle(pages, cancel=timing.cancel, scratch=scratch)
+    digests = {relative: site.records[relative].hash for relative in html}
+    bundle = index_pages(
+        digests, lambda relative: _planned_bytes(site, relative), scratch, cancel=timing.cancel
+    )
     for relative, data in bundle.items():
         site.put(f"{BUNDLE}/{relative}", data, fingerprint)
     return True
@@ -716,8 +798,7 @@ def _write(site: _SitePlan, options: BuildOptions) -> list[str]:
     file by file (each atomically), only after every page has rendered."""
     if site.previous is None:
         with staged_output(options.output) as staging:
-            for relative, planned in site.changes.items():
-                info = put_file(staging, relative, planned)
+            for relative, info in fill_new_folder(staging, site.changes).items():
                 site.records[relative].stat = (info.st_size, info.st_mtime_ns)
         return list(site.changes)
     removed = site.removed()

@@ -12,13 +12,17 @@ The binary comes with the `pagefind[bin]` Python package, found through pagefind
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
+import re
 import shutil
 import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from .errors import BuildFailed, SourceError
 
@@ -56,6 +60,40 @@ def pages_to_index(site: Path) -> list[Path]:
     ]
 
 
+_HTML_TAG = re.compile(rb"<html\b[^>]*>", re.IGNORECASE)
+_TITLE = re.compile(rb"<title>.*?</title>", re.IGNORECASE | re.DOTALL)
+_PAGEFIND_META = re.compile(rb"<meta\b[^>]*\bdata-pagefind-meta\b[^>]*>", re.IGNORECASE)
+_MARKED_MAIN = re.compile(
+    rb"<main\b[^>]*\b" + BODY_MARKER.encode() + rb"\b.*?</main>", re.IGNORECASE | re.DOTALL
+)
+
+
+def indexed_part(page: bytes) -> bytes | None:
+    """The part of a page Pagefind reads, as a page of its own; None for an unmarked page.
+
+    That is the language (on <html>), the title, the page's search metadata and its marked
+    <main>: the navigation, footer and structured data around them are a third of the bytes
+    and none of the index, and the indexer parses and the scratch folder stores every byte.
+    """
+    main = _MARKED_MAIN.search(page)
+    if main is None:
+        return None
+    html = _HTML_TAG.search(page)
+    title = _TITLE.search(page)
+    return b"".join(
+        [
+            b"<!DOCTYPE html>\n",
+            html.group(0) if html else b"<html>",
+            b'<head><meta charset="utf-8">',
+            title.group(0) if title else b"",
+            *_PAGEFIND_META.findall(page),
+            b"</head><body>",
+            main.group(0),
+            b"</body></html>\n",
+        ]
+    )
+
+
 def search_bundle(
     pages: Mapping[str, bytes],
     program: Path | None = None,
@@ -64,29 +102,35 @@ def search_bundle(
 ) -> dict[str, bytes]:
     """The Pagefind bundle's files (paths inside pagefind/ -> bytes) for the marked pages.
 
-    ``pages`` maps each HTML file's path in the site to its bytes. Only marked pages are handed
-    to the indexer, in a scratch folder, so the index sees exactly what the site will serve
-    and nothing is written into the site here. ``scratch``, if given, is a folder kept between
-    builds: only pages whose bytes changed are rewritten there (writing and deleting 1,500
-    pages each time cost more than Pagefind itself). Setting ``cancel`` stops the indexer and
-    raises SearchCancelled.
+    ``pages`` maps each HTML file's path in the site to its bytes. Only the indexed part of
+    each marked page is handed to the indexer, in a scratch folder, so the index sees exactly
+    what the site will serve and nothing is written into the site here. Setting ``cancel``
+    stops the indexer and raises SearchCancelled.
     """
-    marked = {path: data for path, data in pages.items() if BODY_MARKER.encode() in data}
-    if not marked:
-        return {}
+    digests = {relative: hashlib.sha256(data).hexdigest() for relative, data in pages.items()}
     if scratch is None:
         with tempfile.TemporaryDirectory(prefix="site-builder-search-") as folder:
-            return _index_in(Path(folder), marked, program, cancel)
-    return _index_in(scratch, marked, program, cancel)
+            return index_pages(digests, pages.__getitem__, Path(folder), program, cancel)
+    return index_pages(digests, pages.__getitem__, scratch, program, cancel)
 
 
-def _index_in(
-    folder: Path, pages: Mapping[str, bytes], program: Path | None, cancel: threading.Event | None
+def index_pages(
+    digests: Mapping[str, str],
+    read: Callable[[str], bytes],
+    scratch: Path,
+    program: Path | None = None,
+    cancel: threading.Event | None = None,
 ) -> dict[str, bytes]:
-    bundle = folder / BUNDLE
+    """As search_bundle, for the pages named in ``digests`` (path -> digest of its bytes),
+    with ``read(path)`` giving a page's bytes. ``scratch`` is kept between builds and only
+    pages whose digest changed are read and rewritten there (writing 1,500 pages each time,
+    and reading them back to compare, cost more than Pagefind itself)."""
+    marked = _mirror(scratch, digests, read)
+    if not marked:
+        return {}
+    bundle = scratch / "site" / BUNDLE
     shutil.rmtree(bundle, ignore_errors=True)
-    _mirror(folder, pages)
-    build_search_index(folder, program, cancel)
+    build_search_index(scratch / "site", program, cancel, marked=marked)
     return {
         file.relative_to(bundle).as_posix(): file.read_bytes()
         for file in sorted(bundle.rglob("*"))
@@ -94,22 +138,53 @@ def _index_in(
     }
 
 
-def _mirror(folder: Path, pages: Mapping[str, bytes]) -> None:
-    """Make ``folder`` hold exactly ``pages``, rewriting only files whose bytes differ."""
-    folder.mkdir(parents=True, exist_ok=True)
-    present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
-    for relative in present - pages.keys():
-        (folder / relative).unlink()
-    for relative, data in pages.items():
-        target = folder / relative
-        if relative in present and target.read_bytes() == data:
+_MANIFEST = "pages.json"  # in the scratch folder: each page's digest and whether it is marked
+
+
+def _mirror(scratch: Path, digests: Mapping[str, str], read: Callable[[str], bytes]) -> int:
+    """Make ``scratch`` hold the indexed part of exactly the marked pages; returns how many.
+
+    A manifest remembers what each file was made from, so an unchanged page costs nothing;
+    without a readable manifest the folder is emptied and filled again.
+    """
+    manifest_file = scratch / _MANIFEST
+    try:
+        known: dict[str, list[Any]] = json.loads(manifest_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+        shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True, exist_ok=True)
+    manifest_file.unlink(missing_ok=True)  # until the folder matches it again
+    folders: set[Path] = set()
+    for relative in known.keys() - digests.keys():
+        if known[relative][1]:
+            (scratch / "site" / relative).unlink(missing_ok=True)
+    now: dict[str, list[Any]] = {}
+    for relative, digest in digests.items():
+        before = known.get(relative)
+        if before is not None and before[0] == digest:
+            now[relative] = before
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        data = indexed_part(read(relative))
+        target = scratch / "site" / relative
+        if data is None:
+            if before is not None and before[1]:
+                target.unlink(missing_ok=True)
+        else:
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
+            target.write_bytes(data)
+        now[relative] = [digest, data is not None]
+    manifest_file.write_text(json.dumps(now, sort_keys=True), encoding="utf-8")
+    return sum(1 for _, marked in now.values() if marked)
 
 
 def build_search_index(
-    site: Path, program: Path | None = None, cancel: threading.Event | None = None
+    site: Path,
+    program: Path | None = None,
+    cancel: threading.Event | None = None,
+    marked: int | None = None,
 ) -> int:
     """Index the pages in `site` (the staging folder) into site/pagefind/; returns pages indexed.
 
@@ -128,7 +203,8 @@ def build_search_index(
                 )
             ]
         )
-    marked = pages_to_index(site)
+    if marked is None:  # the caller did not say: look
+        marked = len(pages_to_index(site))
     if not marked:
         return 0
     command = [str(program), "--site", str(site), "--output-subdir", BUNDLE, "--quiet"]
@@ -138,7 +214,7 @@ def build_search_index(
         raise BuildFailed([_failure(f"the Pagefind indexer could not run: {exc}")]) from exc
     if returncode != 0:
         raise BuildFailed([_failure(f"the Pagefind indexer failed (exit code {returncode})", said)])
-    return len(marked)
+    return marked
 
 
 def _run_indexer(command: list[str], cancel: threading.Event | None) -> tuple[int, list[str]]:

@@ -177,11 +177,17 @@ def first_paragraph(markdown: str) -> str | None:
     """
     for block in re.split(r"\n[ \t]*\n", (markdown or "").strip()):
         parser = _FirstParagraph()
-        parser.feed(str(render_markdown(block, lambda href: href)))
+        parser.feed(str(render_markdown(block, _links_as_written)))
         text = " ".join("".join(parser.text).split())
         if text:
             return text
     return None
+
+
+def _links_as_written(href: str) -> str:
+    """Links need no rewriting for text; one function (not a new lambda each time) so that the
+    Markdown cache, keyed by it, is hit."""
+    return href
 
 
 class _FirstParagraph(HTMLParser):

@@ -13,7 +13,7 @@ import pytest
 from site_builder.content import BuildOptions, Project
 from site_builder.errors import BuildFailed
 from site_builder.incremental import Fingerprinter, TemplateIndex, page_fingerprint
-from site_builder.pipeline import build
+from site_builder.pipeline import BuildSession, build
 from tests.sites import ROOT, TODAY, TinySite
 
 
@@ -118,6 +118,56 @@ def test_incremental_build_equals_clean_build(example: Path, step: int) -> None:
     assert report.incremental, name
     assert tree(example / "output") == tree(clean), name
     assert folders(example / "output") == folders(clean), name
+    shutil.rmtree(clean)
+
+
+# --- the same under serve: one session kept across the edits -----------------------------------
+
+SERVE_STEPS: list[tuple[str, Callable[[Path], None]]] = [
+    STEPS[0],
+    (
+        # Same file name, new picture: every card showing it must follow, even remembered ones.
+        "replace a technician's photo",
+        lambda p: shutil.copyfile(
+            p / "galleries/life-sciences/grace-oduya.jpg",
+            p / "galleries/life-sciences/priya-raman.jpg",
+        ),
+    ),
+    STEPS[5],  # a template: remembered cards must not outlive it
+    (
+        "edit a card's technician again",
+        lambda p: _edit(
+            p, "content/technicians/priya-raman.yaml", "Principal Research", "Lead Research"
+        ),
+    ),
+    STEPS[7],
+]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildSession]:
+    project = tmp_path_factory.mktemp("served") / "project"
+    for name in ("content", "galleries", "themes"):
+        shutil.copytree(ROOT / name, project / name)
+    session = BuildSession.for_project(Project.at(project / "content"), persist=False)
+    build(_options(project, "output"), session=session)
+    return project, session
+
+
+@pytest.mark.parametrize("step", range(len(SERVE_STEPS)), ids=[n for n, _ in SERVE_STEPS])
+def test_serve_session_build_equals_clean_build(
+    served: tuple[Path, BuildSession], step: int
+) -> None:
+    """serve keeps a session between builds (rendered cards, photo results, the last record):
+    what it writes must still be exactly what a clean build writes."""
+    project, session = served
+    name, change = SERVE_STEPS[step]
+    change(project)
+    report = build(_options(project, "output"), session=session)
+    clean = project.parent / f"clean-{step}"
+    build(_options(project, f"../clean-{step}"))
+    assert report.incremental, name
+    assert tree(project / "output") == tree(clean), name
     shutil.rmtree(clean)
 
 

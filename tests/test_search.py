@@ -10,7 +10,13 @@ import pytest
 
 from site_builder.errors import BuildFailed
 from site_builder.pipeline import build
-from site_builder.search import SearchCancelled, build_search_index, find_pagefind
+from site_builder.search import (
+    SearchCancelled,
+    _mirror,
+    build_search_index,
+    find_pagefind,
+    indexed_part,
+)
 from tests.search_index import fragments, indexed_text
 from tests.sites import TinySite
 
@@ -246,3 +252,53 @@ def test_a_running_indexer_stops_when_cancelled(tmp_path: Path) -> None:
     with pytest.raises(SearchCancelled):
         build_search_index(tmp_path, program=fake, cancel=cancel)
     assert time.monotonic() - started < 5
+
+
+# --- what the indexer is handed ------------------------------------------------------------------
+
+PAGE = b"""<!DOCTYPE html>
+<html lang="en-GB"><head><meta charset="utf-8"><title>Ada Lovelace | Northmere</title>
+<meta property="og:title" content="Ada Lovelace" data-pagefind-meta="title[content]">
+<meta name="description" content="Left out">
+<script type="application/ld+json">{"name": "left out"}</script></head>
+<body><nav>Menu words</nav>
+<main id="main" data-pagefind-body><h1>Ada Lovelace</h1><p>Looks after the lathes.</p></main>
+<footer>Footer words</footer></body></html>
+"""
+
+
+def test_indexer_is_handed_the_language_title_metadata_and_main_only() -> None:
+    part = indexed_part(PAGE)
+    assert part is not None
+    assert b'<html lang="en-GB">' in part
+    assert b"<title>Ada Lovelace | Northmere</title>" in part
+    assert b'data-pagefind-meta="title[content]"' in part
+    assert b'<main id="main" data-pagefind-body><h1>Ada Lovelace</h1>' in part
+    assert b"Looks after the lathes.</p></main>" in part
+    for left_out in (b"Menu words", b"Footer words", b"ld+json", b"Left out"):
+        assert left_out not in part
+    assert indexed_part(PAGE.replace(b" data-pagefind-body", b"")) is None
+
+
+def test_scratch_pages_are_rewritten_only_when_they_change(tmp_path: Path) -> None:
+    pages = {"a/index.html": PAGE, "b/index.html": PAGE.replace(b"lathes", b"kilns")}
+    digests = {path: str(hash(data)) for path, data in pages.items()}
+    read_log: list[str] = []
+
+    def read(path: str) -> bytes:
+        read_log.append(path)
+        return pages[path]
+
+    assert _mirror(tmp_path, digests, read) == 2
+    assert sorted(read_log) == ["a/index.html", "b/index.html"]
+    read_log.clear()
+    pages["b/index.html"] = PAGE.replace(b"lathes", b"looms")
+    digests["b/index.html"] = "changed"
+    del pages["a/index.html"], digests["a/index.html"]
+    assert _mirror(tmp_path, digests, read) == 1
+    assert read_log == ["b/index.html"]  # the unchanged page is not even read
+    assert not (tmp_path / "site/a/index.html").exists()
+    assert b"looms" in (tmp_path / "site/b/index.html").read_bytes()
+    (tmp_path / "pages.json").write_text("not json", encoding="utf-8")  # a damaged manifest
+    assert _mirror(tmp_path, digests, read) == 1  # starts again from nothing
+    assert read_log == ["b/index.html", "b/index.html"]
