@@ -12,7 +12,6 @@ The binary comes with the `pagefind[bin]` Python package, found through pagefind
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import re
 import shutil
@@ -94,26 +93,6 @@ def indexed_part(page: bytes) -> bytes | None:
     )
 
 
-def search_bundle(
-    pages: Mapping[str, bytes],
-    program: Path | None = None,
-    cancel: threading.Event | None = None,
-    scratch: Path | None = None,
-) -> dict[str, bytes]:
-    """The Pagefind bundle's files (paths inside pagefind/ -> bytes) for the marked pages.
-
-    ``pages`` maps each HTML file's path in the site to its bytes. Only the indexed part of
-    each marked page is handed to the indexer, in a scratch folder, so the index sees exactly
-    what the site will serve and nothing is written into the site here. Setting ``cancel``
-    stops the indexer and raises SearchCancelled.
-    """
-    digests = {relative: hashlib.sha256(data).hexdigest() for relative, data in pages.items()}
-    if scratch is None:
-        with tempfile.TemporaryDirectory(prefix="site-builder-search-") as folder:
-            return index_pages(digests, pages.__getitem__, Path(folder), program, cancel)
-    return index_pages(digests, pages.__getitem__, scratch, program, cancel)
-
-
 def index_pages(
     digests: Mapping[str, str],
     read: Callable[[str], bytes],
@@ -121,10 +100,14 @@ def index_pages(
     program: Path | None = None,
     cancel: threading.Event | None = None,
 ) -> dict[str, bytes]:
-    """As search_bundle, for the pages named in ``digests`` (path -> digest of its bytes),
-    with ``read(path)`` giving a page's bytes. ``scratch`` is kept between builds and only
-    pages whose digest changed are read and rewritten there (writing 1,500 pages each time,
-    and reading them back to compare, cost more than Pagefind itself)."""
+    """The Pagefind bundle's files (paths inside pagefind/ -> bytes) for the marked pages
+    among those named in ``digests`` (path in the site -> digest of its bytes); ``read(path)``
+    gives a page's bytes. Only the indexed part of each marked page is handed to the indexer,
+    in ``scratch``, so the index sees exactly what the site will serve and nothing is written
+    into the site here. ``scratch`` is kept between builds and only pages whose digest changed
+    are read and rewritten there (writing 1,500 pages each time, and reading them back to
+    compare, cost more than Pagefind itself). Setting ``cancel`` stops the indexer and raises
+    SearchCancelled."""
     marked = _mirror(scratch, digests, read)
     if not marked:
         return {}
