@@ -44,6 +44,15 @@ def render_markdown(text: str, rewrite_link: Callable[[str], str] | None = None)
 
 @lru_cache(maxsize=4096)
 def _render_cached(text: str, rewrite_link: Callable[[str], str] | None) -> str:
+    # Surrounding blank lines change nothing in Markdown: "bio: |" text ends with one, the same
+    # text cut out elsewhere (a description) does not, and both should share one conversion.
+    return sanitise(_converted(text.strip("\n")), rewrite_link)
+
+
+@lru_cache(maxsize=4096)
+def _converted(text: str) -> str:
+    """Markdown to HTML, before sanitising and link rewriting (which differ between callers
+    of the same text: a page's body and its description)."""
     # Instances keep state between documents (toc ids), so each is reset before use; building
     # one costs more than converting a short article (2 s of a 2,000-page build), so a thread
     # keeps its own.
@@ -53,8 +62,7 @@ def _render_cached(text: str, rewrite_link: Callable[[str], str] | None) -> str:
             extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIG, output_format="html"
         )
         _converters.markdown = converter
-    html = converter.reset().convert(text)
-    return sanitise(html, rewrite_link)
+    return str(converter.reset().convert(text))
 
 
 _converters = threading.local()

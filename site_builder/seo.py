@@ -172,16 +172,20 @@ def meta_description(rendered: str) -> str:
 def first_paragraph(markdown: str) -> str | None:
     """The text of the first paragraph of some Markdown, without its markup.
 
-    Blocks are rendered one at a time until one is a paragraph: rendering a whole long page
-    to read its first sentence would cost more than the rest of its <head>.
+    The whole text is rendered: the page shows the same text (a profile's bio, a page's body),
+    so the rendering is shared through the Markdown cache instead of done twice.
     """
-    for block in re.split(r"\n[ \t]*\n", (markdown or "").strip()):
+    html = str(render_markdown(markdown or "", _links_as_written))
+    for paragraph in _PARAGRAPH.finditer(html):
         parser = _FirstParagraph()
-        parser.feed(str(render_markdown(block, _links_as_written)))
+        parser.feed(paragraph.group(0))
         text = " ".join("".join(parser.text).split())
         if text:
             return text
     return None
+
+
+_PARAGRAPH = re.compile(r"<p\b[^>]*>.*?</p>", re.DOTALL)
 
 
 def _links_as_written(href: str) -> str:
