@@ -65,7 +65,7 @@ class Sources:
     galleries: tuple[Path, ...]  # the gallery.yaml of each gallery folder
     case_studies: tuple[Path, ...]
     news: tuple[Path, ...]
-    media: frozenset[Path]  # every other file under content/ and galleries/, resolved
+    media: frozenset[str]  # every other file under content/ and galleries/, resolved
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -25,17 +26,21 @@ from . import seo
 from .content import BuildOptions, Content, Entry, Project
 from .errors import BuildFailed, SourceError
 from .incremental import (
+    BuildStamp,
     BuildState,
     Fingerprinter,
     OutputRecord,
+    Signatures,
     SourceCache,
     TemplateIndex,
     builder_version,
     content_hash,
     file_signature,
+    input_signatures,
     load_documents_cached,
     page_fingerprint,
-    search_scratch,
+    search_store,
+    stamp_file,
     state_file,
     state_key,
 )
@@ -57,7 +62,7 @@ from .render import (
     template_error,
     theme_folders,
 )
-from .routes import TextFile, machine_files, navigation, plan_pages
+from .routes import Make, TextFile, machine_files, make_now, navigation, plan_pages
 from .search import BUNDLE, index_pages
 from .validate import check_model, validate_content
 
@@ -97,6 +102,8 @@ class BuildSession:
     # cached() fragments (a technician's card) by entry, arguments and theme: the card of
     # every technician is on four list pages, and serve re-renders those lists on each save
     fragments: dict[tuple[object, ...], _Fragment] = field(default_factory=dict)
+    # feeds and plan downloads by path and the digests of what they are made from
+    texts: dict[tuple[object, ...], str] = field(default_factory=dict)
     pruned_for: frozenset[str] | None = None  # the photos the image cache was last pruned for
     # the last build's record and its state file's signature: serve need not re-read it
     state: tuple[BuildState, tuple[int, int, int, int] | None] | None = None
@@ -193,6 +200,12 @@ def build(
     """
     started = time.perf_counter()
     clock = _Clock()
+    inputs = None
+    if session is None:  # `build`: one build per process, its memory kept in .cache/
+        inputs = input_signatures(_input_folders(options.project))
+        unchanged = _unchanged_build(options, inputs, started)
+        if unchanged is not None:
+            return unchanged
     session = session or BuildSession.for_project(options.project)
     content, published, problems, digests = _check(options, session.sources)
     clock.lap("load and validate")
@@ -201,7 +214,8 @@ def build(
         raise BuildFailed([refusal])
     urls = Urls.from_base(options.base_url or content.site.base_url)
     pages = plan_pages(content, published)
-    files = machine_files(content, published, pages, urls)
+    made = _remembered_texts(session, content, digests, urls, published.today)
+    files = machine_files(content, published, pages, urls, made)
     clock.lap("plan pages")
     processed = _process_images(
         content, published, options, progress, session if not session.persist else None
@@ -231,12 +245,17 @@ def build(
     _plan_static(site, folders, options.project, env, shared)
     _plan_variants(site, processed.values(), _image_cache(options.project))
     clock.lap("plan files")
-    pending = False
+    pending, indexing = False, None
     if content.site.search:
-        scratch = search_scratch(options.project.cache, options.output)
-        pending = not _plan_search_index(site, search or SearchTiming(), scratch)
+        store = search_store(options.project.cache, options.output)
+        planned = _plan_search_index(site, search or SearchTiming(), store)
+        if isinstance(planned, _Indexing) and site.previous is not None:
+            planned.put(site, planned.run())  # before anything is written into output/
+        elif isinstance(planned, _Indexing):
+            indexing = planned  # a fresh build: made while the pages are written
+        pending = planned is False
         clock.lap("search index")
-    changed = _write(site, options)
+    changed = _write(site, options, indexing)
     written, removed = len(changed) - len(site.removed()), len(site.removed())
     clock.lap("write")
     state = BuildState(previous.key if previous else _state_key(options, urls), site.records)
@@ -250,12 +269,22 @@ def build(
         session.pruned_for = kept
     if session.persist and session.sources.changed:
         session.sources.save(options.project.cache)
+    warnings = [p for p in problems if p.severity == "warning"]
+    if inputs is not None:
+        stamp = BuildStamp(
+            _stamp_key(options),
+            inputs,
+            state.key,
+            {"pages": len(pages), "files": len(files), "images": len(processed)},
+            warnings,
+        )
+        stamp.save(stamp_file(options.project.cache, options.output))
     clock.lap("remember")
     return BuildReport(
         pages=len(pages),
         files=len(files),
         images=len(processed),
-        warnings=[p for p in problems if p.severity == "warning"],
+        warnings=warnings,
         seconds=time.perf_counter() - started,
         output=options.output,
         timings=clock.laps,
@@ -265,6 +294,50 @@ def build(
         incremental=previous is not None,
         changed=tuple(changed),
         search_pending=pending,
+    )
+
+
+def _input_folders(project: Project) -> list[Path]:
+    return [project.content, project.galleries, project.themes]
+
+
+def _stamp_key(options: BuildOptions) -> str:
+    return state_key(
+        stamp=True,
+        base_url=options.base_url,
+        drafts=options.drafts,
+        today=options.today.isoformat(),
+        output=str(options.output.resolve()),
+        project=str(options.project.root.resolve()),
+    )
+
+
+def _unchanged_build(
+    options: BuildOptions, inputs: Signatures, started: float
+) -> BuildReport | None:
+    """The last build's report again, when not one file it was made from changed (signatures
+    of every file under content/, galleries/ and themes/) and output/ is as it left it; else
+    None. Nothing is parsed: on a big site this is a tenth of an unchanged incremental build."""
+    output = options.output.resolve()
+    stamp = BuildStamp.load(stamp_file(options.project.cache, options.output), _stamp_key(options))
+    if stamp is None or stamp.inputs != inputs or not (output / MARKER).is_file():
+        return None
+    state = BuildState.load(state_file(options.project.cache, options.output), stamp.state_key)
+    if state is None:
+        return None
+    prefix = f"{output}{os.sep}"
+    if not all(record.intact(prefix + relative) for relative, record in state.outputs.items()):
+        return None  # someone changed or removed a file in output/: the full check restores it
+    seconds = time.perf_counter() - started
+    return BuildReport(
+        pages=stamp.figures["pages"],
+        files=stamp.figures["files"],
+        images=stamp.figures["images"],
+        warnings=list(stamp.warnings),
+        seconds=seconds,
+        output=options.output,
+        timings={"nothing changed": seconds},
+        incremental=True,
     )
 
 
@@ -294,6 +367,34 @@ def _check(
     return content, published, problems, digests
 
 
+def _remembered_texts(
+    session: BuildSession,
+    content: Content,
+    digests: Mapping[Path, str],
+    urls: Urls,
+    today: object,
+) -> Make:
+    """machine_files' ``made``: serve remakes a feed or a plan download only when a file it is
+    made from, site.yaml, the address or the date changed (JSON of 150 actions takes 40 ms)."""
+    if session.persist:  # one build per process: nothing to remember it for
+        return make_now
+    site = digests.get(content.site_entry.path)
+
+    def made(path: str, sources: tuple[Path, ...], make: Callable[[], str]) -> str:
+        key = (path, site, urls.base_url, today, *(digests.get(source) for source in sources))
+        text = session.texts.get(key)
+        if text is None:
+            if len(session.texts) > TEXTS_REMEMBERED:
+                session.texts.clear()
+            text = session.texts[key] = make()
+        return text
+
+    return made
+
+
+TEXTS_REMEMBERED = 1_000
+
+
 # --- images ---------------------------------------------------------------------------------
 
 
@@ -316,12 +417,18 @@ def image_requests(
             found = known[str(path)] = path.resolve()
         return found
 
+    def photo(gallery: str, name: str) -> Path:
+        found = known.get(f"{gallery}\0{name}")  # no Path made for a photo seen before
+        if found is None:
+            found = known[f"{gallery}\0{name}"] = resolve(project.galleries / gallery / name)
+        return found
+
     requests = []
     for tech in published.technicians:
         if tech.meta.photo:
             requests.append(
                 image_pipeline.ImageRequest(
-                    source=resolve(project.galleries / tech.meta.gallery / tech.meta.photo),
+                    source=photo(tech.meta.gallery, tech.meta.photo),
                     used_by=tech.path,
                     field="photo",
                     square=True,
@@ -587,6 +694,7 @@ class _SitePlan:
 
     def __init__(self, output: Path, previous: BuildState | None):
         self.output = output
+        self._prefix = f"{output}{os.sep}"  # joined as text: a Path per file costs 15 ms a build
         self.previous = previous.outputs if previous else None
         # Photo copies are named by their content; when this process wrote them (serve), a
         # stat of each of thousands per save is not worth catching a hand-edited copy.
@@ -600,7 +708,7 @@ class _SitePlan:
         old = self.previous.get(relative) if self.previous is not None else None
         if old is None or fingerprint is None or old.fingerprint != fingerprint:
             return None
-        return old if old.intact(self.output / relative) else None
+        return old if old.intact(self._prefix + relative) else None
 
     def keep(self, relative: str, record: OutputRecord) -> None:
         self.records[relative] = record
@@ -615,13 +723,14 @@ class _SitePlan:
         digest = content_hash(data)
         self._put(relative, digest, Planned(data=data), fingerprint, images or {})
 
-    def link(self, relative: str, source: Path, name: str) -> None:
-        digest = f"link:{name}"
+    def link(self, relative: str, folder: Path) -> None:
+        """``relative`` is a hard link to the file of the same name in ``folder``."""
+        digest = f"link:{relative}"
         old = self.previous.get(relative) if self.previous is not None else None
         if self.trust_links and old is not None and old.fingerprint == digest:
             self.keep(relative, old)
         elif self.unchanged(relative, digest) is None:
-            self._put(relative, digest, Planned(link_to=source), digest, {})
+            self._put(relative, digest, Planned(link_to=folder / relative), digest, {})
         else:
             self.keep(relative, self.previous[relative])  # type: ignore[index]
 
@@ -634,7 +743,7 @@ class _SitePlan:
         images: dict[str, str],
     ) -> None:
         old = self.previous.get(relative) if self.previous is not None else None
-        if old is not None and old.hash == digest and old.intact(self.output / relative):
+        if old is not None and old.hash == digest and old.intact(self._prefix + relative):
             self.records[relative] = OutputRecord(digest, fingerprint, old.stat, images)
             return
         self.records[relative] = OutputRecord(digest, fingerprint, (0, 0), images)
@@ -662,9 +771,9 @@ def _plan_pages(
     dirty: list[tuple[PageSpec, str | None]] = []
     for spec in pages:
         relative = output_file(spec.path)
-        context = {**shared, "page_title": spec.title, **spec.context, "page_path": spec.path}
+        own = {"page_title": spec.title, **spec.context, "page_path": spec.path}
         try:
-            fingerprint = page_fingerprint(index.facts(spec.template), context, values)
+            fingerprint = page_fingerprint(index.facts(spec.template), own, values, shared)
         except Exception:  # a template that cannot be read or parsed: rendering says why
             fingerprint = None
         old = site.unchanged(relative, fingerprint)
@@ -753,12 +862,13 @@ class SearchTiming:
     cancel: threading.Event | None = None
 
 
-def _plan_search_index(site: _SitePlan, timing: SearchTiming, scratch: Path) -> bool:
-    """The Pagefind bundle, made from the finished pages and written like any other output;
-    False when it is out of date and was left for later.
+def _plan_search_index(site: _SitePlan, timing: SearchTiming, store: Path) -> bool | _Indexing:
+    """The Pagefind bundle, made from the finished pages and written like any other output:
+    True when the bundle is up to date, False when it is out of date and was left for later,
+    else the indexing to do.
 
     It is remade only when some page changed (all its files carry a fingerprint of every page),
-    and made before anything is written, so a failing indexer leaves output/ as it was.
+    and made before anything is written into output/, so a failing indexer leaves it as it was.
     """
     html = sorted(relative for relative in site.records if relative.endswith(".html"))
     listing = "\n".join(f"{relative} {site.records[relative].hash}" for relative in html)
@@ -778,12 +888,33 @@ def _plan_search_index(site: _SitePlan, timing: SearchTiming, scratch: Path) -> 
             site.keep(relative, record)
         return False
     digests = {relative: site.records[relative].hash for relative in html}
-    bundle = index_pages(
-        digests, lambda relative: _planned_bytes(site, relative), scratch, cancel=timing.cancel
+    return _Indexing(
+        fingerprint,
+        digests,
+        lambda relative: _planned_bytes(site, relative),
+        store,
+        timing.cancel,
     )
-    for relative, data in bundle.items():
-        site.put(f"{BUNDLE}/{relative}", data, fingerprint)
-    return True
+
+
+@dataclass
+class _Indexing:
+    """Pagefind run over the pages planned. ``run`` only reads the planned pages (and, in a
+    later build, unchanged ones from output/), so it can run in a thread while a first build's
+    pages are written (Pagefind itself is a separate process)."""
+
+    fingerprint: str
+    digests: dict[str, str]
+    read: Callable[[str], bytes]
+    store: Path
+    cancel: threading.Event | None
+
+    def run(self) -> dict[str, bytes]:
+        return index_pages(self.digests, self.read, self.store, cancel=self.cancel)
+
+    def put(self, site: _SitePlan, bundle: Mapping[str, bytes]) -> None:
+        for relative, data in bundle.items():
+            site.put(f"{BUNDLE}/{relative}", data, self.fingerprint)
 
 
 def _planned_bytes(site: _SitePlan, relative: str) -> bytes:
@@ -793,12 +924,21 @@ def _planned_bytes(site: _SitePlan, relative: str) -> bytes:
     return (site.output / relative).read_bytes()
 
 
-def _write(site: _SitePlan, options: BuildOptions) -> list[str]:
+def _write(site: _SitePlan, options: BuildOptions, indexing: _Indexing | None = None) -> list[str]:
     """Write the changes: a first build into a fresh folder swapped in whole, later builds
-    file by file (each atomically), only after every page has rendered."""
+    file by file (each atomically), only after every page has rendered. A first build's
+    search index is made while its pages are written: if indexing fails, the folder goes."""
     if site.previous is None:
         with staged_output(options.output) as staging:
-            for relative, info in fill_new_folder(staging, site.changes).items():
+            pages = dict(site.changes)
+            with ThreadPoolExecutor(1, thread_name_prefix="search-index") as pool:
+                bundle = pool.submit(indexing.run) if indexing is not None else None
+                written = fill_new_folder(staging, pages)
+            if bundle is not None and indexing is not None:
+                indexing.put(site, bundle.result())  # raises the indexer's failure
+                rest = {r: planned for r, planned in site.changes.items() if r not in pages}
+                written.update(fill_new_folder(staging, rest))
+            for relative, info in written.items():
                 site.records[relative].stat = (info.st_size, info.st_mtime_ns)
         return list(site.changes)
     removed = site.removed()
@@ -858,7 +998,7 @@ def _plan_variants(
     for image in images:
         for variant in image.files():
             if variant.path not in site.records:
-                site.link(variant.path, cache / variant.path, variant.path)
+                site.link(variant.path, cache)
 
 
 class _Clock:

@@ -351,16 +351,26 @@ def _news(content: Content, published: Published) -> Iterator[PageSpec]:
 # --- files made without templates ------------------------------------------------------------
 
 
+# made(path, sources, make): the text make() returns; serve may give back the text it made last
+# time from the same source files (and the same site settings, address and date).
+Make = Callable[[str, tuple[Path, ...], Callable[[], str]], str]
+
+
+def make_now(path: str, sources: tuple[Path, ...], make: Callable[[], str]) -> str:
+    return make()
+
+
 def machine_files(
-    content: Content, published: Published, pages: list[PageSpec], urls: Urls
+    content: Content,
+    published: Published,
+    pages: list[PageSpec],
+    urls: Urls,
+    made: Make = make_now,
 ) -> list[TextFile]:
     site = content.site
+    news = tuple(n.path for n in published.news)
     files = [
-        TextFile(
-            "feed.xml",
-            _atom(content, published, urls),
-            sources=tuple(n.path for n in published.news),
-        )
+        TextFile("feed.xml", made("feed.xml", news, lambda: _atom(content, published, urls)), news)
     ]
     for item in published.events:
         event = item.meta.event
@@ -385,19 +395,21 @@ def machine_files(
                 sources=(item.path,),
             )
         )
+    # a plan's actions link to those of the plans they continue from or into
+    plans = tuple(plan.entry.path for plan in published.plans)
     for plan in published.plans:
 
         def action_url(view: ActionView, plan_id: str = plan.id) -> str:
             return urls.absolute(links.plan_path(plan_id, view.theme_id)) + f"#{view.anchor}"
 
         for extension, render in (("csv", plan_csv), ("json", plan_json)):
-            files.append(
-                TextFile(
-                    links.plan_download_path(plan.id, extension),
-                    render(plan, action_url),
-                    sources=(plan.entry.path,),
-                )
+            path = links.plan_download_path(plan.id, extension)
+            text = made(
+                path,
+                plans,
+                lambda render=render, plan=plan, action_url=action_url: render(plan, action_url),
             )
+            files.append(TextFile(path, text, sources=(plan.entry.path,)))
     entries = [SitemapEntry(urls.absolute(p.path), p.lastmod) for p in pages if p.in_sitemap]
     files.append(TextFile("sitemap.xml", sitemap(entries)))
     files.append(TextFile("robots.txt", robots(urls.absolute("sitemap.xml"))))

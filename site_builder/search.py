@@ -1,9 +1,11 @@
 """The site search index: Pagefind, run over the finished pages before anything is written.
 
-Pagefind reads the built HTML and writes a static index (pagefind/ beside the pages) that the
+Pagefind indexes the built HTML into a static index (pagefind/ beside the pages) that the
 search page queries in the browser; no server is involved. Which pages go in is decided when the
-pages are rendered (seo.py marks <main data-pagefind-body> on indexable pages only), so here we
-only run the indexer and turn its failures into messages a content editor can act on.
+pages are rendered (seo.py marks <main data-pagefind-body> on indexable pages only; with no page
+marked the indexer is not run at all, as it would then index every page, private ones
+included), so here we hand it those pages and turn its failures into messages a content editor
+can act on.
 
 The binary comes with the `pagefind[bin]` Python package, found through pagefind's own lookup
 (PAGEFIND_BINARY_PATH, the bundled binary, then `pagefind` on PATH).
@@ -11,10 +13,12 @@ The binary comes with the `pagefind[bin]` Python package, found through pagefind
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
+import marshal
+import queue
 import re
-import shutil
 import subprocess
 import tempfile
 import threading
@@ -24,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BuildFailed, SourceError
+from .files import write_atomic
 
 BODY_MARKER = "data-pagefind-body"
 BUNDLE = "pagefind"  # the folder Pagefind writes inside the site
@@ -44,19 +49,6 @@ def find_pagefind() -> Path | None:
         return None
     found = get_executable()
     return found if found is not None and found.is_file() else None
-
-
-def pages_to_index(site: Path) -> list[Path]:
-    """HTML files marked for the index.
-
-    Pagefind indexes every page when no page carries the marker, which would put drafts and
-    private profiles in; so with nothing marked the indexer is not run at all.
-    """
-    return [
-        path
-        for path in sorted(site.rglob("*.html"))
-        if BODY_MARKER in path.read_text(encoding="utf-8", errors="replace")
-    ]
 
 
 _HTML_TAG = re.compile(rb"<html\b[^>]*>", re.IGNORECASE)
@@ -96,84 +88,63 @@ def indexed_part(page: bytes) -> bytes | None:
 def index_pages(
     digests: Mapping[str, str],
     read: Callable[[str], bytes],
-    scratch: Path,
+    store: Path,
     program: Path | None = None,
     cancel: threading.Event | None = None,
 ) -> dict[str, bytes]:
     """The Pagefind bundle's files (paths inside pagefind/ -> bytes) for the marked pages
     among those named in ``digests`` (path in the site -> digest of its bytes); ``read(path)``
     gives a page's bytes. Only the indexed part of each marked page is handed to the indexer,
-    in ``scratch``, so the index sees exactly what the site will serve and nothing is written
-    into the site here. ``scratch`` is kept between builds and only pages whose digest changed
-    are read and rewritten there (writing 1,500 pages each time, and reading them back to
-    compare, cost more than Pagefind itself). Setting ``cancel`` stops the indexer and raises
-    SearchCancelled."""
-    marked = _mirror(scratch, digests, read)
-    if not marked:
+    so the index sees exactly what the site will serve. The parts are kept in ``store`` (one
+    file) between builds, so only pages whose digest changed are read again. Setting
+    ``cancel`` stops the indexer and raises SearchCancelled."""
+    parts = _indexed_parts(store, digests, read)
+    if not parts:
         return {}
-    bundle = scratch / "site" / BUNDLE
-    shutil.rmtree(bundle, ignore_errors=True)
-    build_search_index(scratch / "site", program, cancel, marked=marked)
-    return {
-        file.relative_to(bundle).as_posix(): file.read_bytes()
-        for file in sorted(bundle.rglob("*"))
-        if file.is_file()
-    }
+    return run_indexer(parts, program, cancel)
 
 
-_MANIFEST = "pages.json"  # in the scratch folder: each page's digest and whether it is marked
+_STORE_VERSION = 1
 
 
-def _mirror(scratch: Path, digests: Mapping[str, str], read: Callable[[str], bytes]) -> int:
-    """Make ``scratch`` hold the indexed part of exactly the marked pages; returns how many.
-
-    A manifest remembers what each file was made from, so an unchanged page costs nothing;
-    without a readable manifest the folder is emptied and filled again.
-    """
-    manifest_file = scratch / _MANIFEST
+def _indexed_parts(
+    store: Path, digests: Mapping[str, str], read: Callable[[str], bytes]
+) -> dict[str, bytes]:
+    """The indexed part of every marked page, by path; unchanged pages are taken from
+    ``store`` without being read. An unreadable store is started again."""
     try:
-        known: dict[str, list[Any]] = json.loads(manifest_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        version, known = marshal.loads(store.read_bytes())
+        if version != _STORE_VERSION or not isinstance(known, dict):
+            known = {}
+    except (OSError, ValueError, EOFError, TypeError):
         known = {}
-        shutil.rmtree(scratch, ignore_errors=True)
-    scratch.mkdir(parents=True, exist_ok=True)
-    manifest_file.unlink(missing_ok=True)  # until the folder matches it again
-    folders: set[Path] = set()
-    for relative in known.keys() - digests.keys():
-        if known[relative][1]:
-            (scratch / "site" / relative).unlink(missing_ok=True)
-    now: dict[str, list[Any]] = {}
+    now: dict[str, tuple[str, bytes | None]] = {}
     for relative, digest in digests.items():
         before = known.get(relative)
-        if before is not None and before[0] == digest:
+        if isinstance(before, tuple) and len(before) == 2 and before[0] == digest:
             now[relative] = before
-            continue
-        data = indexed_part(read(relative))
-        target = scratch / "site" / relative
-        if data is None:
-            if before is not None and before[1]:
-                target.unlink(missing_ok=True)
         else:
-            if target.parent not in folders:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(target.parent)
-            target.write_bytes(data)
-        now[relative] = [digest, data is not None]
-    manifest_file.write_text(json.dumps(now, sort_keys=True), encoding="utf-8")
-    return sum(1 for _, marked in now.values() if marked)
+            now[relative] = (digest, indexed_part(read(relative)))
+    if now != known:
+        store.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(store, marshal.dumps((_STORE_VERSION, now)))
+    return {relative: part for relative, (_, part) in sorted(now.items()) if part is not None}
 
 
-def build_search_index(
-    site: Path,
+def run_indexer(
+    pages: Mapping[str, bytes],
     program: Path | None = None,
     cancel: threading.Event | None = None,
-    marked: int | None = None,
-) -> int:
-    """Index the pages in `site` (the staging folder) into site/pagefind/; returns pages indexed.
+) -> dict[str, bytes]:
+    """Index ``pages`` (path in the site -> HTML) with Pagefind and return its bundle's files.
 
-    Raises BuildFailed, leaving the caller to discard the staging folder, when Pagefind is
-    missing or fails.
+    Pagefind runs as a service: pages go to it through a pipe and the bundle comes back the
+    same way, so nothing is written to disk for it to read, and nothing read back from where
+    it wrote (on a slow disk, the 3,200 files of a big site took longer than the indexing).
+    Raises BuildFailed when Pagefind is missing or fails, SearchCancelled when ``cancel`` is set.
     """
+    if not pages:
+        return {}
     program = program or find_pagefind()
     if program is None:
         raise BuildFailed(
@@ -186,40 +157,145 @@ def build_search_index(
                 )
             ]
         )
-    if marked is None:  # the caller did not say: look
-        marked = len(pages_to_index(site))
-    if not marked:
-        return 0
-    command = [str(program), "--site", str(site), "--output-subdir", BUNDLE, "--quiet"]
-    try:
-        returncode, said = _run_indexer(command, cancel)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise BuildFailed([_failure(f"the Pagefind indexer could not run: {exc}")]) from exc
-    if returncode != 0:
-        raise BuildFailed([_failure(f"the Pagefind indexer failed (exit code {returncode})", said)])
-    return marked
-
-
-def _run_indexer(command: list[str], cancel: threading.Event | None) -> tuple[int, list[str]]:
-    """Run Pagefind to the end (exit code, its last lines of output), or until ``cancel``."""
     with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + TIMEOUT_S
         try:
-            while process.poll() is None:
-                if cancel is not None and cancel.is_set():
-                    raise SearchCancelled()
-                if time.monotonic() > deadline:
-                    raise subprocess.TimeoutExpired(command, TIMEOUT_S)
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    process.wait(_POLL_S if cancel is not None else 1.0)
+            service = _Service(program, log)
+        except OSError as exc:
+            raise BuildFailed([_failure(f"the Pagefind indexer could not run: {exc}")]) from exc
+        finished = False
+        try:
+            bundle = service.index(pages, cancel)
+            finished = True
+            return bundle
+        except _ServiceFailed as failed:
+            service.stop(kill=True)
+            log.seek(0)
+            said = log.read().decode("utf-8", errors="replace").strip().splitlines()[-5:]
+            raise BuildFailed([_failure(failed.message(service.returncode), said)]) from None
         finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-        log.seek(0)
-        said = log.read().decode("utf-8", errors="replace").strip().splitlines()[-5:]
-    return process.returncode, said
+            service.stop(kill=not finished)
+
+
+class _ServiceFailed(Exception):
+    def __init__(self, reason: str = "") -> None:
+        self.reason = reason
+
+    def message(self, returncode: int | None) -> str:
+        if self.reason:
+            return f"the Pagefind indexer failed: {self.reason}"
+        if returncode is not None:
+            return f"the Pagefind indexer failed (exit code {returncode})"
+        return "the Pagefind indexer stopped answering"
+
+
+class _Service:
+    """``pagefind --service``: requests and responses are base64-encoded JSON, each followed
+    by a comma. Pages are sent from a thread while responses are read here, so neither pipe
+    fills up and blocks the other side."""
+
+    def __init__(self, program: Path, log: Any) -> None:
+        self._process = subprocess.Popen(
+            [str(program), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log
+        )
+        self._responses: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self._reader = threading.Thread(target=self._read, name="pagefind-reader", daemon=True)
+        self._reader.start()
+        self.returncode: int | None = None
+
+    def index(self, pages: Mapping[str, bytes], cancel: threading.Event | None) -> dict[str, bytes]:
+        deadline = time.monotonic() + TIMEOUT_S
+        self._send(0, {"type": "NewIndex", "config": None})
+        index = self._answer(0, cancel, deadline)["index_id"]
+        files = sorted(pages)  # the order pages are added in shapes the index: keep it fixed
+        feeder = threading.Thread(
+            target=self._feed, args=(index, files, pages), name="pagefind-feeder", daemon=True
+        )
+        feeder.start()
+        for number in range(1, len(files) + 1):
+            self._answer(number, cancel, deadline)
+        feeder.join()
+        self._send(len(files) + 1, {"type": "GetFiles", "index_id": index})
+        answer = self._answer(len(files) + 1, cancel, deadline)
+        return {str(file["path"]): base64.b64decode(file["content"]) for file in answer["files"]}
+
+    def _feed(self, index: int, files: list[str], pages: Mapping[str, bytes]) -> None:
+        for number, relative in enumerate(files, 1):
+            request = {
+                "type": "AddFile",
+                "index_id": index,
+                "file_path": relative,  # its address is made from this, as from a site folder
+                "url": None,
+                "file_contents": pages[relative].decode("utf-8", errors="replace"),
+            }
+            if not self._send(number, request):
+                return
+
+    def _send(self, number: int, payload: dict[str, Any]) -> bool:
+        message = json.dumps({"message_id": number, "payload": payload}).encode()
+        try:
+            assert self._process.stdin is not None
+            self._process.stdin.write(base64.b64encode(message) + b",")
+            self._process.stdin.flush()
+        except (BrokenPipeError, OSError, ValueError):
+            return False  # it stopped; the reader reports why
+        return True
+
+    def _read(self) -> None:
+        assert self._process.stdout is not None
+        pending = b""
+        while True:
+            chunk = self._process.stdout.read1(1 << 20)
+            if not chunk:
+                self._responses.put(None)
+                return
+            pending += chunk
+            *messages, pending = pending.split(b",")
+            for message in messages:
+                try:
+                    self._responses.put(json.loads(base64.b64decode(message)))
+                except ValueError:
+                    self._responses.put({"payload": {"type": "Error", "message": "garbled"}})
+
+    def _answer(
+        self, number: int, cancel: threading.Event | None, deadline: float
+    ) -> dict[str, Any]:
+        while True:
+            if cancel is not None and cancel.is_set():
+                raise SearchCancelled()
+            if time.monotonic() > deadline:
+                raise _ServiceFailed(f"no answer in {TIMEOUT_S} s")
+            try:
+                response = self._responses.get(timeout=_POLL_S)
+            except queue.Empty:
+                continue
+            if response is None:
+                self.returncode = self._process.wait()
+                raise _ServiceFailed()
+            payload = response.get("payload") or {}
+            if payload.get("type") == "Error":
+                raise _ServiceFailed(str(payload.get("message") or "an unknown error"))
+            if response.get("message_id") == number:
+                return payload  # type: ignore[no-any-return]
+
+    def stop(self, kill: bool = False) -> None:
+        """End the service: told to (its input closed), or killed (failed, cancelled)."""
+        if self._process.poll() is None and kill:
+            self._process.kill()
+        if self._process.poll() is None:
+            with contextlib.suppress(OSError, ValueError):
+                assert self._process.stdin is not None
+                self._process.stdin.close()
+            try:
+                self._process.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+        self._process.wait()
+        self.returncode = self._process.returncode
+        self._reader.join(timeout=2)  # at the end of its output now the process is gone
+        for pipe in (self._process.stdin, self._process.stdout):
+            with contextlib.suppress(OSError, ValueError):
+                if pipe is not None:
+                    pipe.close()
 
 
 def _failure(message: str, said: list[str] | None = None) -> SourceError:

@@ -8,6 +8,7 @@ checks use the set of files that discovery found.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -478,10 +479,10 @@ def _check_file(
     entry: Entry[Any], path: PathKey, file: Path, sources: Sources
 ) -> list[SourceError]:
     # most names are already resolved (the project folders are): skip a resolve() per photo
-    if file in sources.media or file.resolve() in sources.media:
+    if str(file) in sources.media or str(file.resolve()) in sources.media:
         return []
     folder = file.parent
-    names = [p.name for p in sources.media if p.parent == folder.resolve()]
+    names = [Path(p).name for p in sources.media if Path(p).parent == folder.resolve()]
     guess = closest(file.name, names)
     hint = f"did you mean '{guess}'?" if guess else f"put the file in {folder} or fix the name"
     return [_error(entry, path, f"the file '{file.name}' does not exist in {folder.name}/", hint)]
@@ -491,6 +492,7 @@ def _check_technicians(content: Content, sources: Sources) -> list[SourceError]:
     problems = []
     galleries = {g.id for g in content.galleries}
     gallery_folders = {p.parent.name for p in sources.galleries}
+    galleries_folder = str(sources.project.galleries)
     for tech in content.technicians:
         meta = tech.meta
         if meta.gallery not in galleries:
@@ -505,7 +507,10 @@ def _check_technicians(content: Content, sources: Sources) -> list[SourceError]:
                     + " (a gallery is a folder in galleries/ with a gallery.yaml)",
                 )
             )
-        elif meta.photo:
+        elif meta.photo and (
+            # the usual case first, without a Path made for each of 1,000 photos
+            os.path.join(galleries_folder, meta.gallery, meta.photo) not in sources.media
+        ):
             photo = sources.project.galleries / meta.gallery / meta.photo
             problems += _check_file(tech, ("photo",), photo, sources)
         if meta.consent is None and not meta.draft:

@@ -250,6 +250,61 @@ def test_list_pages_follow_an_edited_item(tiny_site: TinySite) -> None:
         assert "Prize winners" in (out / page).read_text(), page
 
 
+def test_unchanged_site_is_not_read_again(
+    tiny_site: TinySite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no input changed and output/ as the last build left it, nothing is parsed."""
+    first = build(tiny_site.options())
+    monkeypatch.setattr("site_builder.pipeline._check", _must_not_run)
+    again = build(tiny_site.options())
+    assert list(again.timings) == ["nothing changed"]
+    assert (again.pages, again.files, again.images) == (first.pages, first.files, first.images)
+    assert again.warnings == first.warnings and again.incremental
+    assert (again.rendered, again.written, again.removed) == (0, 0, 0)
+
+
+def _must_not_run(*args: object) -> None:
+    raise AssertionError("content was read for a build with nothing to do")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "save a file unchanged",
+        "add an empty gallery folder",
+        "remove an output file",
+        "build with drafts",
+        "edit a theme file",
+    ],
+)
+def test_any_change_means_a_real_build(tiny_site: TinySite, change: str) -> None:
+    build(tiny_site.options())
+    options = tiny_site.options()
+    root = tiny_site.root
+    if change == "save a file unchanged":
+        about = root / "content/pages/about.md"
+        about.write_bytes(about.read_bytes())
+        os.utime(about, ns=(1, 1))  # same size, and a time no earlier build saw
+    elif change == "add an empty gallery folder":
+        (root / "galleries/new-building").mkdir()
+    elif change == "remove an output file":
+        (root / "output/about/index.html").unlink()
+    elif change == "build with drafts":
+        options = tiny_site.options(drafts=True)
+    elif change == "edit a theme file":
+        css = next((root / "themes/default/static").rglob("*.css"))
+        css.write_text(css.read_text(encoding="utf-8") + "\n/* x */\n", encoding="utf-8")
+    if change == "add an empty gallery folder":
+        with pytest.raises(BuildFailed) as failed:
+            build(options)
+        assert any("no gallery.yaml" in p.message for p in failed.value.problems)
+        return
+    report = build(options)
+    assert "nothing changed" not in report.timings
+    if change == "remove an output file":
+        assert (root / "output/about/index.html").is_file()
+
+
 # --- the pieces ----------------------------------------------------------------------------------
 
 

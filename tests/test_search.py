@@ -12,10 +12,10 @@ from site_builder.errors import BuildFailed
 from site_builder.pipeline import build
 from site_builder.search import (
     SearchCancelled,
-    _mirror,
-    build_search_index,
+    _indexed_parts,
     find_pagefind,
     indexed_part,
+    run_indexer,
 )
 from tests.search_index import fragments, indexed_text
 from tests.sites import TinySite
@@ -213,25 +213,49 @@ def test_missing_pagefind_fails_the_build_and_keeps_the_last_site(
     assert {p.relative_to(out): p.stat().st_mtime_ns for p in out.rglob("*")} == before
 
 
-def test_a_failing_indexer_is_reported_with_what_it_said(tmp_path: Path) -> None:
-    (tmp_path / "index.html").write_text("<main data-pagefind-body>hi</main>", encoding="utf-8")
-    fake = tmp_path / "fake-pagefind"
-    fake.write_text("#!/bin/sh\necho 'Error: disk full' >&2\nexit 3\n", encoding="utf-8")
+MARKED = {"index.html": b"<main data-pagefind-body>hi</main>"}
+
+
+def _fake_pagefind(folder: Path, script: str) -> Path:
+    fake = folder / "fake-pagefind"
+    fake.write_text(f"#!/bin/sh\n{script}\n", encoding="utf-8")
     fake.chmod(0o755)
+    return fake
+
+
+def test_a_failing_indexer_is_reported_with_what_it_said(tmp_path: Path) -> None:
+    fake = _fake_pagefind(tmp_path, "echo 'Error: disk full' >&2\nexit 3")
     with pytest.raises(BuildFailed) as failed:
-        build_search_index(tmp_path, program=fake)
+        run_indexer(MARKED, program=fake)
     (problem,) = failed.value.problems
     assert "exit code 3" in problem.message and "disk full" in problem.message
+    assert problem.hint and "pagefind[bin]" in problem.hint
+
+
+def test_an_indexer_answering_with_an_error_is_reported(tmp_path: Path) -> None:
+    """What Pagefind says when it refuses a request reaches the message."""
+    import base64
+    import json
+
+    answer = base64.b64encode(
+        json.dumps({"message_id": 0, "payload": {"type": "Error", "message": "no room"}}).encode()
+    ).decode()
+    fake = _fake_pagefind(tmp_path, f"printf '%s,' '{answer}'\nexec sleep 5")
+    started = time.monotonic()
+    with pytest.raises(BuildFailed) as failed:
+        run_indexer(MARKED, program=fake)
+    (problem,) = failed.value.problems
+    assert "Pagefind indexer failed: no room" in problem.message
+    assert time.monotonic() - started < 4  # stopped, not waited for
 
 
 def test_nothing_marked_means_the_indexer_is_not_run(tmp_path: Path) -> None:
     """Pagefind would index every page if none were marked: private ones included."""
-    (tmp_path / "index.html").write_text("<main>private</main>", encoding="utf-8")
-    fake = tmp_path / "fake-pagefind"
-    fake.write_text("#!/bin/sh\nexit 9\n", encoding="utf-8")
-    fake.chmod(0o755)
-    assert build_search_index(tmp_path, program=fake) == 0
-    assert not (tmp_path / "pagefind").exists()
+    fake = _fake_pagefind(tmp_path, "exit 9")
+    pages = {"index.html": b"<main>private</main>"}
+    store = tmp_path / "store.bin"
+    assert _indexed_parts(store, {"index.html": "1"}, pages.__getitem__) == {}
+    assert run_indexer({}, program=fake) == {}
 
 
 @needs_pagefind
@@ -242,16 +266,24 @@ def test_indexing_is_timed(tiny_site: TinySite) -> None:
 
 def test_a_running_indexer_stops_when_cancelled(tmp_path: Path) -> None:
     """serve stops a reindex when a newer save is waiting to be built."""
-    (tmp_path / "index.html").write_text("<main data-pagefind-body>hi</main>", encoding="utf-8")
-    fake = tmp_path / "slow-pagefind"
-    fake.write_text("#!/bin/sh\nexec sleep 30\n", encoding="utf-8")
-    fake.chmod(0o755)
+    fake = _fake_pagefind(tmp_path, "exec sleep 30")
     cancel = threading.Event()
     threading.Timer(0.2, cancel.set).start()
     started = time.monotonic()
     with pytest.raises(SearchCancelled):
-        build_search_index(tmp_path, program=fake, cancel=cancel)
+        run_indexer(MARKED, program=fake, cancel=cancel)
     assert time.monotonic() - started < 5
+
+
+@needs_pagefind
+def test_the_indexer_is_handed_pages_in_a_fixed_order() -> None:
+    """The same pages give the same bundle, byte for byte, whatever order they come in."""
+    pages = {f"p{n}/index.html": PAGE.replace(b"lathes", f"lathe {n}".encode()) for n in range(30)}
+    first = run_indexer(pages)
+    second = run_indexer(dict(reversed(list(pages.items()))))
+    assert first == second
+    assert any(name.startswith("fragment/") for name in first)
+    assert "pagefind-entry.json" in first
 
 
 # --- what the indexer is handed ------------------------------------------------------------------
@@ -280,7 +312,7 @@ def test_indexer_is_handed_the_language_title_metadata_and_main_only() -> None:
     assert indexed_part(PAGE.replace(b" data-pagefind-body", b"")) is None
 
 
-def test_scratch_pages_are_rewritten_only_when_they_change(tmp_path: Path) -> None:
+def test_indexed_parts_are_read_again_only_when_a_page_changes(tmp_path: Path) -> None:
     pages = {"a/index.html": PAGE, "b/index.html": PAGE.replace(b"lathes", b"kilns")}
     digests = {path: str(hash(data)) for path, data in pages.items()}
     read_log: list[str] = []
@@ -289,16 +321,16 @@ def test_scratch_pages_are_rewritten_only_when_they_change(tmp_path: Path) -> No
         read_log.append(path)
         return pages[path]
 
-    assert _mirror(tmp_path, digests, read) == 2
+    store = tmp_path / "search" / "site.bin"
+    assert sorted(_indexed_parts(store, digests, read)) == ["a/index.html", "b/index.html"]
     assert sorted(read_log) == ["a/index.html", "b/index.html"]
     read_log.clear()
     pages["b/index.html"] = PAGE.replace(b"lathes", b"looms")
     digests["b/index.html"] = "changed"
     del pages["a/index.html"], digests["a/index.html"]
-    assert _mirror(tmp_path, digests, read) == 1
+    parts = _indexed_parts(store, digests, read)
     assert read_log == ["b/index.html"]  # the unchanged page is not even read
-    assert not (tmp_path / "site/a/index.html").exists()
-    assert b"looms" in (tmp_path / "site/b/index.html").read_bytes()
-    (tmp_path / "pages.json").write_text("not json", encoding="utf-8")  # a damaged manifest
-    assert _mirror(tmp_path, digests, read) == 1  # starts again from nothing
+    assert list(parts) == ["b/index.html"] and b"looms" in parts["b/index.html"]
+    store.write_text("not what was saved", encoding="utf-8")  # a damaged store
+    assert list(_indexed_parts(store, digests, read)) == ["b/index.html"]  # starts again
     assert read_log == ["b/index.html", "b/index.html"]
