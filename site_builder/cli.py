@@ -210,7 +210,12 @@ def _run_build(args: argparse.Namespace) -> int:
     options = _options(args)
     report = build(options, progress=None if args.quiet else _PhotoProgress())
     _print_problems(report.warnings, args, failed=False)
-    if not args.quiet:
+    if not args.quiet and "nothing changed" in report.timings:
+        print(
+            f"Nothing changed since the last build: {_shown(options.output)}/ is up to date "
+            f"({report.pages} pages and {report.images} photos, checked in {report.seconds:.1f} s)."
+        )
+    elif not args.quiet:
         print(
             f"Built {report.pages} pages and {report.images} photos into "
             f"{_shown(options.output)}/ in {report.seconds:.1f} s."
