@@ -302,14 +302,8 @@ def _input_folders(project: Project) -> list[Path]:
 
 
 def _stamp_key(options: BuildOptions) -> str:
-    return state_key(
-        stamp=True,
-        base_url=options.base_url,
-        drafts=options.drafts,
-        today=options.today.isoformat(),
-        output=str(options.output.resolve()),
-        project=str(options.project.root.resolve()),
-    )
+    # Before site.yaml is read: the --base-url given (or none), not the one the site ends with.
+    return _options_key(options, stamp=True, base_url=options.base_url)
 
 
 def _unchanged_build(
@@ -679,12 +673,16 @@ def _previous_build(options: BuildOptions, urls: Urls, session: BuildSession) ->
 
 
 def _state_key(options: BuildOptions, urls: Urls) -> str:
+    return _options_key(options, base_url=urls.base_url)
+
+
+def _options_key(options: BuildOptions, **more: object) -> str:
     return state_key(
-        base_url=urls.base_url,
         drafts=options.drafts,
         today=options.today.isoformat(),
         output=str(options.output.resolve()),
         project=str(options.project.root.resolve()),
+        **more,
     )
 
 
