@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from . import bench_images, bench_site
-from .content import BuildOptions, Project
 from .pipeline import build
+from .project import BuildOptions, Project
 
 ROOT = Path(__file__).resolve().parent.parent
 

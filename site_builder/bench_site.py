@@ -200,8 +200,10 @@ def run_phase(project: Path, phase: str) -> dict[str, float]:
 
 
 def _phase(project: Path, phase: str) -> dict[str, float]:
-    from .content import BuildOptions, Project
-    from .pipeline import build
+    """One phase in a process of its own, run as `site-builder build` runs it (so the whole
+    process is what a person waits for: starting Python, importing what it needs, building)."""
+    from .cli import build_site
+    from .project import BuildOptions, Project
 
     if phase == "cold-no-cache":
         shutil.rmtree(project / ".cache", ignore_errors=True)
@@ -222,7 +224,7 @@ def _phase(project: Path, phase: str) -> dict[str, float]:
     options = BuildOptions(
         project=Project.at(project / "content"), output=project / "output", today=TODAY
     )
-    report = build(options)
+    report = build_site(options)
     self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     workers_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return {
@@ -244,7 +246,7 @@ def _edit_role(path: Path, text: str) -> None:
 
 def save_to_reload(project: Path, tries: int = 5) -> list[float]:
     """Seconds from writing a profile to a browser being told to reload, under serve."""
-    from .content import BuildOptions, Project
+    from .project import BuildOptions, Project
     from .serve import PreviewServer
 
     options = BuildOptions(

@@ -8,18 +8,21 @@ import json
 import os
 import sys
 import tempfile
+import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from . import linkcheck, scaffold
-from .content import BuildOptions, Project
+from . import scaffold
 from .errors import BuildFailed, SourceError, format_report
-from .pipeline import build, check
-from .publish import cms, ghpages
-from .schema import content_reference, write_schemas
+from .project import BuildOptions, Project
+from .records import BuildReport, input_folders, input_signatures, unchanged_report
+
+# The builder (Jinja, pydantic, Pillow: most of a second to import) and the publishing and link
+# checking modules are imported by the commands that use them, so that `build` with nothing
+# changed answers in a fraction of a second.
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -206,9 +209,24 @@ def _options(args: argparse.Namespace) -> BuildOptions:
     )
 
 
+def build_site(
+    options: BuildOptions, progress: Callable[[int, int], None] | None = None
+) -> BuildReport:
+    """What `site-builder build` does: say the last build still stands when nothing it was
+    made from changed (without loading the builder), else build."""
+    started = time.perf_counter()
+    inputs = input_signatures(input_folders(options))
+    report = unchanged_report(options, inputs, started)
+    if report is None:
+        from .pipeline import build
+
+        report = build(options, progress=progress, inputs=inputs)
+    return report
+
+
 def _run_build(args: argparse.Namespace) -> int:
     options = _options(args)
-    report = build(options, progress=None if args.quiet else _PhotoProgress())
+    report = build_site(options, progress=None if args.quiet else _PhotoProgress())
     _print_problems(report.warnings, args, failed=False)
     if not args.quiet and "nothing changed" in report.timings:
         print(
@@ -224,6 +242,8 @@ def _run_build(args: argparse.Namespace) -> int:
 
 
 def _run_check(args: argparse.Namespace) -> int:
+    from .pipeline import check
+
     options = _options(args)
     try:
         content, published, problems = check(options)
@@ -264,6 +284,8 @@ def _link_check_options(command: argparse.ArgumentParser) -> None:
 def _run_link_check(
     args: argparse.Namespace, configured_base: str, problems: Sequence[SourceError]
 ) -> int:
+    from . import linkcheck
+
     output: Path = args.output
     if not (output / "index.html").is_file():
         raise BuildFailed(
@@ -325,6 +347,8 @@ def _run_serve(args: argparse.Namespace) -> int:
 
 
 def _run_schema(args: argparse.Namespace) -> int:
+    from .schema import content_reference, write_schemas
+
     written = write_schemas(args.out)
     print(f"Wrote {len(written)} schema files into {_shown(args.out)}/.")
     if args.reference:
@@ -403,6 +427,9 @@ def _publish_commands(commands: Any) -> None:
 
 
 def _run_publish(args: argparse.Namespace) -> int:
+    from .pipeline import build, check
+    from .publish import ghpages
+
     options = _options(args)
     try:
         repo = ghpages.Repository.containing(options.project.root)
@@ -452,6 +479,9 @@ def _run_publish(args: argparse.Namespace) -> int:
 
 
 def _run_export(args: argparse.Namespace) -> int:
+    from .pipeline import build, check
+    from .publish import cms
+
     options = _options(args)
     out: Path = args.out
     if out.exists() and not args.force:
@@ -494,6 +524,8 @@ def _folder_address(value: str) -> str:
 
 
 def _css_class(value: str) -> str:
+    from .publish import cms
+
     if not cms.CSS_CLASS.match(value):
         raise argparse.ArgumentTypeError(
             f"'{value}' is not a CSS class name: use letters, digits, - and _ (e.g. tc-content)"

@@ -6,7 +6,6 @@ in which pages are made can never change what they show.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -21,35 +20,12 @@ from .models import (
     SiteConfig,
     Technician,
 )
+from .project import Project
 
 if TYPE_CHECKING:
     from .loader import Located
 
 M = TypeVar("M")
-
-
-@dataclass(frozen=True)
-class Project:
-    """The folders of a site project. Defaults follow the standard layout beside content/."""
-
-    content: Path
-    galleries: Path
-    themes: Path
-    cache: Path
-
-    @classmethod
-    def at(cls, content: Path) -> Project:
-        root = content.resolve().parent
-        return cls(
-            content=content.resolve(),
-            galleries=root / "galleries",
-            themes=root / "themes",
-            cache=root / ".cache",
-        )
-
-    @property
-    def root(self) -> Path:
-        return self.content.parent
 
 
 @dataclass(frozen=True)
@@ -96,15 +72,3 @@ class Content:
     @property
     def site(self) -> SiteConfig:
         return self.site_entry.meta
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    """What the person asked for on the command line."""
-
-    project: Project
-    output: Path
-    base_url: str | None = None
-    drafts: bool = False
-    today: dt.date = field(default_factory=dt.date.today)
-    jobs: int | None = None

@@ -1,6 +1,6 @@
 """What incremental builds remember: which inputs made each output, so unchanged work is skipped.
 
-Three memories, each keyed by content hashes so a stale entry can never be used by mistake:
+Two memories, each keyed by content hashes so a stale entry can never be used by mistake:
 
 * :class:`SourceCache`: each content file's parsed document and validated model, by the
   SHA-256 of its bytes (and, to avoid even reading an untouched file, by its size, times and
@@ -11,10 +11,7 @@ Three memories, each keyed by content hashes so a stale entry can never be used 
   templates name, and the photos its ``picture()`` calls used last time. Same fingerprint, same
   bytes: the page is not rendered again. A content item enters a fingerprint as the hash of its
   file, because its fields are a pure function of those bytes.
-* :class:`BuildState` (``.cache/build-state-*.bin``): per output file, its fingerprint, the hash
-  of its bytes and the size and time it was written with, so a file someone changed or removed
-  in output/ is rewritten. The state is only valid for the same builder code and options
-  (base URL, drafts, date, output folder); anything else means a full build.
+* What each output was made from and the nothing-changed stamp are in ``records.py``.
 """
 
 from __future__ import annotations
@@ -23,11 +20,7 @@ import dataclasses
 import datetime as dt
 import enum
 import hashlib
-import json
-import marshal
-import os
 import pickle
-import shutil
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,33 +30,15 @@ import jinja2
 import jinja2.meta
 from pydantic import BaseModel
 
-from . import __version__
 from .content import Entry, Sources
 from .errors import SourceError
 from .files import write_atomic
 from .loader import FrontMatterDocument, Located, read_front_matter, read_yaml
+from .records import file_signature
 
-STATE_FILE = "build-state-{}.bin"  # one per output folder: a build elsewhere keeps it
 SOURCES_FILE = "sources.pickle"
-_STATE_VERSION = 2
 
 Document = Located | FrontMatterDocument | SourceError
-
-
-def builder_version() -> str:
-    """The package version plus the size and time of its modules: a code change means a full
-    build, so a developer editing site_builder never sees output from older code."""
-    package = Path(__file__).resolve().parent
-    digest = hashlib.sha256(__version__.encode())
-    for module in sorted(package.glob("*.py")):
-        info = module.stat()
-        digest.update(f"{module.name}:{info.st_size}:{info.st_mtime_ns}".encode())
-    return digest.hexdigest()[:16]
-
-
-def file_signature(info: os.stat_result) -> tuple[int, int, int, int]:
-    # ctime too: unlike mtime no tool can set it back, so a rewrite always changes it.
-    return (info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns)
 
 
 # --- parsed and validated content -------------------------------------------------------------
@@ -364,153 +339,3 @@ def page_fingerprint(
     except Unknowable:
         return None
     return digest.hexdigest()
-
-
-# --- what was written last time -----------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class OutputRecord:
-    hash: str  # of the bytes written
-    fingerprint: str | None = None  # of the inputs (None: always remade)
-    stat: tuple[int, int] = (0, 0)  # size and mtime_ns as written
-    images: dict[str, str] = field(default_factory=dict)  # photo -> its processed key, as used
-
-    def intact(self, path: str | Path) -> bool:
-        """The file is still there as we wrote it (nobody edited or removed it)."""
-        try:
-            info = os.stat(path)
-        except OSError:
-            return False
-        return (info.st_size, info.st_mtime_ns) == self.stat
-
-
-def state_file(cache: Path, output: Path) -> Path:
-    return cache / STATE_FILE.format(_output_name(output))
-
-
-def search_store(cache: Path, output: Path) -> Path:
-    """The file keeping what the search indexer was handed of each page, between builds into
-    ``output``. (Versions before 0.4 kept a folder of pages beside it: removed.)"""
-    folder = cache / "search" / _output_name(output)
-    if folder.is_dir():
-        shutil.rmtree(folder, ignore_errors=True)
-    return folder.with_suffix(".bin")
-
-
-def _output_name(output: Path) -> str:
-    return hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:12]
-
-
-@dataclass
-class BuildState:
-    key: str
-    outputs: dict[str, OutputRecord] = field(default_factory=dict)
-    written_here: bool = False  # this process made that build (serve), not read from the file
-
-    # marshal, not JSON: a site of 7,000 files has a 2 MB state, which serve saves after
-    # every save in the editor; marshal reads and writes it ten times faster.
-    @classmethod
-    def load(cls, file: Path, key: str) -> BuildState | None:
-        try:
-            version, saved_key, rows = marshal.loads(file.read_bytes())
-        except (OSError, ValueError, EOFError, TypeError):
-            return None
-        if version != _STATE_VERSION or saved_key != key or not isinstance(rows, dict):
-            return None
-        try:
-            outputs = {
-                path: OutputRecord(digest, fingerprint, (size, mtime), images)
-                for path, (digest, fingerprint, size, mtime, images) in rows.items()
-            }
-        except (TypeError, ValueError):
-            return None
-        return cls(key, outputs)
-
-    def save(self, file: Path) -> None:
-        rows = {
-            path: (record.hash, record.fingerprint, *record.stat, record.images)
-            for path, record in self.outputs.items()
-        }
-        write_atomic(file, marshal.dumps((_STATE_VERSION, self.key, rows)))
-
-    @staticmethod
-    def forget(file: Path) -> None:
-        file.unlink(missing_ok=True)
-
-
-# --- a build with nothing to do --------------------------------------------------------------
-
-STAMP_FILE = "build-stamp-{}.pickle"
-_STAMP_VERSION = 1
-Signatures = dict[str, tuple[int, int, int, int] | None]  # None: a folder
-
-
-def input_signatures(folders: Iterable[Path]) -> Signatures:
-    """Every file and folder under ``folders`` (through links) with its stat signature: the
-    same signatures, the same inputs (an added, removed or saved file changes them)."""
-    found: Signatures = {}
-    todo = [str(folder) for folder in folders]
-    while todo:
-        folder = todo.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        found[folder] = None
-        for entry in entries:
-            try:
-                if entry.is_dir():
-                    todo.append(entry.path)
-                else:
-                    found[entry.path] = file_signature(entry.stat())
-            except OSError:  # a dangling link: it too is part of what the build sees
-                found[entry.path] = (-1, 0, 0, 0)
-    return found
-
-
-@dataclass
-class BuildStamp:
-    """What ``build`` needs to say "nothing changed" without reading any content: the options
-    and builder, the signature of every input, the build state it wrote, and its report."""
-
-    key: str
-    inputs: Signatures
-    state_key: str
-    figures: dict[str, int]  # pages, files, images
-    warnings: list[SourceError]
-
-    def save(self, file: Path) -> None:
-        write_atomic(file, pickle.dumps((_STAMP_VERSION, self), pickle.HIGHEST_PROTOCOL))
-
-    @staticmethod
-    def load(file: Path, key: str) -> BuildStamp | None:
-        try:
-            version, stamp = pickle.loads(file.read_bytes())
-        except Exception:  # missing, damaged or from other code: a build finds out
-            return None
-        if version != _STAMP_VERSION or not isinstance(stamp, BuildStamp) or stamp.key != key:
-            return None
-        return stamp
-
-    @staticmethod
-    def forget(file: Path) -> None:
-        file.unlink(missing_ok=True)
-
-
-def stamp_file(cache: Path, output: Path) -> Path:
-    return cache / STAMP_FILE.format(_output_name(output))
-
-
-def state_key(**options: object) -> str:
-    """Everything that shapes every output at once: a change of any means a full build."""
-    text = json.dumps(
-        {"state": _STATE_VERSION, "builder": builder_version(), **options},
-        sort_keys=True,
-        default=str,
-    )
-    return hashlib.sha256(text.encode()).hexdigest()[:24]
-
-
-def content_hash(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()

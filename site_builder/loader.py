@@ -16,8 +16,9 @@ from typing import Any
 
 import yaml
 
-from .content import Project, Sources
+from .content import Sources
 from .errors import SourceError
+from .project import Project
 
 PathKey = tuple[str | int, ...]
 Position = tuple[int, int]  # 1-based line and column

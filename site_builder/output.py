@@ -15,8 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .content import Project
 from .errors import SourceError
+from .project import Project
 
 STAGING_PREFIX = ".output-staging-"
 MARKER = ".site-builder-output"  # written into every output folder we make

@@ -23,26 +23,14 @@ from markupsafe import Markup
 
 from . import images as image_pipeline
 from . import seo
-from .content import BuildOptions, Content, Entry, Project
+from .content import Content, Entry
 from .errors import BuildFailed, SourceError
 from .incremental import (
-    BuildStamp,
-    BuildState,
     Fingerprinter,
-    OutputRecord,
-    Signatures,
     SourceCache,
     TemplateIndex,
-    builder_version,
-    content_hash,
-    file_signature,
-    input_signatures,
     load_documents_cached,
     page_fingerprint,
-    search_store,
-    stamp_file,
-    state_file,
-    state_key,
 )
 from .links import Urls, output_file
 from .loader import _missing_gallery_file, discover, load_documents
@@ -54,7 +42,26 @@ from .output import (
     staged_output,
     unsafe_output,
 )
+from .project import BuildOptions, Project
 from .published import Published, select_published
+from .records import (
+    BuildReport,
+    BuildStamp,
+    BuildState,
+    OutputRecord,
+    Signatures,
+    builder_version,
+    content_hash,
+    file_signature,
+    input_folders,
+    input_signatures,
+    options_key,
+    search_store,
+    stamp_file,
+    stamp_key,
+    state_file,
+    unchanged_report,
+)
 from .render import (
     PageSpec,
     make_environment,
@@ -67,23 +74,6 @@ from .search import BUNDLE, index_pages
 from .validate import check_model, validate_content
 
 RASTER = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".heic", ".heif", ".avif"}
-
-
-@dataclass
-class BuildReport:
-    pages: int = 0
-    files: int = 0
-    images: int = 0
-    warnings: list[SourceError] = field(default_factory=list)
-    seconds: float = 0.0
-    output: Path | None = None
-    timings: dict[str, float] = field(default_factory=dict)
-    rendered: int = 0  # pages rendered this time (the others were unchanged)
-    written: int = 0  # files written or replaced in output/
-    removed: int = 0  # files deleted from output/
-    incremental: bool = False  # False: a full build into a fresh folder
-    changed: tuple[str, ...] = ()  # output files written or removed, relative to output/
-    search_pending: bool = False  # the search index still shows the pages before this build
 
 
 @dataclass
@@ -190,20 +180,22 @@ def build(
     progress: Callable[[int, int], None] | None = None,
     session: BuildSession | None = None,
     search: SearchTiming | None = None,
+    inputs: Signatures | None = None,
 ) -> BuildReport:
     """Build the site into options.output, or raise BuildFailed with every problem found.
 
     Only pages whose inputs changed since the last build are rendered, and only files whose
     bytes changed are written; nothing in output/ changes unless every page succeeded.
     ``progress(done, total)`` hears about new photos being processed, for a progress bar.
-    ``search`` lets serve put off remaking the search index (see SearchTiming).
+    ``search`` lets serve put off remaking the search index (see SearchTiming). ``inputs``:
+    the signatures of every input, already found to differ from the last build's (the command
+    line checks that before loading the builder; see records.unchanged_report).
     """
     started = time.perf_counter()
     clock = _Clock()
-    inputs = None
-    if session is None:  # `build`: one build per process, its memory kept in .cache/
-        inputs = input_signatures(_input_folders(options.project))
-        unchanged = _unchanged_build(options, inputs, started)
+    if session is None and inputs is None:  # `build`: its memory is kept in .cache/
+        inputs = input_signatures(input_folders(options))
+        unchanged = unchanged_report(options, inputs, started)
         if unchanged is not None:
             return unchanged
     session = session or BuildSession.for_project(options.project)
@@ -272,7 +264,7 @@ def build(
     warnings = [p for p in problems if p.severity == "warning"]
     if inputs is not None:
         stamp = BuildStamp(
-            _stamp_key(options),
+            stamp_key(options),
             inputs,
             state.key,
             {"pages": len(pages), "files": len(files), "images": len(processed)},
@@ -294,44 +286,6 @@ def build(
         incremental=previous is not None,
         changed=tuple(changed),
         search_pending=pending,
-    )
-
-
-def _input_folders(project: Project) -> list[Path]:
-    return [project.content, project.galleries, project.themes]
-
-
-def _stamp_key(options: BuildOptions) -> str:
-    # Before site.yaml is read: the --base-url given (or none), not the one the site ends with.
-    return _options_key(options, stamp=True, base_url=options.base_url)
-
-
-def _unchanged_build(
-    options: BuildOptions, inputs: Signatures, started: float
-) -> BuildReport | None:
-    """The last build's report again, when not one file it was made from changed (signatures
-    of every file under content/, galleries/ and themes/) and output/ is as it left it; else
-    None. Nothing is parsed: on a big site this is a tenth of an unchanged incremental build."""
-    output = options.output.resolve()
-    stamp = BuildStamp.load(stamp_file(options.project.cache, options.output), _stamp_key(options))
-    if stamp is None or stamp.inputs != inputs or not (output / MARKER).is_file():
-        return None
-    state = BuildState.load(state_file(options.project.cache, options.output), stamp.state_key)
-    if state is None:
-        return None
-    prefix = f"{output}{os.sep}"
-    if not all(record.intact(prefix + relative) for relative, record in state.outputs.items()):
-        return None  # someone changed or removed a file in output/: the full check restores it
-    seconds = time.perf_counter() - started
-    return BuildReport(
-        pages=stamp.figures["pages"],
-        files=stamp.figures["files"],
-        images=stamp.figures["images"],
-        warnings=list(stamp.warnings),
-        seconds=seconds,
-        output=options.output,
-        timings={"nothing changed": seconds},
-        incremental=True,
     )
 
 
@@ -673,17 +627,7 @@ def _previous_build(options: BuildOptions, urls: Urls, session: BuildSession) ->
 
 
 def _state_key(options: BuildOptions, urls: Urls) -> str:
-    return _options_key(options, base_url=urls.base_url)
-
-
-def _options_key(options: BuildOptions, **more: object) -> str:
-    return state_key(
-        drafts=options.drafts,
-        today=options.today.isoformat(),
-        output=str(options.output.resolve()),
-        project=str(options.project.root.resolve()),
-        **more,
-    )
+    return options_key(options, base_url=urls.base_url)
 
 
 class _SitePlan:

@@ -40,11 +40,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from .content import BuildOptions
 from .errors import BuildFailed, SourceError, format_report
 from .links import Urls
 from .loader import Located, read_yaml
-from .pipeline import BuildReport, BuildSession, SearchTiming, build
+from .pipeline import BuildSession, SearchTiming, build
+from .project import BuildOptions
+from .records import BuildReport
 from .search import BUNDLE, SearchCancelled
 
 LIVE = "__live/"  # under the base path; no page of the site can be called this

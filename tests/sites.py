@@ -7,7 +7,7 @@ import shutil
 import textwrap
 from pathlib import Path
 
-from site_builder.content import BuildOptions, Project
+from site_builder.project import BuildOptions, Project
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 24)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
 import pytest
 
-from site_builder.content import BuildOptions, Project
 from site_builder.errors import BuildFailed
 from site_builder.incremental import Fingerprinter, TemplateIndex, page_fingerprint
 from site_builder.pipeline import BuildSession, build
+from site_builder.project import BuildOptions, Project
 from tests.sites import ROOT, TODAY, TinySite
 
 
@@ -261,6 +263,40 @@ def test_unchanged_site_is_not_read_again(
     assert (again.pages, again.files, again.images) == (first.pages, first.files, first.images)
     assert again.warnings == first.warnings and again.incremental
     assert (again.rendered, again.written, again.removed) == (0, 0, 0)
+
+
+def test_build_command_says_nothing_changed_without_loading_the_builder(
+    tiny_site: TinySite,
+) -> None:
+    """`site-builder build` checks for changes before importing Jinja, pydantic or the
+    pipeline (most of a second): with nothing changed it answers from the last build's stamp."""
+    argv = [
+        "build",
+        f"--content={tiny_site.content}",
+        f"--output={tiny_site.root / 'output'}",
+        f"--today={TODAY.isoformat()}",
+    ]
+    probe = (
+        "import sys; from site_builder.cli import main; code = main(sys.argv[1:]); "
+        "print(sorted(m for m in ('site_builder.pipeline', 'jinja2', 'pydantic', 'PIL') "
+        "if m in sys.modules), code)"
+    )
+
+    def run() -> list[str]:
+        done = subprocess.run(
+            [sys.executable, "-c", probe, *argv], capture_output=True, text=True, cwd=ROOT
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip().splitlines()
+
+    first = run()
+    assert first[0].startswith("Built ")
+    assert first[-1] == "['PIL', 'jinja2', 'pydantic', 'site_builder.pipeline'] 0"
+    again = run()
+    assert again[0].startswith("Nothing changed since the last build")
+    assert again[-1] == "[] 0"
+    _edit(tiny_site.root, "content/pages/about.md", "About", "About us")
+    assert run()[0].startswith("Built ")
 
 
 def _must_not_run(*args: object) -> None:

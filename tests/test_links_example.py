@@ -16,9 +16,9 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 
-from site_builder.content import BuildOptions, Project
 from site_builder.linkcheck import check_output, parse_file
 from site_builder.pipeline import build
+from site_builder.project import BuildOptions, Project
 from tests.sites import ROOT
 
 TODAY = dt.date(2026, 11, 24)
