@@ -59,8 +59,13 @@ class SourceCache:
         default_factory=dict
     )
 
-    def digest(self, path: Path) -> str | None:
-        """SHA-256 of a file's bytes, read only if its stat signature changed."""
+    def digest(self, path: Path, trust: bool = False) -> str | None:
+        """SHA-256 of a file's bytes, read only if its stat signature changed. ``trust``: the
+        caller knows the file is unchanged since it was last seen (serve's watcher): no stat."""
+        if trust:
+            known = self.digests.get(str(path))
+            if known is not None:
+                return known[1]
         try:
             info = path.stat()
         except OSError:
@@ -76,8 +81,10 @@ class SourceCache:
         self.digests[str(path)] = (signature, digest)
         return digest
 
-    def document(self, path: Path, reader: Callable[[Path], Document]) -> tuple[Document, str]:
-        digest = self.digest(path) or "unreadable"
+    def document(
+        self, path: Path, reader: Callable[[Path], Document], trust: bool = False
+    ) -> tuple[Document, str]:
+        digest = self.digest(path, trust) or "unreadable"
         key = (str(path), digest)
         document = self.documents.get(key)
         if document is None or digest == "unreadable":
@@ -140,17 +147,23 @@ class SourceCache:
 
 
 def load_documents_cached(
-    sources: Sources, cache: SourceCache, missing_gallery: Callable[[Path], Document]
+    sources: Sources,
+    cache: SourceCache,
+    missing_gallery: Callable[[Path], Document],
+    changed: frozenset[str] | None = None,
 ) -> tuple[dict[Path, Document], dict[Path, str]]:
     """As loader.load_documents, reusing the parse of every file whose bytes are unchanged.
 
-    Returns the documents and the content hash of each file (the fingerprints' raw material).
+    ``changed``: when known (serve's watcher), the only files that may differ from when they
+    were last read; the others are not even looked at. Returns the documents and the content
+    hash of each file (the fingerprints' raw material).
     """
     documents: dict[Path, Document] = {}
     digests: dict[Path, str] = {}
 
     def load(path: Path, reader: Callable[[Path], Document]) -> None:
-        documents[path], digests[path] = cache.document(path, reader)
+        trust = changed is not None and str(path) not in changed
+        documents[path], digests[path] = cache.document(path, reader, trust)
 
     if sources.site.is_file():
         load(sources.site, read_yaml)
@@ -189,15 +202,33 @@ class Fingerprinter:
         self._files = file_digests
         self._memo: dict[int, tuple[object, bytes]] = {}
         self._shared: dict[tuple[object, ...], bytes] = {}
+        self._names: dict[tuple[object, ...], list[str]] = {}
 
     def of(self, value: object) -> bytes:
         key = id(value)
         hit = self._memo.get(key)
         if hit is not None:
             return hit[1]
-        digest = hashlib.blake2b(self._describe(value), digest_size=16).digest()
+        kind = type(value)
+        if kind is str:  # most values: skip the general description
+            description = b"str:" + value.encode("utf-8", "surrogatepass")  # type: ignore[attr-defined]
+        elif (kind is list or kind is tuple) and not value:  # a profile's news, often
+            description = kind.__name__.encode() + b"["
+        else:
+            description = self._describe(value)
+        digest = hashlib.blake2b(description, digest_size=16).digest()
         self._memo[key] = (value, digest)
         return digest
+
+    def names(self, facts: TemplateFacts, context: Mapping[str, Any]) -> list[str]:
+        """The context variables the template can see, in a fixed order (per kind of page)."""
+        key = (facts.names, tuple(context))
+        found = self._names.get(key)
+        if found is None:
+            found = self._names[key] = sorted(
+                context if facts.names is None else facts.names & context.keys()
+            )
+        return found
 
     def shared_part(
         self, facts: TemplateFacts, shared: Mapping[str, Any], own: Mapping[str, Any]
@@ -329,7 +360,7 @@ def page_fingerprint(
     ``shared`` holds the values every page sees (site, navigation, the published content):
     ``context`` overrides them, and their part of the hash is worked out once per template.
     """
-    names = sorted(context) if facts.names is None else sorted(facts.names & context.keys())
+    names = values.names(facts, context)
     digest = hashlib.blake2b(facts.digest, digest_size=16)
     try:
         if shared:

@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from . import images as image_pipeline
 from . import seo
-from .content import Content, Entry
+from .content import Content, Entry, Sources
 from .errors import BuildFailed, SourceError
 from .incremental import (
     Fingerprinter,
@@ -97,6 +97,19 @@ class BuildSession:
     pruned_for: frozenset[str] | None = None  # the photos the image cache was last pruned for
     # the last build's record and its state file's signature: serve need not re-read it
     state: tuple[BuildState, tuple[int, int, int, int] | None] | None = None
+    # the last listing of the content folders, and every file in it (serve: reused while
+    # the watcher sees only known files change)
+    found: tuple[Sources, frozenset[str]] | None = None
+    # serve: the record a build left, saved once the browser has been told (save_state)
+    unsaved: tuple[BuildState, Path] | None = None
+
+    def save_state(self) -> None:
+        """Save the record of the last build into .cache/ (at the latest when the next starts)."""
+        if self.unsaved is not None:
+            state, file = self.unsaved
+            self.unsaved = None
+            state.save(file)
+            self.state = (state, _signature(file))
 
     @classmethod
     def for_project(cls, project: Project, persist: bool = True) -> BuildSession:
@@ -181,6 +194,7 @@ def build(
     session: BuildSession | None = None,
     search: SearchTiming | None = None,
     inputs: Signatures | None = None,
+    changed: Iterable[Path] | None = None,
 ) -> BuildReport:
     """Build the site into options.output, or raise BuildFailed with every problem found.
 
@@ -189,7 +203,9 @@ def build(
     ``progress(done, total)`` hears about new photos being processed, for a progress bar.
     ``search`` lets serve put off remaking the search index (see SearchTiming). ``inputs``:
     the signatures of every input, already found to differ from the last build's (the command
-    line checks that before loading the builder; see records.unchanged_report).
+    line checks that before loading the builder; see records.unchanged_report). ``changed``:
+    with a ``session``, the files serve's watcher saw change since the session's last build;
+    only they are looked at again (None: every file is).
     """
     started = time.perf_counter()
     clock = _Clock()
@@ -199,7 +215,8 @@ def build(
         if unchanged is not None:
             return unchanged
     session = session or BuildSession.for_project(options.project)
-    content, published, problems, digests = _check(options, session.sources)
+    hint = frozenset(map(str, changed)) if changed is not None else None
+    content, published, problems, digests = _check(options, session, hint)
     clock.lap("load and validate")
     refusal = unsafe_output(options.output, options.project)
     if refusal:
@@ -223,6 +240,7 @@ def build(
     helpers = _template_helpers(pictures, urls, options.project, session.pictures, fragments)
     env = make_environment(folders, urls, helpers, session.compiled)
     shared = _shared_context(content, published, urls)
+    session.save_state()  # serve's last build, if it was not saved yet
     previous = _previous_build(options, urls, session)
     session.state = None  # until this build has succeeded
     site = _SitePlan(options.output.resolve(), previous)
@@ -253,8 +271,11 @@ def build(
     state = BuildState(previous.key if previous else _state_key(options, urls), site.records)
     saved_to = state_file(options.project.cache, options.output)
     if written or removed or previous is None or previous.outputs != site.records:
-        state.save(saved_to)
-    session.state = (state, _signature(saved_to))
+        session.unsaved = (state, saved_to)
+        if session.persist:
+            session.save_state()
+    else:
+        session.state = (state, _signature(saved_to))
     kept = frozenset(image.key for image in processed.values())
     if session.pruned_for != kept:  # serve: the cache was pruned for these same photos
         image_pipeline.prune_cache(_image_cache(options.project), processed.values())
@@ -301,11 +322,23 @@ def check(options: BuildOptions) -> tuple[Content, Published, list[SourceError]]
 
 
 def _check(
-    options: BuildOptions, cache: SourceCache
+    options: BuildOptions, session: BuildSession, changed: frozenset[str] | None = None
 ) -> tuple[Content, Published, list[SourceError], dict[Path, str]]:
-    """As check(), reusing the parse and validation of every file whose bytes are unchanged."""
-    sources = discover(options.project)
-    documents, digests = load_documents_cached(sources, cache, _missing_gallery_file)
+    """As check(), reusing the parse and validation of every file whose bytes are unchanged.
+    With ``changed`` (serve's watcher), only those files are looked at again, and the content
+    folders are not listed again when each of them is a file the last listing found."""
+    cache = session.sources
+    found = session.found
+    if (
+        changed is None
+        or found is None
+        or not all(path in found[1] and os.path.isfile(path) for path in changed)
+    ):
+        sources = discover(options.project)
+        session.found = found = (sources, _files_of(sources))
+        changed = None  # a file added, removed or unknown: look at every file
+    sources = found[0]
+    documents, digests = load_documents_cached(sources, cache, _missing_gallery_file, changed)
     content, problems = validate_content(
         sources, documents, options.today, lambda model, doc: cache.check(model, doc, check_model)
     )
@@ -313,6 +346,15 @@ def _check(
         raise BuildFailed(problems)
     published = select_published(content, options.today, options.drafts)
     return content, published, problems, digests
+
+
+def _files_of(sources: Sources) -> frozenset[str]:
+    """Every file a listing of the content folders found (content files, photos, media)."""
+    files = [sources.site, *sources.galleries, *sources.pages, *sources.plans]
+    files += [*sources.technicians, *sources.case_studies, *sources.news]
+    if sources.accessibility is not None:
+        files.append(sources.accessibility)
+    return frozenset([*map(str, files), *sources.media])
 
 
 def _remembered_texts(
@@ -329,7 +371,8 @@ def _remembered_texts(
     site = digests.get(content.site_entry.path)
 
     def made(path: str, sources: tuple[Path, ...], make: Callable[[], str]) -> str:
-        key = (path, site, urls.base_url, today, *(digests.get(source) for source in sources))
+        # paths too: a renamed news item keeps its bytes, but its address changes
+        key = (path, site, urls.base_url, today, *((s, digests.get(s)) for s in sources))
         text = session.texts.get(key)
         if text is None:
             if len(session.texts) > TEXTS_REMEMBERED:

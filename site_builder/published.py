@@ -148,13 +148,36 @@ class Published:
         return {t.id: t for t in self.technicians}
 
     def gallery(self, gallery_id: str) -> Entry[Gallery] | None:
-        return next((g for g in self.galleries if g.id == gallery_id), None)
+        return self._galleries_by_id.get(gallery_id)
+
+    @cached_property
+    def _galleries_by_id(self) -> dict[str, Entry[Gallery]]:
+        found: dict[str, Entry[Gallery]] = {}
+        for gallery in self.galleries:
+            found.setdefault(gallery.id, gallery)
+        return found
 
     def in_gallery(self, gallery_id: str) -> list[Entry[Technician]]:
-        return [t for t in self.technicians if t.meta.gallery == gallery_id]
+        return list(self._technicians_by_gallery.get(gallery_id, ()))
+
+    @cached_property
+    def _technicians_by_gallery(self) -> dict[str, list[Entry[Technician]]]:
+        found: dict[str, list[Entry[Technician]]] = {}
+        for technician in self.technicians:
+            found.setdefault(technician.meta.gallery, []).append(technician)
+        return found
 
     def case_studies_of(self, technician_id: str) -> list[Entry[CaseStudyMeta]]:
-        return [c for c in self.case_studies if technician_id in c.meta.technicians]
+        return list(self._case_studies_by_technician.get(technician_id, ()))
+
+    @cached_property
+    def _case_studies_by_technician(self) -> dict[str, list[Entry[CaseStudyMeta]]]:
+        # asked once per profile: a thousand scans of every case study otherwise
+        found: dict[str, list[Entry[CaseStudyMeta]]] = {}
+        for study in self.case_studies:
+            for technician_id in dict.fromkeys(study.meta.technicians):
+                found.setdefault(technician_id, []).append(study)
+        return found
 
     def news_of(self, technician_id: str) -> list[Entry[NewsMeta]]:
         return self._news_by_technician.get(technician_id, [])

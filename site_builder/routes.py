@@ -224,7 +224,10 @@ def technician_filters(published: Published) -> list[Facet]:
     def facet(
         facet_id: str, title: str, page_title: str, values: Callable[[Technician], list[str]]
     ) -> Facet:
-        labels = sorted({v for t in techs for v in values(t.meta)}, key=str.lower)
+        having: dict[str, list[Entry[Technician]]] = {}
+        for tech in techs:  # one pass, not one per label
+            for value in dict.fromkeys(values(tech.meta)):
+                having.setdefault(value, []).append(tech)
         return Facet(
             facet_id,
             title,
@@ -234,9 +237,9 @@ def technician_filters(published: Published) -> list[Facet]:
                     label,
                     links.slugify(label),
                     links.technician_filter_path(facet_id, label),
-                    tuple(t for t in techs if label in values(t.meta)),
+                    tuple(having[label]),
                 )
-                for label in labels
+                for label in sorted(having, key=str.lower)
             ),
         )
 
