@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +71,7 @@ from .render import (
     theme_folders,
 )
 from .routes import Make, TextFile, machine_files, make_now, navigation, plan_pages
-from .search import BUNDLE, index_pages
+from .search import BUNDLE, indexed_parts, parts_fingerprint, run_indexer
 from .validate import check_model, validate_content
 
 RASTER = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".heic", ".heif", ".avif"}
@@ -852,34 +853,53 @@ def _plan_search_index(site: _SitePlan, timing: SearchTiming, store: Path) -> bo
     True when the bundle is up to date, False when it is out of date and was left for later,
     else the indexing to do.
 
-    It is remade only when some page changed (all its files carry a fingerprint of every page),
-    and made before anything is written into output/, so a failing indexer leaves it as it was.
+    Its files carry the fingerprint of what the indexer reads of every page (parts_fingerprint),
+    so it is remade only when that changed; and it is made before anything is written into
+    output/, so a failing indexer leaves it as it was. serve (``timing.later``) does not even
+    look at the parts: when a page changed, the bundle is kept marked as pending.
     """
     html = sorted(relative for relative in site.records if relative.endswith(".html"))
-    listing = "\n".join(f"{relative} {site.records[relative].hash}" for relative in html)
-    fingerprint = content_hash(listing.encode())
+    digests = {relative: site.records[relative].hash for relative in html}
     previous = {
         relative: record
         for relative, record in (site.previous or {}).items()
         if relative.startswith(BUNDLE + "/")
     }
-    if previous and all(site.unchanged(r, fingerprint) for r in previous):
+    read = partial(_planned_bytes, site)
+    if not previous:
+        return _Indexing(digests, read, store, timing.cancel)
+    made_from = {_without_pending(record.fingerprint) for record in previous.values()}
+    if timing.later:
+        before = {r: rec.hash for r, rec in (site.previous or {}).items() if r.endswith(".html")}
+        pending = before != digests or any(_is_pending(r.fingerprint) for r in previous.values())
+        if pending or len(made_from) != 1:
+            for relative, record in previous.items():
+                site.keep(relative, replace(record, fingerprint=_pending(record.fingerprint)))
+            return False
+    indexing = _Indexing(digests, read, store, timing.cancel)
+    fingerprint = indexing.fingerprint_parts()
+    if made_from == {fingerprint} and all(
+        site.unchanged(relative, record.fingerprint) for relative, record in previous.items()
+    ):
         for relative, record in previous.items():
-            site.keep(relative, record)
+            site.keep(relative, replace(record, fingerprint=fingerprint))
         return True
-    if previous and timing.later:
-        # Kept with their old fingerprint, so the next build sees them as out of date.
-        for relative, record in previous.items():
-            site.keep(relative, record)
-        return False
-    digests = {relative: site.records[relative].hash for relative in html}
-    return _Indexing(
-        fingerprint,
-        digests,
-        lambda relative: _planned_bytes(site, relative),
-        store,
-        timing.cancel,
-    )
+    return indexing
+
+
+_PENDING = "pending:"  # a kept bundle's fingerprint, while serve has its remaking still to do
+
+
+def _pending(fingerprint: str | None) -> str:
+    return _PENDING + _without_pending(fingerprint)
+
+
+def _is_pending(fingerprint: str | None) -> bool:
+    return bool(fingerprint and fingerprint.startswith(_PENDING))
+
+
+def _without_pending(fingerprint: str | None) -> str:
+    return (fingerprint or "").removeprefix(_PENDING)
 
 
 @dataclass
@@ -888,14 +908,23 @@ class _Indexing:
     later build, unchanged ones from output/), so it can run in a thread while a first build's
     pages are written (Pagefind itself is a separate process)."""
 
-    fingerprint: str
     digests: dict[str, str]
     read: Callable[[str], bytes]
     store: Path
     cancel: threading.Event | None
+    parts: dict[str, bytes] | None = None
+    fingerprint: str = ""
+
+    def fingerprint_parts(self) -> str:
+        self.parts = indexed_parts(self.store, self.digests, self.read)
+        self.fingerprint = parts_fingerprint(self.parts)
+        return self.fingerprint
 
     def run(self) -> dict[str, bytes]:
-        return index_pages(self.digests, self.read, self.store, cancel=self.cancel)
+        if self.parts is None:
+            self.fingerprint_parts()
+        assert self.parts is not None
+        return run_indexer(self.parts, cancel=self.cancel) if self.parts else {}
 
     def put(self, site: _SitePlan, bundle: Mapping[str, bytes]) -> None:
         for relative, data in bundle.items():

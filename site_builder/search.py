@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import hashlib
 import json
 import marshal
 import queue
@@ -85,33 +86,27 @@ def indexed_part(page: bytes) -> bytes | None:
     )
 
 
-def index_pages(
-    digests: Mapping[str, str],
-    read: Callable[[str], bytes],
-    store: Path,
-    program: Path | None = None,
-    cancel: threading.Event | None = None,
-) -> dict[str, bytes]:
-    """The Pagefind bundle's files (paths inside pagefind/ -> bytes) for the marked pages
-    among those named in ``digests`` (path in the site -> digest of its bytes); ``read(path)``
-    gives a page's bytes. Only the indexed part of each marked page is handed to the indexer,
-    so the index sees exactly what the site will serve. The parts are kept in ``store`` (one
-    file) between builds, so only pages whose digest changed are read again. Setting
-    ``cancel`` stops the indexer and raises SearchCancelled."""
-    parts = _indexed_parts(store, digests, read)
-    if not parts:
-        return {}
-    return run_indexer(parts, program, cancel)
-
-
 _STORE_VERSION = 1
 
 
-def _indexed_parts(
+def parts_fingerprint(parts: Mapping[str, bytes]) -> str:
+    """What the bundle is made from: the indexed parts and their paths. Pagefind's bundle
+    depends on nothing else (the order is fixed), so pages whose changes are all outside what
+    it reads (a footer, a stylesheet link, a template's header) leave it as it was."""
+    digest = hashlib.blake2b(digest_size=16)
+    for relative in sorted(parts):
+        digest.update(relative.encode() + b"\0" + hashlib.blake2b(parts[relative]).digest())
+    return digest.hexdigest()
+
+
+def indexed_parts(
     store: Path, digests: Mapping[str, str], read: Callable[[str], bytes]
 ) -> dict[str, bytes]:
-    """The indexed part of every marked page, by path; unchanged pages are taken from
-    ``store`` without being read. An unreadable store is started again."""
+    """The indexed part of every marked page among those named in ``digests`` (path in the
+    site -> digest of its bytes), by path; ``read(path)`` gives a page's bytes. Only this part
+    of each page is handed to the indexer, so the index sees exactly what the site serves.
+    The parts are kept in ``store`` (one file) between builds: only pages whose digest changed
+    are read again. An unreadable store is started again."""
     try:
         version, known = marshal.loads(store.read_bytes())
         if version != _STORE_VERSION or not isinstance(known, dict):

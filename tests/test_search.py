@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from site_builder.errors import BuildFailed
-from site_builder.pipeline import build
+from site_builder.pipeline import BuildSession, SearchTiming, build
 from site_builder.search import (
     SearchCancelled,
-    _indexed_parts,
     find_pagefind,
     indexed_part,
+    indexed_parts,
     run_indexer,
 )
 from tests.search_index import fragments, indexed_text
@@ -213,6 +213,54 @@ def test_missing_pagefind_fails_the_build_and_keeps_the_last_site(
     assert {p.relative_to(out): p.stat().st_mtime_ns for p in out.rglob("*")} == before
 
 
+@needs_pagefind
+def test_the_index_is_remade_only_when_what_it_reads_changed(
+    tiny_site: TinySite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A template change outside <main> (a footer) changes every page but nothing the indexer
+    reads: the bundle is kept without running it. A change to a page's text is indexed."""
+    build(tiny_site.options())
+    out = output(tiny_site)
+    bundle = {p: p.read_bytes() for p in (out / "pagefind").rglob("*") if p.is_file()}
+    monkeypatch.setattr("site_builder.search.find_pagefind", lambda: None)  # must not be needed
+    base = tiny_site.root / "themes/default/templates/base.html"
+    base.write_text(
+        base.read_text(encoding="utf-8").replace("</footer>", "<p>New footer</p></footer>")
+    )
+    report = build(tiny_site.options())
+    assert report.rendered == report.pages and "New footer" in (out / "index.html").read_text()
+    assert {p: p.read_bytes() for p in (out / "pagefind").rglob("*") if p.is_file()} == bundle
+    tiny_site.write("content/pages/about.md", "---\ntitle: About\n---\nChanged.\n")
+    with pytest.raises(BuildFailed) as failed:
+        build(tiny_site.options())
+    assert "Pagefind" in failed.value.problems[0].message
+
+
+@needs_pagefind
+def test_serve_puts_off_the_index_and_then_finds_it_still_stands(
+    tiny_site: TinySite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """serve's build marks the kept bundle as pending when pages changed; the build that
+    catches up compares what the indexer reads and keeps the bundle when that is the same."""
+    session = BuildSession.for_project(tiny_site.options().project, persist=False)
+    build(tiny_site.options(), session=session)
+    out = output(tiny_site)
+    bundle = {p: p.read_bytes() for p in (out / "pagefind").rglob("*") if p.is_file()}
+    base = tiny_site.root / "themes/default/templates/base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("</footer>", "<p>Hi</p></footer>"))
+    later = build(tiny_site.options(), session=session, search=SearchTiming(later=True))
+    assert later.search_pending
+    again = build(tiny_site.options(), session=session, search=SearchTiming(later=True))
+    assert again.search_pending  # still pending: nothing has caught up yet
+    monkeypatch.setattr("site_builder.search.find_pagefind", lambda: None)  # must not be needed
+    caught_up = build(tiny_site.options(), session=session, search=SearchTiming())
+    assert not caught_up.search_pending
+    assert {p: p.read_bytes() for p in (out / "pagefind").rglob("*") if p.is_file()} == bundle
+    assert not build(
+        tiny_site.options(), session=session, search=SearchTiming(later=True)
+    ).search_pending
+
+
 MARKED = {"index.html": b"<main data-pagefind-body>hi</main>"}
 
 
@@ -254,7 +302,7 @@ def test_nothing_marked_means_the_indexer_is_not_run(tmp_path: Path) -> None:
     fake = _fake_pagefind(tmp_path, "exit 9")
     pages = {"index.html": b"<main>private</main>"}
     store = tmp_path / "store.bin"
-    assert _indexed_parts(store, {"index.html": "1"}, pages.__getitem__) == {}
+    assert indexed_parts(store, {"index.html": "1"}, pages.__getitem__) == {}
     assert run_indexer({}, program=fake) == {}
 
 
@@ -312,7 +360,7 @@ def test_indexer_is_handed_the_language_title_metadata_and_main_only() -> None:
     assert indexed_part(PAGE.replace(b" data-pagefind-body", b"")) is None
 
 
-def test_indexed_parts_are_read_again_only_when_a_page_changes(tmp_path: Path) -> None:
+def testindexed_parts_are_read_again_only_when_a_page_changes(tmp_path: Path) -> None:
     pages = {"a/index.html": PAGE, "b/index.html": PAGE.replace(b"lathes", b"kilns")}
     digests = {path: str(hash(data)) for path, data in pages.items()}
     read_log: list[str] = []
@@ -322,15 +370,15 @@ def test_indexed_parts_are_read_again_only_when_a_page_changes(tmp_path: Path) -
         return pages[path]
 
     store = tmp_path / "search" / "site.bin"
-    assert sorted(_indexed_parts(store, digests, read)) == ["a/index.html", "b/index.html"]
+    assert sorted(indexed_parts(store, digests, read)) == ["a/index.html", "b/index.html"]
     assert sorted(read_log) == ["a/index.html", "b/index.html"]
     read_log.clear()
     pages["b/index.html"] = PAGE.replace(b"lathes", b"looms")
     digests["b/index.html"] = "changed"
     del pages["a/index.html"], digests["a/index.html"]
-    parts = _indexed_parts(store, digests, read)
+    parts = indexed_parts(store, digests, read)
     assert read_log == ["b/index.html"]  # the unchanged page is not even read
     assert list(parts) == ["b/index.html"] and b"looms" in parts["b/index.html"]
     store.write_text("not what was saved", encoding="utf-8")  # a damaged store
-    assert list(_indexed_parts(store, digests, read)) == ["b/index.html"]  # starts again
+    assert list(indexed_parts(store, digests, read)) == ["b/index.html"]  # starts again
     assert read_log == ["b/index.html", "b/index.html"]
