@@ -139,9 +139,12 @@ class _PhotoMemory:
         self,
         requests: list[image_pipeline.ImageRequest],
         settings: image_pipeline.ImageOptions,
-        signatures: list[tuple[int, int, int, int] | None],
+        signatures: list[tuple[int, int, int, int] | None] | None,
     ) -> dict[Path, image_pipeline.ProcessedImage] | None:
-        if self._key != (tuple(requests), settings) or self._signatures != signatures:
+        """The remembered results; ``signatures`` None: the caller knows no photo changed."""
+        if self._key != (tuple(requests), settings):
+            return None
+        if signatures is not None and self._signatures != signatures:
             return None
         return self._processed
 
@@ -228,7 +231,12 @@ def build(
     files = machine_files(content, published, pages, urls, made)
     clock.lap("plan pages")
     processed = _process_images(
-        content, published, options, progress, session if not session.persist else None
+        content,
+        published,
+        options,
+        progress,
+        session if not session.persist else None,
+        text_only=hint is not None and all(p.endswith(_CONTENT_TEXT) for p in hint),
     )
     clock.lap("images")
     folders = theme_folders(options.project.themes, content.site.theme)
@@ -349,6 +357,9 @@ def _check(
     return content, published, problems, digests
 
 
+_CONTENT_TEXT = (".yaml", ".yml", ".md", ".markdown")
+
+
 def _files_of(sources: Sources) -> frozenset[str]:
     """Every file a listing of the content folders found (content files, photos, media)."""
     files = [sources.site, *sources.galleries, *sources.pages, *sources.plans]
@@ -461,10 +472,18 @@ def _process_images(
     options: BuildOptions,
     progress: Callable[[int, int], None] | None,
     session: BuildSession | None = None,
+    text_only: bool = False,
 ) -> dict[Path, image_pipeline.ProcessedImage]:
+    """Every photo's web copies, from the photo cache (made when missing). ``text_only``: only
+    content text files changed since the session's last build, so its photos are as they were.
+    """
     resolved = session.resolved if session is not None else None
     requests = image_requests(content, published, options.project, resolved)
     settings = image_pipeline.ImageOptions.from_settings(content.site.images)
+    if session is not None and text_only:  # serve's watcher saw only content text change
+        remembered = session.photos.get(requests, settings, None)
+        if remembered is not None:
+            return remembered
     # Signatures taken before processing: a photo saved meanwhile is seen as changed next time.
     signatures = [_signature(r.source) for r in requests] if session else []
     if session is not None:
@@ -518,7 +537,7 @@ class _PictureUse:
         self.processed = processed
         self.used: dict[str, str] = {}
         self._resolved = resolved  # kept by the session: resolving costs a call per folder
-        self._by_name: dict[str, image_pipeline.ProcessedImage | None] | None = None
+        self._signatures: dict[str, str] | None = None  # by path as text, made once
 
     def get(self, source: Path | str) -> image_pipeline.ProcessedImage | None:
         name = str(source)
@@ -530,12 +549,13 @@ class _PictureUse:
         return image
 
     def unchanged(self, recorded: Mapping[str, str]) -> bool:
-        if self._by_name is None:
-            self._by_name = {str(path): image for path, image in self.processed.items()}
-        return all(
-            _image_signature(self._by_name.get(path)) == signature
-            for path, signature in recorded.items()
-        )
+        """The photos a page or card recorded are processed as they were then."""
+        signatures = self._signatures
+        if signatures is None:
+            signatures = self._signatures = {
+                str(path): _image_signature(image) for path, image in self.processed.items()
+            }
+        return all(signatures.get(path, "none") == seen for path, seen in recorded.items())
 
 
 def _image_signature(image: image_pipeline.ProcessedImage | None) -> str:
@@ -682,9 +702,9 @@ class _SitePlan:
         self.output = output
         self._prefix = f"{output}{os.sep}"  # joined as text: a Path per file costs 15 ms a build
         self.previous = previous.outputs if previous else None
-        # Photo copies are named by their content; when this process wrote them (serve), a
-        # stat of each of thousands per save is not worth catching a hand-edited copy.
-        self.trust_links = previous is not None and previous.written_here
+        # When this process wrote the last build (serve, into its own preview folder), a stat
+        # of each of thousands of files per save is not worth catching a hand-edited copy.
+        self.trusted = previous is not None and previous.written_here
         self.records: dict[str, OutputRecord] = {}
         self.changes: dict[str, Planned] = {}
         self.rendered = 0
@@ -694,7 +714,7 @@ class _SitePlan:
         old = self.previous.get(relative) if self.previous is not None else None
         if old is None or fingerprint is None or old.fingerprint != fingerprint:
             return None
-        return old if old.intact(self._prefix + relative) else None
+        return old if self.trusted or old.intact(self._prefix + relative) else None
 
     def keep(self, relative: str, record: OutputRecord) -> None:
         self.records[relative] = record
@@ -713,7 +733,7 @@ class _SitePlan:
         """``relative`` is a hard link to the file of the same name in ``folder``."""
         digest = f"link:{relative}"
         old = self.previous.get(relative) if self.previous is not None else None
-        if self.trust_links and old is not None and old.fingerprint == digest:
+        if self.trusted and old is not None and old.fingerprint == digest:
             self.keep(relative, old)
         elif self.unchanged(relative, digest) is None:
             self._put(relative, digest, Planned(link_to=folder / relative), digest, {})
@@ -874,7 +894,9 @@ def _plan_search_index(site: _SitePlan, timing: SearchTiming, store: Path) -> bo
         pending = before != digests or any(_is_pending(r.fingerprint) for r in previous.values())
         if pending or len(made_from) != 1:
             for relative, record in previous.items():
-                site.keep(relative, replace(record, fingerprint=_pending(record.fingerprint)))
+                if not _is_pending(record.fingerprint):
+                    record = replace(record, fingerprint=_pending(record.fingerprint))
+                site.keep(relative, record)
             return False
     indexing = _Indexing(digests, read, store, timing.cancel)
     fingerprint = indexing.fingerprint_parts()

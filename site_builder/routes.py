@@ -166,11 +166,12 @@ def _accessibility(content: Content) -> Iterator[PageSpec]:
 def _technicians(published: Published) -> Iterator[PageSpec]:
     everyone = published.technicians
     filters = technician_filters(published)
+    every_file = tuple(t.path for t in everyone)  # shared by the list and its filter pages
     yield PageSpec(
         "technicians/",
         "technicians.html",
         {"technicians": everyone, "filters": filters},
-        sources=tuple(t.path for t in everyone),
+        sources=every_file,
         title="Our technicians",
     )
     for facet in filters:
@@ -179,7 +180,7 @@ def _technicians(published: Published) -> Iterator[PageSpec]:
                 option.path,
                 "technicians_filtered.html",
                 {"facet": facet, "option": option, "technicians": option.technicians},
-                sources=tuple(t.path for t in everyone),
+                sources=every_file,
                 title=f"{facet.page_title} {option.label}",
             )
     for tech in everyone:
@@ -305,6 +306,7 @@ def _news(content: Content, published: Published) -> Iterator[PageSpec]:
     per_page = content.site.news_per_page
     items = published.news
     pages = max(1, math.ceil(len(items) / per_page))
+    every_item = tuple(n.path for n in items)  # what each list page is made from: one tuple
     for number in range(1, pages + 1):
         chunk = items[(number - 1) * per_page : number * per_page]
         yield PageSpec(
@@ -318,7 +320,7 @@ def _news(content: Content, published: Published) -> Iterator[PageSpec]:
                 "next_page": links.news_list_path(number + 1) if number < pages else None,
                 "upcoming_events": published.upcoming_events if number == 1 else [],
             },
-            sources=tuple(n.path for n in items),
+            sources=every_item,
             title="News and events" + (f" (page {number} of {pages})" if number > 1 else ""),
             lastmod=_newest(
                 *(n.meta.date for n in chunk if not is_preview(n.meta, published.today))
