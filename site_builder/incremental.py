@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import functools
 import hashlib
 import pickle
 from collections.abc import Callable, Iterable, Mapping
@@ -267,13 +268,15 @@ class Fingerprinter:
             parts = [name.encode() + self.of(getattr(value, name)) for name in names]
             return f"model:{kind.__qualname__}(".encode() + b"".join(parts)
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            parts = [
-                f.name.encode() + self.of(getattr(value, f.name))
-                for f in dataclasses.fields(value)
-                if f.compare
-            ]
+            names = _compared_fields(kind)
+            parts = [name.encode() + self.of(getattr(value, name)) for name in names]
             return f"dc:{kind.__qualname__}(".encode() + b"".join(parts)
         raise Unknowable(kind.__qualname__)
+
+
+@functools.cache
+def _compared_fields(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(kind) if f.compare)
 
 
 @dataclass(frozen=True)
