@@ -101,6 +101,8 @@ class BuildSession:
     # the last listing of the content folders, and every file in it (serve: reused while
     # the watcher sees only known files change)
     found: tuple[Sources, frozenset[str]] | None = None
+    # files the watcher saw change that no build has looked at yet (None: unknown, look at all)
+    unseen: frozenset[str] | None = frozenset()
     # serve: the record a build left, saved once the browser has been told (save_state)
     unsaved: tuple[BuildState, Path] | None = None
 
@@ -219,7 +221,12 @@ def build(
         if unchanged is not None:
             return unchanged
     session = session or BuildSession.for_project(options.project)
-    hint = frozenset(map(str, changed)) if changed is not None else None
+    # What the watcher saw, with what builds that stopped before the photos saw: a photo saved
+    # with a broken YAML file must still be looked at once the YAML is fixed.
+    hint = None
+    if changed is not None and session.unseen is not None:
+        hint = session.unseen | frozenset(map(str, changed))
+    session.unseen = hint
     content, published, problems, digests = _check(options, session, hint)
     clock.lap("load and validate")
     refusal = unsafe_output(options.output, options.project)
@@ -238,6 +245,7 @@ def build(
         session if not session.persist else None,
         text_only=hint is not None and all(p.endswith(_CONTENT_TEXT) for p in hint),
     )
+    session.unseen = frozenset()  # every changed file has been looked at
     clock.lap("images")
     folders = theme_folders(options.project.themes, content.site.theme)
     pictures = _PictureUse(processed, session.resolved)

@@ -181,6 +181,27 @@ def test_serve_session_build_equals_clean_build(
     shutil.rmtree(clean)
 
 
+def test_serve_session_looks_again_at_what_a_failed_build_did_not(tmp_path: Path) -> None:
+    """A photo replaced in the same save as a broken profile: the build fails before looking at
+    photos, so the build after the fix (told only of the profile) must still pick it up."""
+    project = tmp_path / "project"
+    for name in ("content", "galleries", "themes"):
+        shutil.copytree(ROOT / name, project / name)
+    session = BuildSession.for_project(Project.at(project / "content"), persist=False)
+    build(_options(project, "output"), session=session)
+    photo = project / "galleries/life-sciences/priya-raman.jpg"
+    shutil.copyfile(project / "galleries/life-sciences/grace-oduya.jpg", photo)
+    profile = project / "content/technicians/priya-raman.yaml"
+    text = profile.read_text(encoding="utf-8")
+    profile.write_text(text + "\nrole: [unclosed\n", encoding="utf-8")
+    with pytest.raises(BuildFailed):
+        build(_options(project, "output"), session=session, changed=[photo, profile])
+    profile.write_text(text, encoding="utf-8")
+    build(_options(project, "output"), session=session, changed=[profile])
+    build(_options(project, "clean"))
+    assert tree(project / "output") == tree(project / "clean")
+
+
 def test_deleted_content_disappears(example: Path) -> None:
     (example / "content/news/2025-06-02-technician-showcase-2025.md").unlink()
     report = build(_options(example, "output"))
