@@ -202,8 +202,7 @@ class Fingerprinter:
     def __init__(self, file_digests: Mapping[Path, str]):
         self._files = file_digests
         self._memo: dict[int, tuple[object, bytes]] = {}
-        self._shared: dict[tuple[object, ...], bytes] = {}
-        self._names: dict[tuple[object, ...], list[str]] = {}
+        self._layouts: dict[tuple[object, ...], tuple[list[tuple[str, bytes]], bytes]] = {}
 
     def of(self, value: object) -> bytes:
         key = id(value)
@@ -221,29 +220,24 @@ class Fingerprinter:
         self._memo[key] = (value, digest)
         return digest
 
-    def names(self, facts: TemplateFacts, context: Mapping[str, Any]) -> list[str]:
-        """The context variables the template can see, in a fixed order (per kind of page)."""
-        key = (facts.names, tuple(context))
-        found = self._names.get(key)
-        if found is None:
-            found = self._names[key] = sorted(
-                context if facts.names is None else facts.names & context.keys()
-            )
-        return found
-
-    def shared_part(
-        self, facts: TemplateFacts, shared: Mapping[str, Any], own: Mapping[str, Any]
-    ) -> bytes:
-        """The hash of the ``shared`` values a template uses that ``own`` does not override."""
+    def layout(
+        self, facts: TemplateFacts, shared: Mapping[str, Any] | None, own: Mapping[str, Any]
+    ) -> tuple[list[tuple[str, bytes]], bytes]:
+        """For a kind of page (its template and the names in its own context): the names of
+        its own values the template can see, in a fixed order and each with its prefix in the
+        hash, and the hash of the ``shared`` values it uses that ``own`` does not override.
+        Worked out once per kind of page, not once per page."""
         key = (facts.digest, facts.names, id(shared), tuple(own))
-        found = self._shared.get(key)
+        found = self._layouts.get(key)
         if found is None:
-            used = shared.keys() - own.keys()
-            names = sorted(used if facts.names is None else facts.names & used)
+            visible = own.keys() if facts.names is None else facts.names & own.keys()
+            names = [(name, name.encode() + b"\0") for name in sorted(visible)]
             digest = hashlib.blake2b(b"shared", digest_size=16)
-            for name in names:
-                digest.update(name.encode() + b"\0" + self.of(shared[name]))
-            found = self._shared[key] = digest.digest()
+            if shared:
+                used = shared.keys() - own.keys()
+                for name in sorted(used if facts.names is None else facts.names & used):
+                    digest.update(name.encode() + b"\0" + self.of(shared[name]))
+            found = self._layouts[key] = (names, digest.digest() if shared else b"")
         return found
 
     def _describe(self, value: object) -> bytes:
@@ -363,13 +357,12 @@ def page_fingerprint(
     ``shared`` holds the values every page sees (site, navigation, the published content):
     ``context`` overrides them, and their part of the hash is worked out once per template.
     """
-    names = values.names(facts, context)
     digest = hashlib.blake2b(facts.digest, digest_size=16)
     try:
-        if shared:
-            digest.update(values.shared_part(facts, shared, context))
-        for name in names:
-            digest.update(name.encode() + b"\0" + values.of(context[name]))
+        names, shared_part = values.layout(facts, shared, context)
+        digest.update(shared_part)
+        for name, prefix in names:
+            digest.update(prefix + values.of(context[name]))
     except Unknowable:
         return None
     return digest.hexdigest()
