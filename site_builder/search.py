@@ -13,20 +13,17 @@ The binary comes with the `pagefind[bin]` Python package, found through pagefind
 
 from __future__ import annotations
 
-import base64
-import contextlib
 import hashlib
-import json
 import marshal
-import queue
+import os
 import re
+import shutil
 import subprocess
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
 
 from .errors import BuildFailed, SourceError
 from .files import write_atomic
@@ -133,9 +130,10 @@ def run_indexer(
 ) -> dict[str, bytes]:
     """Index ``pages`` (path in the site -> HTML) with Pagefind and return its bundle's files.
 
-    Pagefind runs as a service: pages go to it through a pipe and the bundle comes back the
-    same way, so nothing is written to disk for it to read, and nothing read back from where
-    it wrote (on a slow disk, the 3,200 files of a big site took longer than the indexing).
+    The pages go into a scratch folder in memory (/dev/shm, when it has room) for Pagefind to
+    read, and its bundle is read back from there: on this kind of machine that is about a second
+    quicker for 1,600 pages than sending them through ``pagefind --service``, whose requests
+    are JSON, one page at a time, and creating files on a slow disk costs more than either.
     Raises BuildFailed when Pagefind is missing or fails, SearchCancelled when ``cancel`` is set.
     """
     if not pages:
@@ -152,145 +150,97 @@ def run_indexer(
                 )
             ]
         )
-    with tempfile.TemporaryFile() as log:
+    size = sum(map(len, pages.values()))
+    with tempfile.TemporaryDirectory(prefix="site-builder-search-", dir=_scratch(size)) as tmp:
+        scratch = Path(tmp)
         try:
-            service = _Service(program, log)
+            _write_pages(scratch / "site", pages)
         except OSError as exc:
-            raise BuildFailed([_failure(f"the Pagefind indexer could not run: {exc}")]) from exc
-        finished = False
-        try:
-            bundle = service.index(pages, cancel)
-            finished = True
-            return bundle
-        except _ServiceFailed as failed:
-            service.stop(kill=True)
+            problem = SourceError(
+                None,
+                f"the pages could not be copied for the Pagefind indexer: {exc}",
+                hint=f"make room on the disk holding {tempfile.gettempdir()}, {_TURN_OFF}",
+            )
+            raise BuildFailed([problem]) from None
+        with open(scratch / "log", "w+b") as log:
+            try:
+                process = subprocess.Popen(
+                    [str(program), "--site", "site", "--output-path", "bundle"],
+                    cwd=scratch,  # so that no pagefind.yml of the user's is read
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    env=_environment(),
+                )
+            except OSError as exc:
+                raise BuildFailed([_failure(f"the Pagefind indexer could not run: {exc}")]) from exc
+            returncode = _wait(process, cancel)
             log.seek(0)
             said = log.read().decode("utf-8", errors="replace").strip().splitlines()[-5:]
-            raise BuildFailed([_failure(failed.message(service.returncode), said)]) from None
-        finally:
-            service.stop(kill=not finished)
+        bundle = _read_bundle(scratch / "bundle")
+        if returncode != 0:
+            raise BuildFailed(
+                [_failure(f"the Pagefind indexer failed (exit code {returncode})", said)]
+            )
+        if "pagefind-entry.json" not in bundle:
+            raise BuildFailed([_failure("the Pagefind indexer wrote no index", said)])
+        return bundle
 
 
-class _ServiceFailed(Exception):
-    def __init__(self, reason: str = "") -> None:
-        self.reason = reason
+def _scratch(size: int) -> str | None:
+    """Where the scratch folder goes: shared memory when it has room for the pages and the
+    bundle (a container's is often 64 MB), else the system's temporary folder."""
+    shared = "/dev/shm"
+    try:
+        if os.access(shared, os.W_OK) and shutil.disk_usage(shared).free > 3 * size + (32 << 20):
+            return shared
+    except OSError:
+        pass
+    return None
 
-    def message(self, returncode: int | None) -> str:
-        if self.reason:
-            return f"the Pagefind indexer failed: {self.reason}"
-        if returncode is not None:
-            return f"the Pagefind indexer failed (exit code {returncode})"
-        return "the Pagefind indexer stopped answering"
+
+def _write_pages(site: Path, pages: Mapping[str, bytes]) -> None:
+    made: set[Path] = set()
+    for relative in sorted(pages):
+        target = site / relative
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        target.write_bytes(pages[relative])
 
 
-class _Service:
-    """``pagefind --service``: requests and responses are base64-encoded JSON, each followed
-    by a comma. Pages are sent from a thread while responses are read here, so neither pipe
-    fills up and blocks the other side."""
+def _read_bundle(folder: Path) -> dict[str, bytes]:
+    bundle: dict[str, bytes] = {}
+    for parent, _, names in os.walk(folder):
+        for name in names:
+            path = Path(parent, name)
+            bundle[path.relative_to(folder).as_posix()] = path.read_bytes()
+    return bundle
 
-    def __init__(self, program: Path, log: Any) -> None:
-        self._process = subprocess.Popen(
-            [str(program), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log
-        )
-        self._responses: queue.Queue[dict[str, Any] | None] = queue.Queue()
-        self._reader = threading.Thread(target=self._read, name="pagefind-reader", daemon=True)
-        self._reader.start()
-        self.returncode: int | None = None
 
-    def index(self, pages: Mapping[str, bytes], cancel: threading.Event | None) -> dict[str, bytes]:
-        deadline = time.monotonic() + TIMEOUT_S
-        self._send(0, {"type": "NewIndex", "config": None})
-        index = self._answer(0, cancel, deadline)["index_id"]
-        files = sorted(pages)  # the order pages are added in shapes the index: keep it fixed
-        feeder = threading.Thread(
-            target=self._feed, args=(index, files, pages), name="pagefind-feeder", daemon=True
-        )
-        feeder.start()
-        for number in range(1, len(files) + 1):
-            self._answer(number, cancel, deadline)
-        feeder.join()
-        self._send(len(files) + 1, {"type": "GetFiles", "index_id": index})
-        answer = self._answer(len(files) + 1, cancel, deadline)
-        return {str(file["path"]): base64.b64decode(file["content"]) for file in answer["files"]}
+def _environment() -> dict[str, str]:
+    """Pagefind reads its settings from PAGEFIND_* variables too: only ours count."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
 
-    def _feed(self, index: int, files: list[str], pages: Mapping[str, bytes]) -> None:
-        for number, relative in enumerate(files, 1):
-            request = {
-                "type": "AddFile",
-                "index_id": index,
-                "file_path": relative,  # its address is made from this, as from a site folder
-                "url": None,
-                "file_contents": pages[relative].decode("utf-8", errors="replace"),
-            }
-            if not self._send(number, request):
-                return
 
-    def _send(self, number: int, payload: dict[str, Any]) -> bool:
-        message = json.dumps({"message_id": number, "payload": payload}).encode()
-        try:
-            assert self._process.stdin is not None
-            self._process.stdin.write(base64.b64encode(message) + b",")
-            self._process.stdin.flush()
-        except (BrokenPipeError, OSError, ValueError):
-            return False  # it stopped; the reader reports why
-        return True
-
-    def _read(self) -> None:
-        assert self._process.stdout is not None
-        pending = b""
+def _wait(process: subprocess.Popen[bytes], cancel: threading.Event | None) -> int:
+    deadline = time.monotonic() + TIMEOUT_S
+    try:
         while True:
-            chunk = self._process.stdout.read1(1 << 20)
-            if not chunk:
-                self._responses.put(None)
-                return
-            pending += chunk
-            *messages, pending = pending.split(b",")
-            for message in messages:
-                try:
-                    self._responses.put(json.loads(base64.b64decode(message)))
-                except ValueError:
-                    self._responses.put({"payload": {"type": "Error", "message": "garbled"}})
-
-    def _answer(
-        self, number: int, cancel: threading.Event | None, deadline: float
-    ) -> dict[str, Any]:
-        while True:
+            try:
+                return process.wait(timeout=_POLL_S)
+            except subprocess.TimeoutExpired:
+                pass
             if cancel is not None and cancel.is_set():
                 raise SearchCancelled()
             if time.monotonic() > deadline:
-                raise _ServiceFailed(f"no answer in {TIMEOUT_S} s")
-            try:
-                response = self._responses.get(timeout=_POLL_S)
-            except queue.Empty:
-                continue
-            if response is None:
-                self.returncode = self._process.wait()
-                raise _ServiceFailed()
-            payload = response.get("payload") or {}
-            if payload.get("type") == "Error":
-                raise _ServiceFailed(str(payload.get("message") or "an unknown error"))
-            if response.get("message_id") == number:
-                return payload  # type: ignore[no-any-return]
-
-    def stop(self, kill: bool = False) -> None:
-        """End the service: told to (its input closed), or killed (failed, cancelled)."""
-        if self._process.poll() is None and kill:
-            self._process.kill()
-        if self._process.poll() is None:
-            with contextlib.suppress(OSError, ValueError):
-                assert self._process.stdin is not None
-                self._process.stdin.close()
-            try:
-                self._process.wait(timeout=2)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-        self._process.wait()
-        self.returncode = self._process.returncode
-        self._reader.join(timeout=2)  # at the end of its output now the process is gone
-        for pipe in (self._process.stdin, self._process.stdout):
-            with contextlib.suppress(OSError, ValueError):
-                if pipe is not None:
-                    pipe.close()
+                raise BuildFailed(
+                    [_failure(f"the Pagefind indexer gave no answer in {TIMEOUT_S} s")]
+                )
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
 
 
 def _failure(message: str, said: list[str] | None = None) -> SourceError:

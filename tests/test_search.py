@@ -280,21 +280,32 @@ def test_a_failing_indexer_is_reported_with_what_it_said(tmp_path: Path) -> None
     assert problem.hint and "pagefind[bin]" in problem.hint
 
 
-def test_an_indexer_answering_with_an_error_is_reported(tmp_path: Path) -> None:
-    """What Pagefind says when it refuses a request reaches the message."""
-    import base64
-    import json
-
-    answer = base64.b64encode(
-        json.dumps({"message_id": 0, "payload": {"type": "Error", "message": "no room"}}).encode()
-    ).decode()
-    fake = _fake_pagefind(tmp_path, f"printf '%s,' '{answer}'\nexec sleep 5")
-    started = time.monotonic()
+def test_an_indexer_that_writes_no_index_is_reported(tmp_path: Path) -> None:
+    """Exit code 0 is not enough: what Pagefind said reaches the message."""
+    fake = _fake_pagefind(tmp_path, "echo 'Error: no room for the index'")
     with pytest.raises(BuildFailed) as failed:
         run_indexer(MARKED, program=fake)
     (problem,) = failed.value.problems
-    assert "Pagefind indexer failed: no room" in problem.message
-    assert time.monotonic() - started < 4  # stopped, not waited for
+    assert "wrote no index" in problem.message and "no room" in problem.message
+
+
+def test_the_indexer_reads_the_pages_it_is_handed_and_nothing_else(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It runs in a scratch folder holding the pages (none of the user's pagefind.yml or
+    PAGEFIND_ settings), and every file it writes into its bundle comes back."""
+    fake = _fake_pagefind(
+        tmp_path,
+        'test "$1 $2 $3 $4" = "--site site --output-path bundle" || exit 7\n'
+        'test -z "$PAGEFIND_SITE" || exit 8\n'
+        "mkdir -p bundle/fragment\n"
+        "cat site/index.html > bundle/fragment/copy\n"
+        "ls site/a/b > bundle/pagefind-entry.json",
+    )
+    pages = {**MARKED, "a/b/c.html": b"<main data-pagefind-body>c</main>"}
+    monkeypatch.setenv("PAGEFIND_SITE", "elsewhere")
+    bundle = run_indexer(pages, program=fake)
+    assert bundle == {"fragment/copy": MARKED["index.html"], "pagefind-entry.json": b"c.html\n"}
 
 
 def test_nothing_marked_means_the_indexer_is_not_run(tmp_path: Path) -> None:
