@@ -593,10 +593,39 @@ class _Fragments:
     pictures: _PictureUse
 
     def __call__(self, macro: Any, entry: Entry[Any], **options: Any) -> Markup:
+        return self._one(macro, entry, options, tuple(options.items()))
+
+    def each(
+        self,
+        macro: Any,
+        entries: Iterable[Entry[Any]],
+        first: Mapping[str, Any] | None = None,
+        **options: Any,
+    ) -> Markup:
+        """``cached_each(macro, entries, first={...}, **options)``: the fragments of a list of
+        entries, joined; ``first`` overrides options for the first one (its photo not lazy,
+        say). One call instead of a template loop calling ``cached`` a thousand times."""
+        parts = []
+        arguments = tuple(options.items())
+        for number, entry in enumerate(entries):
+            if number == 0 and first:
+                chosen = {**options, **first}
+                parts.append(self._one(macro, entry, chosen, tuple(chosen.items())))
+            else:
+                parts.append(self._one(macro, entry, options, arguments))
+        return Markup("".join(parts))
+
+    def _one(
+        self,
+        macro: Any,
+        entry: Entry[Any],
+        options: Mapping[str, Any],
+        arguments: tuple[tuple[str, Any], ...],
+    ) -> Markup:
         digest = self.digests.get(entry.path)
         if digest is None:  # not read from a file: nothing to key it on
             return Markup(macro(entry, **options))
-        key = (self.theme, macro.name, entry.path, digest, self.urls.base_url, *options.items())
+        key = (self.theme, macro.name, entry.path, digest, self.urls.base_url, arguments)
         found = self.memory.get(key)
         if found is not None and self.pictures.unchanged(found.images):
             self.pictures.used.update(found.images)
@@ -664,6 +693,7 @@ def _template_helpers(
         "photo_of": photo_of,
         "media": media,
         "cached": fragments,
+        "cached_each": fragments.each,
         **page_seo,
     }
 

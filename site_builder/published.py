@@ -22,6 +22,7 @@ from .models import (
     PlanAction,
     PlanTheme,
     Technician,
+    field_of,
 )
 
 
@@ -218,7 +219,7 @@ def select_published(content: Content, today: dt.date, drafts: bool) -> Publishe
             return True
         if meta.draft:
             return False
-        published_on = getattr(meta, "date", None)
+        published_on = field_of(meta, "date")
         return not (isinstance(published_on, dt.date) and published_on > today)
 
     galleries = sorted(content.galleries, key=lambda g: (g.meta.order, g.meta.title))

@@ -24,7 +24,7 @@ from markupsafe import Markup
 from .images import ProcessedImage
 from .links import Urls
 from .markup import render_markdown
-from .models import SiteConfig
+from .models import SiteConfig, field_of
 
 DESCRIPTION_LIMIT = 160  # what search engines show before cutting a description short
 SCHEMA = "https://schema.org"
@@ -115,9 +115,9 @@ def page_metadata(context: Mapping[str, Any], settings: SeoSettings) -> PageMeta
 
 def is_preview(meta: Any, today: dt.date) -> bool:
     """A draft or a future item: only built with --drafts, and never offered to search engines."""
-    if getattr(meta, "draft", False):
+    if field_of(meta, "draft", False):
         return True
-    date = getattr(meta, "date", None)
+    date = field_of(meta, "date")
     return isinstance(date, dt.date) and date > today
 
 
@@ -329,7 +329,7 @@ def _article_data(
     meta = context["article"].meta
     url = urls.absolute(context["page_path"])
     own_image = image.url if image and meta.image is not None else None
-    event = getattr(meta, "event", None)
+    event = field_of(meta, "event")
     if event is not None:
         return event_data(meta, url, own_image, organisation, site, urls)
     data: dict[str, Any] = {
@@ -345,7 +345,7 @@ def _article_data(
         ),
         "publisher": _publisher(organisation),
     }
-    updated = getattr(meta, "updated", None)
+    updated = field_of(meta, "updated")
     if isinstance(updated, dt.date):
         data["dateModified"] = updated.isoformat()
     if own_image:

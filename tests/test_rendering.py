@@ -173,3 +173,40 @@ def test_templates_autoescape_and_are_strict() -> None:
     assert env.get_template("t.html").render(title="<b>") == "<a href='/sub/news/'>&lt;b&gt;</a>"
     with pytest.raises(jinja2.UndefinedError):
         env.get_template("u.html").render()
+
+
+def test_cached_each_gives_what_a_loop_over_cached_gives_and_remembers_it() -> None:
+    """A list of cards in one call: the first item's options can differ (its photo not lazy),
+    and a card is made once while its file is unchanged."""
+    from pathlib import Path
+
+    from site_builder.content import Entry
+    from site_builder.pipeline import _Fragments, _PictureUse
+
+    made: list[str] = []
+    env = jinja2.Environment(autoescape=True)
+    macro = env.from_string(
+        "{% macro card(item, lazy=True) %}<li>{{ item.id }} {{ lazy }}</li>{% endmacro %}"
+    ).module.card
+    calls = made.append
+
+    def counted(item: Entry[None], **options: bool) -> str:
+        calls(item.id)
+        return macro(item, **options)
+
+    counted.name = "card"  # type: ignore[attr-defined]
+    people = [Entry(name, Path(f"/site/{name}.yaml"), None) for name in ("ada", "bo", "cy")]
+    digests = {person.path: "1" for person in people}
+    fragments = _Fragments({}, "theme", digests, Urls.from_base("/"), _PictureUse({}, {}))
+    page = env.from_string(
+        "{{ each(card, people, lazy=True, first={'lazy': False}) }}|"
+        "{% for p in people %}{{ one(card, p, lazy=not loop.first) }}{% endfor %}"
+    )
+    listed, looped = page.render(
+        each=fragments.each, one=fragments, card=counted, people=people
+    ).split("|")
+    assert listed == looped == "<li>ada False</li><li>bo True</li><li>cy True</li>"
+    assert made == ["ada", "bo", "cy"]  # the loop found every card remembered
+    digests[people[1].path] = "2"  # bo's file changed
+    page.render(each=fragments.each, one=fragments, card=counted, people=people)
+    assert made == ["ada", "bo", "cy", "bo"]
