@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import shutil
 import threading
 import time
@@ -26,6 +27,7 @@ from . import images as image_pipeline
 from . import seo
 from .content import Content, Entry, Sources
 from .errors import BuildFailed, SourceError
+from .files import write_atomic
 from .incremental import (
     Fingerprinter,
     SourceCache,
@@ -70,7 +72,7 @@ from .render import (
     template_error,
     theme_folders,
 )
-from .routes import Make, TextFile, machine_files, make_now, navigation, plan_pages
+from .routes import Make, TextFile, machine_files, navigation, plan_pages
 from .search import BUNDLE, indexed_parts, parts_fingerprint, run_indexer
 from .validate import check_model, validate_content
 
@@ -105,6 +107,8 @@ class BuildSession:
     unseen: frozenset[str] | None = frozenset()
     # serve: the record a build left, saved once the browser has been told (save_state)
     unsaved: tuple[BuildState, Path] | None = None
+    # build: the keys of the fragments and texts read from .cache/ (saved again if they differ)
+    remembered: frozenset[tuple[object, ...]] = frozenset()
 
     def save_state(self) -> None:
         """Save the record of the last build into .cache/ (at the latest when the next starts)."""
@@ -124,7 +128,53 @@ class BuildSession:
             if persist
             else _MemoryBytecodeCache()
         )
-        return cls(SourceCache.load(project.cache, version), persist, compiled)
+        session = cls(SourceCache.load(project.cache, version), persist, compiled)
+        if persist:
+            session.fragments, session.texts = _RenderedMemory.load(project.cache, version)
+            session.remembered = frozenset(session.fragments) | frozenset(session.texts)
+        return session
+
+    def save_rendered(
+        self,
+        cache: Path,
+        fragment_current: Callable[[tuple[object, ...]], bool],
+        texts_used: set[tuple[object, ...]],
+    ) -> None:
+        """``build``: keep the fragments that are still current and the texts this build used
+        in .cache/, for the next `build` process: after one profile edit, the lists of 1,000
+        cards are then made from remembered cards, as serve makes them."""
+        self.fragments = {k: v for k, v in self.fragments.items() if fragment_current(k)}
+        self.texts = {k: v for k, v in self.texts.items() if k in texts_used}
+        now = frozenset(self.fragments) | frozenset(self.texts)
+        if now != self.remembered:
+            _RenderedMemory(builder_version(), self.fragments, self.texts).save(cache)
+            self.remembered = now
+
+
+RENDERED_FILE = "rendered.pickle"
+
+
+@dataclass
+class _RenderedMemory:
+    version: str
+    fragments: dict[tuple[object, ...], _Fragment]
+    texts: dict[tuple[object, ...], str]
+
+    @classmethod
+    def load(
+        cls, cache: Path, version: str
+    ) -> tuple[dict[tuple[object, ...], _Fragment], dict[tuple[object, ...], str]]:
+        try:
+            with (cache / RENDERED_FILE).open("rb") as handle:
+                memory = pickle.load(handle)
+        except Exception:  # missing, truncated or from other code: start afresh
+            return {}, {}
+        if not isinstance(memory, cls) or memory.version != version:
+            return {}, {}
+        return memory.fragments, memory.texts
+
+    def save(self, cache: Path) -> None:
+        write_atomic(cache / RENDERED_FILE, pickle.dumps(self, pickle.HIGHEST_PROTOCOL))
 
 
 class _PhotoMemory:
@@ -234,7 +284,8 @@ def build(
         raise BuildFailed([refusal])
     urls = Urls.from_base(options.base_url or content.site.base_url)
     pages = plan_pages(content, published)
-    made = _remembered_texts(session, content, digests, urls, published.today)
+    texts_used: set[tuple[object, ...]] = set()
+    made = _remembered_texts(session, content, digests, urls, published.today, texts_used)
     files = machine_files(content, published, pages, urls, made)
     clock.lap("plan pages")
     processed = _process_images(
@@ -263,7 +314,9 @@ def build(
     site = _SitePlan(options.output.resolve(), previous)
     templates = TemplateIndex(env, session.sources.templates)
     known_templates = len(session.sources.templates)
-    _plan_pages(site, env, folders, pages, shared, pictures, templates, digests, options.jobs)
+    _plan_pages(
+        site, env, folders, pages, shared, (pictures, fragments), templates, digests, options.jobs
+    )
     clock.lap("render")
     if len(session.sources.templates) != known_templates:
         session.sources.changed = True
@@ -272,12 +325,16 @@ def build(
     _plan_static(site, folders, options.project, env, shared)
     _plan_variants(site, processed.values(), _image_cache(options.project))
     clock.lap("plan files")
-    pending, indexing = False, None
+    pending, indexing, remembered = False, None, False
     if content.site.search:
         store = search_store(options.project.cache, options.output)
         planned = _plan_search_index(site, search or SearchTiming(), store)
         if isinstance(planned, _Indexing) and site.previous is not None:
-            planned.put(site, planned.run())  # before anything is written into output/
+            # before anything is written into output/; the caches are saved while it runs
+            with ThreadPoolExecutor(1, thread_name_prefix="search-index") as pool:
+                bundle = pool.submit(planned.run)
+                remembered = _remember_renders(session, options, fragments, texts_used)
+                planned.put(site, bundle.result())
         elif isinstance(planned, _Indexing):
             indexing = planned  # a fresh build: made while the pages are written
         pending = planned is False
@@ -297,8 +354,8 @@ def build(
     if session.pruned_for != kept:  # serve: the cache was pruned for these same photos
         image_pipeline.prune_cache(_image_cache(options.project), processed.values())
         session.pruned_for = kept
-    if session.persist and session.sources.changed:
-        session.sources.save(options.project.cache)
+    if not remembered:
+        _remember_renders(session, options, fragments, texts_used)
     warnings = [p for p in problems if p.severity == "warning"]
     if inputs is not None:
         stamp = BuildStamp(
@@ -325,6 +382,20 @@ def build(
         changed=tuple(changed),
         search_pending=pending,
     )
+
+
+def _remember_renders(
+    session: BuildSession,
+    options: BuildOptions,
+    fragments: _Fragments,
+    texts_used: set[tuple[object, ...]],
+) -> bool:
+    """`build`: save the parsed content and the remembered fragments for the next process."""
+    if session.persist:
+        if session.sources.changed:
+            session.sources.save(options.project.cache)
+        session.save_rendered(options.project.cache, fragments.current, texts_used)
+    return True
 
 
 def check(options: BuildOptions) -> tuple[Content, Published, list[SourceError]]:
@@ -383,16 +454,17 @@ def _remembered_texts(
     digests: Mapping[Path, str],
     urls: Urls,
     today: object,
+    used: set[tuple[object, ...]],
 ) -> Make:
-    """machine_files' ``made``: serve remakes a feed or a plan download only when a file it is
-    made from, site.yaml, the address or the date changed (JSON of 150 actions takes 40 ms)."""
-    if session.persist:  # one build per process: nothing to remember it for
-        return make_now
+    """machine_files' ``made``: a feed or a plan download is remade only when a file it is
+    made from, site.yaml, the address or the date changed (JSON of 150 actions takes 40 ms).
+    ``used`` collects the keys asked for, which `build` keeps for the next process."""
     site = digests.get(content.site_entry.path)
 
     def made(path: str, sources: tuple[Path, ...], make: Callable[[], str]) -> str:
         # paths too: a renamed news item keeps its bytes, but its address changes
-        key = (path, site, urls.base_url, today, *((s, digests.get(s)) for s in sources))
+        key = (path, site, urls.base_url, today, *((str(s), digests.get(s)) for s in sources))
+        used.add(key)
         text = session.texts.get(key)
         if text is None:
             if len(session.texts) > TEXTS_REMEMBERED:
@@ -591,6 +663,22 @@ class _Fragments:
     digests: Mapping[Path, str]
     urls: Urls
     pictures: _PictureUse
+    made: dict[tuple[object, ...], _Fragment] = field(default_factory=dict)  # in this process
+    _named: dict[str, str] | None = field(default=None, init=False, repr=False)
+
+    def current(self, key: tuple[object, ...]) -> bool:
+        """Could a later build use this remembered fragment? (Its file, theme and address are
+        as they are now; photos are checked when it is used.)"""
+        if self._named is None:
+            self._named = {str(path): digest for path, digest in self.digests.items()}
+        theme, _, path, digest, base_url, _ = key
+        return (
+            theme == self.theme
+            and base_url == self.urls.base_url
+            and (
+                self._named.get(path) == digest  # type: ignore[call-overload]
+            )
+        )
 
     def __call__(self, macro: Any, entry: Entry[Any], **options: Any) -> Markup:
         return self._one(macro, entry, options, tuple(options.items()))
@@ -625,7 +713,8 @@ class _Fragments:
         digest = self.digests.get(entry.path)
         if digest is None:  # not read from a file: nothing to key it on
             return Markup(macro(entry, **options))
-        key = (self.theme, macro.name, entry.path, digest, self.urls.base_url, arguments)
+        # the path as text: the keys are pickled into .cache/, and paths unpickle 4x slower
+        key = (self.theme, macro.name, str(entry.path), digest, self.urls.base_url, arguments)
         found = self.memory.get(key)
         if found is not None and self.pictures.unchanged(found.images):
             self.pictures.used.update(found.images)
@@ -637,7 +726,7 @@ class _Fragments:
         finally:
             page_photos.update(self.pictures.used)
             self.pictures.used = page_photos
-        self.memory[key] = _Fragment(html, images)
+        self.memory[key] = self.made[key] = _Fragment(html, images)
         return html
 
 
@@ -805,12 +894,13 @@ def _plan_pages(
     folders: list[Path],
     pages: list[PageSpec],
     shared: dict[str, Any],
-    pictures: _PictureUse,
+    used: tuple[_PictureUse, _Fragments],
     index: TemplateIndex,
     digests: Mapping[Path, str],
     jobs: int | None = None,
 ) -> None:
     """Render the pages whose inputs changed (all of them on a first build) into memory."""
+    pictures, fragments = used
     values = Fingerprinter(digests)
     dirty: list[tuple[PageSpec, str | None]] = []
     for spec in pages:
@@ -825,7 +915,7 @@ def _plan_pages(
             site.keep(relative, old)
         else:
             dirty.append((spec, fingerprint))
-    job = _RenderJob(env, folders, [spec for spec, _ in dirty], shared, pictures)
+    job = _RenderJob(env, folders, [spec for spec, _ in dirty], shared, pictures, fragments)
     problems: list[SourceError] = []
     for (spec, fingerprint), (result, used) in zip(dirty, job.run(jobs), strict=True):
         if isinstance(result, SourceError):
@@ -851,6 +941,7 @@ class _RenderJob:
     specs: list[PageSpec]
     shared: dict[str, Any]
     pictures: _PictureUse
+    fragments: _Fragments
 
     def run(self, jobs: int | None) -> list[_Rendered]:
         workers = min(jobs or os.cpu_count() or 1, len(self.specs) // (PARALLEL_MIN_PAGES // 2))
@@ -870,8 +961,9 @@ class _RenderJob:
         finally:
             _FORKED.clear()
         results: list[_Rendered | None] = [None] * len(self.specs)
-        for k, part in enumerate(parts):
+        for k, (part, made) in enumerate(parts):
             results[k::slices] = part
+            self.fragments.memory.update(made)  # the cards workers made, for the next build
         return results  # type: ignore[return-value]
 
     def render(self, start: int, stop: int, step: int) -> list[_Rendered]:
@@ -890,9 +982,12 @@ class _RenderJob:
 _FORKED: list[_RenderJob] = []
 
 
-def _render_forked(part: tuple[int, int]) -> list[_Rendered]:
+def _render_forked(
+    part: tuple[int, int],
+) -> tuple[list[_Rendered], dict[tuple[object, ...], _Fragment]]:
     start, step = part
-    return _FORKED[0].render(start, len(_FORKED[0].specs), step)
+    job = _FORKED[0]
+    return job.render(start, len(job.specs), step), job.fragments.made
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import jinja2
 import pytest
+from markupsafe import Markup
 
 from site_builder.errors import BuildFailed
 from site_builder.incremental import Fingerprinter, TemplateIndex, page_fingerprint
@@ -418,3 +420,48 @@ def test_parallel_rendering_gives_the_same_bytes(
     report = build(BuildOptions(options.project, options.output, today=TODAY, jobs=2))
     assert report.rendered == report.pages
     assert tree(example.parent / "parallel") == tree(example.parent / "serial")
+
+
+def test_the_next_build_process_uses_the_cards_this_one_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cards made by a first build's worker processes are kept in .cache/ and used by the
+    next `build` (each builds with a session of its own, as a new process would), until the
+    theme changes; an unreadable memory is started afresh."""
+    from site_builder import pipeline
+
+    project = tmp_path / "project"
+    for name in ("content", "galleries", "themes"):
+        shutil.copytree(ROOT / name, project / name)
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_PAGES", 10)
+    options = _options(project, "output")
+    build(BuildOptions(options.project, options.output, today=TODAY, jobs=2))
+    cache = options.project.cache
+    fragments, texts = pipeline._RenderedMemory.load(cache, pipeline.builder_version())
+    carded = {Path(str(key[2])).stem for key in fragments}
+    listed = re.findall(r'href="[^"]*/technicians/([a-z0-9-]+)/"', _listing(project))
+    assert carded == set(listed) and len(carded) > 10
+    assert texts  # the feeds and plan downloads too
+
+    marker = "<!-- remembered -->"
+    kept = {k: v for k, v in fragments.items() if str(k[2]).endswith("amara-nwosu.yaml")}
+    for key, fragment in kept.items():
+        fragments[key] = pipeline._Fragment(Markup(marker) + fragment.html, fragment.images)
+    pipeline._RenderedMemory(pipeline.builder_version(), fragments, texts).save(cache)
+    _edit(project, "content/technicians/aled-pritchard.yaml", "role: ", "role: Head ")
+    build(options)
+    listing = _listing(project)
+    assert marker in listing and "Head Senior Animal Technician" in listing
+
+    _edit(project, "themes/default/templates/_macros.html", "person-card__role", "person-card__job")
+    build(options)
+    assert marker not in _listing(project)
+
+    (cache / pipeline.RENDERED_FILE).write_bytes(b"not a pickle")
+    _edit(project, "content/technicians/aled-pritchard.yaml", "role: Head ", "role: ")
+    build(options)
+    assert "Head Senior" not in _listing(project)
+
+
+def _listing(project: Path) -> str:
+    return (project / "output/technicians/index.html").read_text(encoding="utf-8")
