@@ -121,7 +121,9 @@ def field_of(meta: object, name: str, default: Any = None) -> Any:
 class ContentModel(BaseModel):
     """Strict by default: a misspelt key is an error with a 'did you mean' hint, not ignored."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True
+    )
 
 
 class Link(ContentModel):

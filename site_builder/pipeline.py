@@ -503,7 +503,12 @@ def image_requests(
     def photo(gallery: str, name: str) -> Path:
         found = known.get(f"{gallery}\0{name}")  # no Path made for a photo seen before
         if found is None:
-            found = known[f"{gallery}\0{name}"] = resolve(project.galleries / gallery / name)
+            # The folder resolved once per gallery, each file with one lstat: resolving a
+            # path walks every folder above it (1,000 photos took 80 ms).
+            candidate = resolve(project.galleries / gallery) / name
+            if "/" in name or "\\" in name or name in (".", "..") or candidate.is_symlink():
+                candidate = candidate.resolve()
+            found = known[f"{gallery}\0{name}"] = candidate
         return found
 
     requests = []

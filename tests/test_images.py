@@ -976,3 +976,41 @@ def test_focus_point_picks_the_side_of_a_landscape_photo(
     with Image.open(tmp_path / "c" / thumb.path) as made:
         centre = made.convert("RGB").getpixel((made.width // 2, made.height // 2))
     assert all(abs(a - b) < 40 for a, b in zip(centre, colour, strict=True))
+
+
+def test_photo_paths_are_resolved_as_the_files_they_are(tmp_path: Path) -> None:
+    """The galleries folder reached through a link, and a photo that is a link to another:
+    each photo is known by its real path (the cache and the pages' photo records use it)."""
+    from site_builder.pipeline import check, image_requests
+    from tests.sites import TinySite
+
+    real = tmp_path / "real"
+    real.mkdir()
+    site = TinySite(real)
+    gallery = real / "galleries" / "main"
+    save(Image.new("RGB", (400, 300), RED), gallery / "alex.jpg")
+    (gallery / "alias.jpg").symlink_to(gallery / "alex.jpg")
+    site.write("content/technicians/alex-morgan.yaml", TECHNICIAN_WITH_PHOTO)
+    site.write("content/technicians/sam-lee.yaml", TECHNICIAN_WITH_PHOTO.replace("alex", "alias"))
+    linked = tmp_path / "linked"
+    linked.symlink_to(real, target_is_directory=True)
+    options = TinySite.__new__(TinySite)
+    options.root, options.content = linked, linked / "content"
+    content, published, _ = check(options.options())
+    requests = image_requests(content, published, options.options().project)
+    # one request: the link is the same photo
+    assert [r.source for r in requests] == [gallery.resolve() / "alex.jpg"]
+
+
+TECHNICIAN_WITH_PHOTO = """\
+name: Alex Morgan
+role: Research Technician
+department: Chemistry
+gallery: main
+photo: alex.jpg
+photo_alt: Alex Morgan at a lab bench
+bio: Alex runs the teaching labs.
+consent:
+  given: true
+  date: 2025-02-01
+"""
