@@ -107,8 +107,10 @@ class BuildSession:
     unseen: frozenset[str] | None = frozenset()
     # serve: the record a build left, saved once the browser has been told (save_state)
     unsaved: tuple[BuildState, Path] | None = None
-    # build: the keys of the fragments and texts read from .cache/ (saved again if they differ)
+    # the keys of the fragments and texts read from .cache/ (saved again if they differ), and
+    # how the last build tells which of them a later one can use
     remembered: frozenset[tuple[object, ...]] = frozenset()
+    reusable: tuple[Callable[[tuple[object, ...]], bool], set[tuple[object, ...]]] | None = None
 
     def save_state(self) -> None:
         """Save the record of the last build into .cache/ (at the latest when the next starts)."""
@@ -129,20 +131,18 @@ class BuildSession:
             else _MemoryBytecodeCache()
         )
         session = cls(SourceCache.load(project.cache, version), persist, compiled)
-        if persist:
-            session.fragments, session.texts = _RenderedMemory.load(project.cache, version)
-            session.remembered = frozenset(session.fragments) | frozenset(session.texts)
+        session.fragments, session.texts = _RenderedMemory.load(project.cache, version)
+        session.remembered = frozenset(session.fragments) | frozenset(session.texts)
         return session
 
-    def save_rendered(
-        self,
-        cache: Path,
-        fragment_current: Callable[[tuple[object, ...]], bool],
-        texts_used: set[tuple[object, ...]],
-    ) -> None:
-        """``build``: keep the fragments that are still current and the texts this build used
-        in .cache/, for the next `build` process: after one profile edit, the lists of 1,000
-        cards are then made from remembered cards, as serve makes them."""
+    def save_rendered(self, cache: Path) -> None:
+        """Keep the fragments that are still current and the texts the last build used in
+        .cache/, for the next `build` process or serve session: after one profile edit, the
+        lists of 1,000 cards are then made from remembered cards. ``build`` saves after each
+        build, serve when it stops."""
+        if self.reusable is None:
+            return
+        fragment_current, texts_used = self.reusable
         self.fragments = {k: v for k, v in self.fragments.items() if fragment_current(k)}
         self.texts = {k: v for k, v in self.texts.items() if k in texts_used}
         now = frozenset(self.fragments) | frozenset(self.texts)
@@ -391,10 +391,11 @@ def _remember_renders(
     texts_used: set[tuple[object, ...]],
 ) -> bool:
     """`build`: save the parsed content and the remembered fragments for the next process."""
+    session.reusable = (fragments.current, texts_used)
     if session.persist:
         if session.sources.changed:
             session.sources.save(options.project.cache)
-        session.save_rendered(options.project.cache, fragments.current, texts_used)
+        session.save_rendered(options.project.cache)
     return True
 
 

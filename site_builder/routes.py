@@ -175,11 +175,12 @@ def _technicians(published: Published) -> Iterator[PageSpec]:
         title="Our technicians",
     )
     for facet in filters:
+        others = facet.as_links()  # no people: a page changes only when its own people do
         for option in facet.options:
             yield PageSpec(
                 option.path,
                 "technicians_filtered.html",
-                {"facet": facet, "option": option, "technicians": option.technicians},
+                {"facet": others, "option": option, "technicians": option.technicians},
                 sources=every_file,
                 title=f"{facet.page_title} {option.label}",
             )
@@ -203,11 +204,25 @@ def _technicians(published: Published) -> Iterator[PageSpec]:
 
 
 @dataclass(frozen=True)
+class FilterLink:
+    """An option as another filter page links to it: its label, address and head count."""
+
+    label: str
+    slug: str
+    path: str
+    count: int
+
+
+@dataclass(frozen=True)
 class FilterOption:
     label: str
     slug: str
     path: str
     technicians: tuple[Entry[Technician], ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.technicians)
 
 
 @dataclass(frozen=True)
@@ -215,7 +230,13 @@ class Facet:
     id: str  # department | registration
     title: str  # 'Department'
     page_title: str  # 'Technicians in'
-    options: tuple[FilterOption, ...]
+    options: tuple[FilterOption, ...] | tuple[FilterLink, ...]
+
+    def as_links(self) -> Facet:
+        """The facet as its filter pages show it, counts without people: a page built from
+        it is not remade when someone listed on another of its pages changes."""
+        links = tuple(FilterLink(o.label, o.slug, o.path, o.count) for o in self.options)
+        return Facet(self.id, self.title, self.page_title, links)
 
 
 def technician_filters(published: Published) -> list[Facet]:

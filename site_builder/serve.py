@@ -161,7 +161,8 @@ class LiveSite:
         return report
 
     def close(self) -> None:
-        """Stop a pending or running reindex and wait for it (serve is stopping)."""
+        """Stop a pending or running reindex and wait for it (serve is stopping); leave the
+        cards made for the next session or `build`."""
         with self._lock:
             timer, self._search_timer = self._search_timer, None
         self._stop_search.set()
@@ -169,6 +170,8 @@ class LiveSite:
             timer.cancel()
             if timer.is_alive():
                 timer.join()
+        with self._building, contextlib.suppress(OSError):
+            self.session.save_rendered(self.options.project.cache)
 
     def _cancel_timer(self) -> None:
         with self._lock:

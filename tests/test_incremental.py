@@ -465,3 +465,37 @@ def test_the_next_build_process_uses_the_cards_this_one_made(
 
 def _listing(project: Path) -> str:
     return (project / "output/technicians/index.html").read_text(encoding="utf-8")
+
+
+def test_editing_someone_remakes_the_filter_pages_they_are_on_only(
+    tiny_site: TinySite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A department's page shows the other departments' names and head counts, not their
+    people: a new role for a chemist leaves the physics page alone; a move changes counts."""
+    from site_builder import pipeline
+    from tests.sites import TECHNICIAN
+
+    tiny_site.write(
+        "content/technicians/sam-lee.yaml",
+        TECHNICIAN.replace("Alex Morgan", "Sam Lee").replace("Chemistry", "Physics"),
+    )
+    build(tiny_site.options())
+    rendered: list[str] = []
+
+    def render_page(env: jinja2.Environment, spec: pipeline.PageSpec, context: dict) -> str:
+        rendered.append(spec.path)
+        return real_render(env, spec, context)
+
+    real_render = pipeline.render_page
+    monkeypatch.setattr(pipeline, "render_page", render_page)
+    _edit(tiny_site.root, "content/technicians/alex-morgan.yaml", "role: ", "role: Senior ")
+    build(tiny_site.options())
+    assert "technicians/department/chemistry/" in rendered
+    assert "technicians/department/physics/" not in rendered
+    rendered.clear()
+    _edit(tiny_site.root, "content/technicians/alex-morgan.yaml", "Chemistry", "Physics")
+    build(tiny_site.options())
+    assert "technicians/department/physics/" in rendered
+    out = tiny_site.root / "output/technicians/department"
+    assert "2 technicians" in (out / "physics/index.html").read_text(encoding="utf-8")
+    assert not (out / "chemistry").exists()
