@@ -313,3 +313,26 @@ def test_a_serve_session_leaves_its_cards_for_the_next(tiny_site: TinySite) -> N
         assert any("alex-morgan" in str(key[2]) for key in second.session.fragments)
     finally:
         second.close()
+
+
+def test_serve_starts_with_the_templates_build_compiled(
+    tiny_site: TinySite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """serve keeps compiled templates in memory, in front of the ones `build` left in
+    .cache/: its first build compiles nothing that was compiled before."""
+    import jinja2
+
+    from site_builder.pipeline import BuildSession
+
+    build(tiny_site.options())
+    compiled: list[str | None] = []
+    real = jinja2.Environment._compile
+
+    def counted(env: jinja2.Environment, source: str, filename: str) -> object:
+        compiled.append(filename)
+        return real(env, source, filename)
+
+    monkeypatch.setattr(jinja2.Environment, "_compile", counted)
+    session = BuildSession.for_project(tiny_site.options().project, persist=False)
+    report = build(tiny_site.options(output=tiny_site.root / "preview"), session=session)
+    assert report.rendered == report.pages and compiled == []
