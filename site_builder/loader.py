@@ -8,6 +8,7 @@ no tags that build Python objects, no duplicate keys (YAML would silently keep t
 from __future__ import annotations
 
 import os
+import pickle
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -79,6 +80,31 @@ class Located:
 
     def key_position(self, at: PathKey) -> Position | None:
         return self.keys.get(at) or self.position(at)
+
+    # Pickled (into .cache/sources.pickle) as one blob per document, unpacked only when used:
+    # a build after one edit reads the data and positions of few of 1,600 files, and
+    # unpickling them all took 0.1 to 0.2 s of every build process.
+    _LAZY = frozenset({"data", "values", "keys"})
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        packed = self.__dict__.get("_packed")
+        if packed is None:
+            packed = pickle.dumps((self.data, self.values, self.keys), pickle.HIGHEST_PROTOCOL)
+        return (_unpack_later, (str(self.path), self.line_offset, packed))
+
+    def __getattr__(self, name: str) -> Any:
+        packed = self.__dict__.get("_packed") if name in Located._LAZY else None
+        if packed is None:
+            raise AttributeError(name)
+        data, values, keys = pickle.loads(packed)
+        self.__dict__.update(data=data, values=values, keys=keys)
+        return self.__dict__[name]
+
+
+def _unpack_later(path: str, line_offset: int, packed: bytes) -> Located:
+    located = object.__new__(Located)
+    located.__dict__.update(path=Path(path), line_offset=line_offset, _packed=packed)
+    return located
 
 
 @dataclass

@@ -85,3 +85,18 @@ def test_file_that_is_not_utf8_says_how_to_fix(tmp_path: Path) -> None:
 
 def test_impossible_date_is_kept_as_text_for_validation_to_explain() -> None:
     assert parsed("date: 2026-13-45\n").data == {"date": "2026-13-45"}
+
+
+def test_a_pickled_document_is_unpacked_only_when_used(tmp_path: Path) -> None:
+    """The parse cache holds 1,600 of these: each comes back as a blob until read."""
+    import pickle
+
+    path = tmp_path / "t.yaml"
+    path.write_text("name: Ada\nroles:\n  - lathes\n", encoding="utf-8")
+    document = read_yaml(path)
+    assert isinstance(document, Located)
+    again = pickle.loads(pickle.dumps(document))
+    assert "data" not in vars(again) and again.path == path
+    assert again == document  # reading a field unpacks it
+    assert again.position(("roles", 0)) == document.position(("roles", 0)) == (3, 5)
+    assert pickle.loads(pickle.dumps(again)) == document
