@@ -340,7 +340,8 @@ def build(
             # before anything is written into output/; the caches are saved while it runs
             with ThreadPoolExecutor(1, thread_name_prefix="search-index") as pool:
                 bundle = pool.submit(planned.run)
-                remembered = _remember_renders(session, options, fragments, texts_used)
+                _remember_renders(session, options, fragments, texts_used)
+                remembered = True
                 planned.put(site, bundle.result())
         elif isinstance(planned, _Indexing):
             indexing = planned  # a fresh build: made while the pages are written
@@ -396,14 +397,14 @@ def _remember_renders(
     options: BuildOptions,
     fragments: _Fragments,
     texts_used: set[tuple[object, ...]],
-) -> bool:
-    """`build`: save the parsed content and the remembered fragments for the next process."""
+) -> None:
+    """Note which remembered fragments and texts a later build can use; `build` also saves
+    them and the parsed content for the next process (serve saves them when it stops)."""
     session.reusable = (fragments.current, texts_used)
     if session.persist:
         if session.sources.changed:
             session.sources.save(options.project.cache)
         session.save_rendered(options.project.cache)
-    return True
 
 
 def check(options: BuildOptions) -> tuple[Content, Published, list[SourceError]]:
