@@ -27,6 +27,7 @@ from pathlib import Path
 
 from .errors import BuildFailed, SourceError
 from .files import write_atomic
+from .output import Planned, fill_new_folder
 
 BODY_MARKER = "data-pagefind-body"
 BUNDLE = "pagefind"  # the folder Pagefind writes inside the site
@@ -154,7 +155,7 @@ def run_indexer(
     with tempfile.TemporaryDirectory(prefix="site-builder-search-", dir=_scratch(size)) as tmp:
         scratch = Path(tmp)
         try:
-            _write_pages(scratch / "site", pages)
+            fill_new_folder(scratch / "site", {r: Planned(data=pages[r]) for r in sorted(pages)})
         except OSError as exc:
             problem = SourceError(
                 None,
@@ -197,16 +198,6 @@ def _scratch(size: int) -> str | None:
     except OSError:
         pass
     return None
-
-
-def _write_pages(site: Path, pages: Mapping[str, bytes]) -> None:
-    made: set[Path] = set()
-    for relative in sorted(pages):
-        target = site / relative
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        target.write_bytes(pages[relative])
 
 
 def _read_bundle(folder: Path) -> dict[str, bytes]:
