@@ -52,6 +52,7 @@ LIVE = "__live/"  # under the base path; no page of the site can be called this
 DEBOUNCE_STEP_MS = 25  # a burst of saves ends when nothing changed for this long (after 25-50 ms)
 DEBOUNCE_MAX_MS = 1600  # and is cut there, so a long copy still shows progress
 KEEPALIVE_S = 10.0
+DELIVERY_WAIT_S = 0.1  # how long a rebuild waits for browsers to be told, before going on
 SEARCH_DELAY_S = 1.0  # quiet time after a rebuild before the search index is remade
 _SEARCH_LATER = SearchTiming(later=True)
 
@@ -93,24 +94,40 @@ class Broadcaster:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._clients: list[queue.Queue[LiveEvent | None]] = []
+        self._clients: list[queue.Queue[_Delivery]] = []
 
-    def subscribe(self) -> queue.Queue[LiveEvent | None]:
-        inbox: queue.Queue[LiveEvent | None] = queue.Queue()
+    def subscribe(self) -> queue.Queue[_Delivery]:
+        inbox: queue.Queue[_Delivery] = queue.Queue()
         with self._lock:
             self._clients.append(inbox)
         return inbox
 
-    def unsubscribe(self, inbox: queue.Queue[LiveEvent | None]) -> None:
+    def unsubscribe(self, inbox: queue.Queue[_Delivery]) -> None:
         with self._lock, contextlib.suppress(ValueError):
             self._clients.remove(inbox)
 
-    def send(self, event: LiveEvent | None) -> None:
-        """``None`` tells every listener to hang up (the server is stopping)."""
+    def send(self, event: LiveEvent | None, wait_s: float = 0.0) -> None:
+        """``None`` tells every listener to hang up (the server is stopping). With ``wait_s``,
+        return once every browser's connection has been handed the event (or that long has
+        passed): the work the caller does next (saving the build record is one long call that
+        holds the interpreter lock) would otherwise delay the message by 10-30 ms."""
         with self._lock:
             clients = list(self._clients)
-        for inbox in clients:
-            inbox.put(event)
+        deliveries = [_Delivery(event) for _ in clients]
+        for inbox, delivery in zip(clients, deliveries, strict=True):
+            inbox.put(delivery)
+        deadline = time.monotonic() + wait_s
+        for delivery in deliveries:
+            if not delivery.sent.wait(max(0.0, deadline - time.monotonic())):
+                break
+
+
+@dataclass
+class _Delivery:
+    """One event on its way to one browser; ``sent`` is set once it was written out."""
+
+    event: LiveEvent | None
+    sent: threading.Event = field(default_factory=threading.Event)
 
 
 # --- rebuilding --------------------------------------------------------------------------------
@@ -231,9 +248,9 @@ class LiveSite:
         # the search index alone changing needs no reload: the search page asks for it afresh
         files = [f for f in report.changed if not f.startswith(BUNDLE + "/")]
         if files and all(f.endswith(".css") for f in files):
-            self.events.send(LiveEvent("css", {"files": files}))
+            self.events.send(LiveEvent("css", {"files": files}), wait_s=DELIVERY_WAIT_S)
         elif files:
-            self.events.send(LiveEvent("reload", {"files": len(files)}))
+            self.events.send(LiveEvent("reload", {"files": len(files)}), wait_s=DELIVERY_WAIT_S)
         self.session.save_state()  # after the browser was told: 10 ms less to wait
         names = ", ".join(sorted({p.name for p in changed})[:3])
         if search.cancel is not None and not files:
@@ -401,15 +418,18 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             while not self.server.stopping.is_set():
                 try:
-                    event = inbox.get(timeout=KEEPALIVE_S)
+                    delivery = inbox.get(timeout=KEEPALIVE_S)
                 except queue.Empty:
                     self.wfile.write(b": keep-alive\n\n")
                     self.wfile.flush()
                     continue
-                if event is None:
+                if delivery.event is None:
                     break
-                self.wfile.write(event.encode())
-                self.wfile.flush()
+                try:
+                    self.wfile.write(delivery.event.encode())
+                    self.wfile.flush()
+                finally:
+                    delivery.sent.set()
         except OSError:  # the browser went away
             pass
         finally:

@@ -9,12 +9,20 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from site_builder.pipeline import build
 from site_builder.search import find_pagefind
-from site_builder.serve import LiveEvent, LiveSite, PreviewServer, inject, live_script
+from site_builder.serve import (
+    Broadcaster,
+    LiveEvent,
+    LiveSite,
+    PreviewServer,
+    inject,
+    live_script,
+)
 from tests.sites import TinySite
 
 SUBPATH_SITE = "https://org.github.io/techcommit/"
@@ -217,6 +225,35 @@ def test_event_encoding() -> None:
     assert LiveEvent("css", {"files": ["a.css"]}).encode() == (
         b'event: css\ndata: {"files": ["a.css"]}\n\n'
     )
+
+
+def test_a_reload_is_handed_to_every_browser_before_the_rebuild_goes_on() -> None:
+    events = Broadcaster()
+    quick, slow = events.subscribe(), events.subscribe()
+    got: list[str] = []
+
+    def browser(inbox: queue.Queue[Any], delay: float) -> None:
+        delivery = inbox.get(timeout=5)
+        time.sleep(delay)  # writing to a slow connection
+        got.append(delivery.event.name)
+        delivery.sent.set()
+
+    threads = [threading.Thread(target=browser, args=(q, d)) for q, d in ((quick, 0), (slow, 0.2))]
+    for thread in threads:
+        thread.start()
+    started = time.monotonic()
+    events.send(LiveEvent("reload"), wait_s=5)
+    assert got == ["reload", "reload"]
+    assert time.monotonic() - started >= 0.2
+    for thread in threads:
+        thread.join()
+
+    events.unsubscribe(quick)
+    started = time.monotonic()
+    events.send(LiveEvent("reload"), wait_s=0.3)  # a browser that never reads: not waited on
+    assert 0.25 <= time.monotonic() - started < 2
+    events.send(LiveEvent("css"))  # without wait_s, nobody is waited for
+    assert slow.qsize() == 2
 
 
 def test_stop_joins_every_thread_and_releases_the_port(tiny_site: TinySite) -> None:
