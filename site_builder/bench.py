@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from . import bench_images, bench_site
+from .collector import collect_less
 from .pipeline import build
 from .project import BuildOptions, Project
 
@@ -46,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         help="only the photo pipeline against the plain Pillow script (no site builds)",
     )
     args = parser.parse_args(argv)
+    collect_less()  # serve's save-to-reload is measured in this process: set as serve has it
 
     print(f"# site_builder bench, {dt.date.today()}, {platform.machine()}, {os.cpu_count()} cores")
     print(f"Python {platform.python_version()}, {_pillow()}")

@@ -22,6 +22,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from .collector import collect_less
+
 ROOT = Path(__file__).resolve().parent.parent
 TECHNICIANS = 1000
 NEWS = 500
@@ -290,6 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--phase", required=True)
     parser.add_argument("project", type=Path)
     args = parser.parse_args(argv)
+    collect_less()  # as the command line sets it
     print(json.dumps(_phase(args.project, args.phase)))
     return 0
 

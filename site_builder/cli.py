@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import scaffold
+from .collector import collect_less
 from .errors import BuildFailed, SourceError, format_report
 from .project import BuildOptions, Project
 from .records import BuildReport, input_folders, input_signatures, unchanged_report
@@ -30,6 +31,7 @@ EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    collect_less()
     if not getattr(args, "command", None):
         parser.print_help()
         return EXIT_USAGE

@@ -214,6 +214,8 @@ class Fingerprinter:
             description = b"str:" + value.encode("utf-8", "surrogatepass")  # type: ignore[attr-defined]
         elif (kind is list or kind is tuple) and not value:  # a profile's news, often
             description = kind.__name__.encode() + b"["
+        elif kind is Entry and value.path in self._files:  # type: ignore[attr-defined]
+            description = self._entry(value)  # type: ignore[arg-type]
         else:
             description = self._describe(value)
         digest = hashlib.blake2b(description, digest_size=16).digest()
@@ -240,6 +242,11 @@ class Fingerprinter:
             found = self._layouts[key] = (names, digest.digest() if shared else b"")
         return found
 
+    def _entry(self, entry: Entry[Any]) -> bytes:
+        # Fields and body are a pure function of the file's bytes (see SourceCache.check).
+        meta = type(entry.meta).__name__
+        return f"entry:{meta}:{entry.id}:{entry.path}:{self._files[entry.path]}".encode()
+
     def _describe(self, value: object) -> bytes:
         kind = type(value)
         if value is None or kind in (bool, int, float, str, bytes, dt.date, dt.datetime, dt.time):
@@ -247,9 +254,7 @@ class Fingerprinter:
         if isinstance(value, str | Path | enum.Enum):  # Markup and friends
             return f"{kind.__name__}:{value!r}".encode()
         if isinstance(value, Entry) and value.path in self._files:
-            # Fields and body are a pure function of the file's bytes (see SourceCache.check).
-            meta = type(value.meta).__name__
-            return f"entry:{meta}:{value.id}:{value.path}:{self._files[value.path]}".encode()
+            return self._entry(value)
         if isinstance(value, list | tuple):
             return kind.__name__.encode() + b"[" + b"".join(self.of(v) for v in value)
         if isinstance(value, dict):
@@ -362,7 +367,12 @@ def page_fingerprint(
         names, shared_part = values.layout(facts, shared, context)
         digest.update(shared_part)
         for name, prefix in names:
-            digest.update(prefix + values.of(context[name]))
+            value = context[name]
+            if type(value) is str:  # a title, an address: seen once, so fed in as it is
+                text = value.encode("utf-8", "surrogatepass")
+                digest.update(prefix + b"str:%d:" % len(text) + text)
+            else:
+                digest.update(prefix + values.of(value))
     except Unknowable:
         return None
     return digest.hexdigest()

@@ -7,6 +7,7 @@ staging folder that replaces output/ only when every page succeeded.
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import pickle
@@ -969,10 +970,14 @@ class _RenderJob:
             return self.render(0, len(self.specs), 1)
         slices = workers * 4  # interleaved, so the heavy list pages spread over workers
         _FORKED.append(self)
+        # The workers share this process's memory until either writes to a page of it: the
+        # collector walking every object in a worker would write to (and so copy) them all.
+        gc.freeze()
         try:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 parts = pool.map(_render_forked, [(k, slices) for k in range(slices)])
         finally:
+            gc.unfreeze()
             _FORKED.clear()
         results: list[_Rendered | None] = [None] * len(self.specs)
         for k, (part, made) in enumerate(parts):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import shutil
@@ -14,6 +15,7 @@ import jinja2
 import pytest
 from markupsafe import Markup
 
+from site_builder.collector import YOUNG_OBJECTS, collect_less
 from site_builder.errors import BuildFailed
 from site_builder.incremental import Fingerprinter, TemplateIndex, page_fingerprint
 from site_builder.pipeline import BuildSession, build
@@ -403,6 +405,25 @@ def test_page_fingerprint_ignores_variables_the_template_does_not_use() -> None:
     assert first != page_fingerprint(facts, {"a": 2, "b": 2}, Fingerprinter({}))
 
 
+def test_page_fingerprint_tells_every_text_value_apart() -> None:
+    env = jinja2.Environment(loader=jinja2.DictLoader({"t.html": "{{ a }}{{ b }}"}))
+    facts = TemplateIndex(env).facts("t.html")
+
+    def fingerprint(**context: object) -> str | None:
+        return page_fingerprint(facts, context, Fingerprinter({}))
+
+    seen = [
+        fingerprint(a="Lab news", b=""),
+        fingerprint(a="Lab new", b="s"),  # the same letters split differently
+        fingerprint(a="Lab news", b=[]),
+        fingerprint(a=["Lab news"], b=""),
+        fingerprint(a=Markup("Lab news"), b=""),
+        fingerprint(a="Lab néws", b=""),
+    ]
+    assert None not in seen and len(set(seen)) == len(seen)
+    assert seen[0] == fingerprint(a="Lab news", b="")
+
+
 def test_unhashable_context_means_always_render() -> None:
     env = jinja2.Environment(loader=jinja2.DictLoader({"t.html": "{{ f() }}"}))
     facts = TemplateIndex(env).facts("t.html")
@@ -499,3 +520,19 @@ def test_editing_someone_remakes_the_filter_pages_they_are_on_only(
     out = tiny_site.root / "output/technicians/department"
     assert "2 technicians" in (out / "physics/index.html").read_text(encoding="utf-8")
     assert not (out / "chemistry").exists()
+
+
+def test_the_collector_runs_less_often_but_is_never_turned_off() -> None:
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        collect_less()
+        assert gc.get_threshold() == (YOUNG_OBJECTS, 10, 10)
+        gc.set_threshold(50_000, 10, 10)  # someone's own, larger setting stays
+        collect_less()
+        assert gc.get_threshold()[0] == 50_000
+        gc.set_threshold(0)  # turned off stays off
+        collect_less()
+        assert gc.get_threshold()[0] == 0
+    finally:
+        gc.set_threshold(*before)
