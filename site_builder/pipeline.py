@@ -1030,27 +1030,30 @@ def _plan_search_index(site: _SitePlan, timing: SearchTiming, store: Path) -> bo
     output/, so a failing indexer leaves it as it was. serve (``timing.later``) does not even
     look at the parts: when a page changed, the bundle is kept marked as pending.
     """
-    html = sorted(relative for relative in site.records if relative.endswith(".html"))
-    digests = {relative: site.records[relative].hash for relative in html}
     previous = {
         relative: record
         for relative, record in (site.previous or {}).items()
         if relative.startswith(BUNDLE + "/")
     }
-    read = partial(_planned_bytes, site)
-    if not previous:
-        return _Indexing(digests, read, store, timing.cancel)
     made_from = {_without_pending(record.fingerprint) for record in previous.values()}
-    if timing.later:
-        before = {r: rec.hash for r, rec in (site.previous or {}).items() if r.endswith(".html")}
-        pending = before != digests or any(_is_pending(r.fingerprint) for r in previous.values())
+    if timing.later and previous:
+        # a page is new, changed or gone: only what this build writes or leaves out can say
+        pending = (
+            any(relative.endswith(".html") for relative in site.changes)
+            or any(r.endswith(".html") and r not in site.records for r in site.previous or ())
+            or any(_is_pending(r.fingerprint) for r in previous.values())
+        )
         if pending or len(made_from) != 1:
             for relative, record in previous.items():
                 if not _is_pending(record.fingerprint):
                     record = replace(record, fingerprint=_pending(record.fingerprint))
                 site.keep(relative, record)
             return False
-    indexing = _Indexing(digests, read, store, timing.cancel)
+    html = sorted(relative for relative in site.records if relative.endswith(".html"))
+    digests = {relative: site.records[relative].hash for relative in html}
+    indexing = _Indexing(digests, partial(_planned_bytes, site), store, timing.cancel)
+    if not previous:
+        return indexing
     fingerprint = indexing.fingerprint_parts()
     if made_from == {fingerprint} and all(
         site.unchanged(relative, record.fingerprint) for relative, record in previous.items()

@@ -10,6 +10,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from . import links
@@ -25,7 +26,7 @@ from .feeds import (
 )
 from .links import Urls
 from .markup import render_markdown
-from .models import Technician
+from .models import NewsMeta, SiteConfig, Technician
 from .plan_data import plan_csv, plan_json
 from .plan_routes import plan_specs
 from .published import ActionView, Published
@@ -399,28 +400,9 @@ def machine_files(
         TextFile("feed.xml", made("feed.xml", news, lambda: _atom(content, published, urls)), news)
     ]
     for item in published.events:
-        event = item.meta.event
-        assert event is not None
-        files.append(
-            TextFile(
-                links.event_calendar_path(item.id),
-                icalendar(
-                    CalendarEvent(
-                        uid=f"{item.id}@{urls.absolute('').split('://', 1)[-1].rstrip('/')}",
-                        title=item.meta.title,
-                        start=event.start,
-                        end=event.end,
-                        place=", ".join(filter(None, [event.place, event.address])),
-                        description=item.meta.summary,
-                        url=urls.absolute(links.news_path(item.id)),
-                        created=item.meta.date,
-                    ),
-                    site.timezone,
-                    site.short_name,
-                ),
-                sources=(item.path,),
-            )
-        )
+        path = links.event_calendar_path(item.id)
+        text = made(path, (item.path,), partial(_calendar, item, site, urls))
+        files.append(TextFile(path, text, sources=(item.path,)))
     # a plan's actions link to those of the plans they continue from or into
     plans = tuple(plan.entry.path for plan in published.plans)
     for plan in published.plans:
@@ -440,6 +422,25 @@ def machine_files(
     files.append(TextFile("sitemap.xml", sitemap(entries)))
     files.append(TextFile("robots.txt", robots(urls.absolute("sitemap.xml"))))
     return files
+
+
+def _calendar(item: Entry[NewsMeta], site: SiteConfig, urls: Urls) -> str:
+    event = item.meta.event
+    assert event is not None
+    return icalendar(
+        CalendarEvent(
+            uid=f"{item.id}@{urls.absolute('').split('://', 1)[-1].rstrip('/')}",
+            title=item.meta.title,
+            start=event.start,
+            end=event.end,
+            place=", ".join(filter(None, [event.place, event.address])),
+            description=item.meta.summary,
+            url=urls.absolute(links.news_path(item.id)),
+            created=item.meta.date,
+        ),
+        site.timezone,
+        site.short_name,
+    )
 
 
 def _atom(content: Content, published: Published, urls: Urls) -> str:
