@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from . import links
 from .content import Content, Entry
@@ -30,7 +31,7 @@ from .models import NewsMeta, SiteConfig, Technician
 from .plan_data import plan_csv, plan_json
 from .plan_routes import plan_specs
 from .published import ActionView, Published
-from .render import PageSpec
+from .render import KIND_CASE_STUDIES, KIND_GALLERIES, KIND_NEWS, PageSpec
 from .seo import SEARCH_TYPES, is_preview
 
 
@@ -83,6 +84,7 @@ def navigation(content: Content, published: Published) -> list[NavLink]:
 
 def plan_pages(content: Content, published: Published) -> list[PageSpec]:
     """Every HTML page of the site, in a stable order."""
+    files = {t.id: str(t.path) for t in content.technicians}  # every technician's file, by id
     return [
         *_home(content, published),
         *_free_pages(published),
@@ -90,8 +92,8 @@ def plan_pages(content: Content, published: Published) -> list[PageSpec]:
         *plan_specs(published),
         *_technicians(published),
         *_galleries(published),
-        *_case_studies(published),
-        *_news(content, published),
+        *_case_studies(published, files),
+        *_news(content, published, files),
         *_search(content),
         PageSpec("404.html", "404.html", {}, title="Page not found", in_sitemap=False),
     ]
@@ -198,6 +200,7 @@ def _technicians(published: Published) -> Iterator[PageSpec]:
                 "news": news,
             },
             sources=(tech.path, *(c.path for c in case_studies), *(n.path for n in news)),
+            inputs=frozenset((str(tech.path), KIND_NEWS, KIND_CASE_STUDIES, KIND_GALLERIES)),
             title=tech.meta.name,
             # A profile whose owner said no to search engines is left out (it is noindex too).
             in_sitemap=tech.meta.search_engines and not is_preview(tech.meta, published.today),
@@ -296,7 +299,7 @@ def _galleries(published: Published) -> Iterator[PageSpec]:
         )
 
 
-def _case_studies(published: Published) -> Iterator[PageSpec]:
+def _case_studies(published: Published, files: Mapping[str, str]) -> Iterator[PageSpec]:
     yield PageSpec(
         "case-studies/",
         "case_studies.html",
@@ -318,13 +321,21 @@ def _case_studies(published: Published) -> Iterator[PageSpec]:
             "case_study.html",
             {"article": case, "people": people},
             sources=(case.path, *(t.path for t in people)),
+            inputs=_article_inputs(case, files),
             title=case.meta.title,
             lastmod=case.meta.date,
             in_sitemap=not is_preview(case.meta, published.today),
         )
 
 
-def _news(content: Content, published: Published) -> Iterator[PageSpec]:
+def _article_inputs(article: Entry[Any], files: Mapping[str, str]) -> frozenset[str]:
+    """A news item or case study: its file and the files of everyone it names, published or
+    not (a technician giving consent appears on it)."""
+    named = (files[i] for i in article.meta.technicians if i in files)
+    return frozenset((str(article.path), *named))
+
+
+def _news(content: Content, published: Published, files: Mapping[str, str]) -> Iterator[PageSpec]:
     per_page = content.site.news_per_page
     items = published.news
     pages = max(1, math.ceil(len(items) / per_page))
@@ -369,6 +380,7 @@ def _news(content: Content, published: Published) -> Iterator[PageSpec]:
                 "calendar": links.event_calendar_path(item.id) if item.meta.event else None,
             },
             sources=(item.path, *(t.path for t in people)),
+            inputs=_article_inputs(item, files),
             title=item.meta.title,
             lastmod=item.meta.date,
             in_sitemap=not is_preview(item.meta, published.today),

@@ -312,3 +312,20 @@ def test_plan_offers_downloads_chart_and_what_we_have_done(tiny_site: TinySite) 
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img"' in page
     assert (plan / "2025-2028.csv").read_bytes().count(b"\r\n") == 5  # header and four actions
     assert "Publish a gallery of technicians" in read(plan / "done/index.html")
+
+
+def test_bench_cold_phase_sets_the_last_site_aside_and_counts_kernel_time(
+    tmp_path: Path,
+) -> None:
+    from site_builder import bench_site
+
+    site = TinySite(tmp_path / "project")
+    bench_site._phase(site.root, "cold-images-cached")
+    (site.root / "output" / "marker.txt").write_text("the last site")
+    figures = bench_site._phase(site.root, "cold-images-cached")
+
+    assert figures["rendered"] == figures["pages"] > 0  # a cold build: every page
+    assert figures["kernel"] >= 0
+    aside = list((tmp_path / "set-aside").iterdir())
+    assert [(a / "marker.txt").read_text() for a in aside] == ["the last site"]
+    assert not (site.root / "output" / "marker.txt").exists()

@@ -16,6 +16,7 @@ import jinja2
 import pytest
 from markupsafe import Markup
 
+from site_builder import pipeline
 from site_builder.collector import YOUNG_OBJECTS, collect_less
 from site_builder.errors import BuildFailed
 from site_builder.incremental import Fingerprinter, TemplateIndex, page_fingerprint
@@ -170,8 +171,31 @@ SERVE_STEPS: list[tuple[str, Callable[[Path], None]]] = [
         ),
     ),
     STEPS[1],  # a file the last listing did not find: the folders are listed again
-    STEPS[7],
+    (
+        # named in a news item: its page shows the new name, though it is passed over when
+        # other technicians are saved (see _Reach; every build here checks what it passed over)
+        "rename a technician named in the news",
+        lambda p: _edit(
+            p, "content/technicians/mei-ling-chen.yaml", "name: Mei-Ling Chen", "name: Mei Chen"
+        ),
+    ),
+    STEPS[7],  # named in a news item too: no longer named there
+    (
+        "the same technician gives consent again",
+        lambda p: _edit(
+            p, "content/technicians/dave-hargreaves.yaml", "given: false", "given: true"
+        ),
+    ),
     STEPS[8],
+    (
+        "retitle a news item that names a technician",  # their profile lists it
+        lambda p: _edit(
+            p,
+            "content/news/2026-11-10-winter-network-meeting.md",
+            'title: "Winter network meeting:',
+            'title: "Winter meeting:',
+        ),
+    ),
 ]
 
 
@@ -181,6 +205,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildSession
     for name in ("content", "galleries", "themes"):
         shutil.copytree(ROOT / name, project / name)
     session = BuildSession.for_project(Project.at(project / "content"), persist=False)
+    session.check_reach = True  # a page passed over that should have been remade fails
     build(_options(project, "output"), session=session)
     return project, session
 
@@ -206,6 +231,38 @@ def test_serve_session_build_equals_clean_build(
     assert report.incremental, name
     assert tree(project / "output") == tree(clean), name
     shutil.rmtree(clean)
+
+
+def test_serve_passes_over_pages_a_saved_profile_cannot_reach(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "project"
+    for name in ("content", "galleries", "themes"):
+        shutil.copytree(ROOT / name, project / name)
+    session = BuildSession.for_project(Project.at(project / "content"), persist=False)
+    build(_options(project, "output"), session=session)
+    looked_at: list[str] = []
+
+    def fingerprint(facts: object, own: dict[str, object], *rest: object) -> str | None:
+        looked_at.append(str(own["page_path"]))
+        return page_fingerprint(facts, own, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "page_fingerprint", fingerprint)
+    profile = project / "content/technicians/fatima-haddad.yaml"
+    _edit(project, "content/technicians/fatima-haddad.yaml", "name: ", "name: Dr ")
+    report = build(_options(project, "output"), session=session, changed=[profile])
+
+    assert "technicians/fatima-haddad/" in looked_at  # her page
+    assert "news/2026-11-10-winter-network-meeting/" in looked_at  # names her
+    assert "technicians/" in looked_at  # lists declare no inputs: always looked at
+    assert "technicians/priya-raman/" not in looked_at
+    assert "news/2026-11-02-hpc-upgrade/" not in looked_at
+    assert "Dr Fatima" in (project / "output/technicians/fatima-haddad/index.html").read_text()
+    assert report.rendered < 15
+
+    looked_at.clear()  # `build` and any first build look at every page
+    build(_options(project, "output"), changed=[profile])
+    assert "technicians/priya-raman/" in looked_at
 
 
 def test_serve_session_looks_again_at_what_a_failed_build_did_not(tmp_path: Path) -> None:
