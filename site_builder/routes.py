@@ -305,6 +305,7 @@ def _case_studies(published: Published, files: Mapping[str, str]) -> Iterator[Pa
         "case_studies.html",
         {"case_studies": published.case_studies},
         sources=tuple(c.path for c in published.case_studies),
+        inputs=frozenset((KIND_CASE_STUDIES,)),
         title="Case studies",
         lastmod=_newest(
             *(
@@ -354,6 +355,7 @@ def _news(content: Content, published: Published, files: Mapping[str, str]) -> I
                 "upcoming_events": published.upcoming_events if number == 1 else [],
             },
             sources=every_item,
+            inputs=frozenset((KIND_NEWS,)),
             title="News and events" + (f" (page {number} of {pages})" if number > 1 else ""),
             lastmod=_newest(
                 *(n.meta.date for n in chunk if not is_preview(n.meta, published.today))
@@ -364,6 +366,7 @@ def _news(content: Content, published: Published, files: Mapping[str, str]) -> I
         "events.html",
         {"upcoming": published.upcoming_events, "past": published.past_events[:10]},
         sources=tuple(n.path for n in published.events),
+        inputs=frozenset((KIND_NEWS,)),
         title="Events",
         lastmod=_newest(
             *(n.meta.date for n in published.events if not is_preview(n.meta, published.today))

@@ -257,6 +257,7 @@ def test_serve_passes_over_pages_a_saved_profile_cannot_reach(
     assert "technicians/" in looked_at  # lists declare no inputs: always looked at
     assert "technicians/priya-raman/" not in looked_at
     assert "news/2026-11-02-hpc-upgrade/" not in looked_at
+    assert "news/" not in looked_at  # lists only news items
     assert "Dr Fatima" in (project / "output/technicians/fatima-haddad/index.html").read_text()
     assert report.rendered < 15
 
