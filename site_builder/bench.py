@@ -97,12 +97,12 @@ def _print_reference_site(work: Path) -> None:
         ("cold-no-cache", "cold build, no cache at all (makes 1,000 small portraits)", ""),
         ("cold-images-cached", "cold build, photo cache warm", "under 2 s"),
         ("no-change", "rebuild, nothing changed", "under 0.4 s"),
-        ("profile-edit", "rebuild after one profile edit", "under 250 ms"),
+        ("profile-edit", "rebuild after one profile edit (`site-builder build`)", "under 250 ms"),
         ("template-edit", "rebuild after a template edit (every news item)", ""),
         ("cold-after-delete", "cold build, photo cache warm, just after deleting output/", ""),
     ]
     results = {phase: bench_site.run_phase(project, phase) for phase, _, _ in rows}
-    reload = bench_site.save_to_reload(project, tries=10)
+    reloads = bench_site.save_to_reload(project, tries=10)
     pages = int(results["cold-images-cached"]["pages"])
     print(
         f"## Reference site: {pages} pages, {bench_site.TECHNICIANS} technicians with photos, "
@@ -120,11 +120,15 @@ def _print_reference_site(work: Path) -> None:
             f"| {int(r['rendered'])} | {r['peak_mb']:.0f} MB (workers {r['worker_peak_mb']:.0f}) "
             f"| {target} |"
         )
-    print(
-        f"| save to reload event under serve (median of {len(reload)}; "
-        f"{_s(min(reload))} to {_s(max(reload))}) | {_s(statistics.median(reload))} | | | | "
-        "| under 250 ms |"
-    )
+    for label, times in (
+        ("rebuild after one profile edit under `serve` (its build)", reloads.rebuild),
+        ("save to reload event under `serve`", reloads.save_to_reload),
+    ):
+        print(
+            f"| {label}, median of {len(times)} ({_s(min(times))} to {_s(max(times))}) "
+            f"| {_s(statistics.median(times))} | | | {statistics.median(reloads.rendered):.0f} | "
+            "| under 250 ms |"
+        )
     print()
 
 

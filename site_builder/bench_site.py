@@ -11,14 +11,21 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import queue
 import random
+import re
 import resource
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.parse
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from PIL import Image, ImageDraw
 
@@ -274,25 +281,80 @@ def _edit_role(path: Path, text: str) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def save_to_reload(project: Path, tries: int = 5) -> list[float]:
-    """Seconds from writing a profile to a browser being told to reload, under serve."""
-    from .project import BuildOptions, Project
-    from .serve import PreviewServer
+@dataclass
+class Reloads:
+    """Per save under serve: seconds from writing the file to the browser being told to
+    reload, and the rebuild's own part of it as serve reports it."""
 
-    options = BuildOptions(
-        project=Project.at(project / "content"), output=project / "output", today=TODAY
+    save_to_reload: list[float]
+    rebuild: list[float]
+    rendered: list[int]  # pages each rebuild rendered
+
+
+def save_to_reload(project: Path, tries: int = 5) -> Reloads:
+    """Save a profile ``tries`` times under `site-builder serve`, run as a person runs it: in a
+    process of its own (a client in the serving process would wait for its interpreter lock,
+    which a browser never does), with this process as the browser."""
+    command = [
+        *(sys.executable, "-m", "site_builder", "serve", "--port", "0"),
+        *("--content", str(project / "content"), "--output", str(project / "output")),
+        *("--today", TODAY.isoformat()),
+    ]
+    server = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=project
     )
-    times = []
-    with PreviewServer(options, port=0, say=lambda _: None) as server:
-        events = _EventStream(server.port, server.site.base_path)
+    assert server.stdout is not None
+    try:
+        said: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=_read_lines, args=(server.stdout, said), daemon=True).start()
+        url = urllib.parse.urlsplit(_next_line(said, "Serving ").split()[1])
+        events = _EventStream(url.port or 80, url.path)
+        reloads = Reloads([], [], [])
         for attempt in range(tries):
             time.sleep(0.3)
             started = time.perf_counter()
             _edit_role(project / PROFILE, f"save {attempt}")
             events.wait_for("reload")
-            times.append(time.perf_counter() - started)
+            reloads.save_to_reload.append(time.perf_counter() - started)
+            seconds, rendered = _rebuild_figures(_next_line(said, "Rebuilt after "))
+            reloads.rebuild.append(seconds)
+            reloads.rendered.append(rendered)
         events.close()
-    return times
+    finally:
+        server.send_signal(signal.SIGINT)  # Ctrl-C, as a person stops it
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    return reloads
+
+
+def _read_lines(stream: IO[str], lines: queue.Queue[str]) -> None:
+    for line in stream:
+        lines.put(line.rstrip("\n"))
+    lines.put("")  # the process ended
+
+
+def _next_line(lines: queue.Queue[str], starting: str) -> str:
+    """The next line serve prints that starts with ``starting``."""
+    seen = []
+    while True:
+        line = lines.get(timeout=600)
+        if line.startswith(starting):
+            return line
+        if line == "":
+            raise RuntimeError("site-builder serve stopped:\n" + "\n".join(seen))
+        seen.append(line)
+
+
+def _rebuild_figures(line: str) -> tuple[float, int]:
+    """Seconds and pages rendered, from serve's "Rebuilt after a.yaml: 5 pages rendered, 12
+    files changed, in 152 ms."."""
+    found = re.search(r": (\d+) pages rendered, .* in ([0-9.]+) (ms|s)\.$", line)
+    if found is None:
+        raise RuntimeError(f"cannot read the rebuild's figures in: {line}")
+    return float(found[2]) / (1000 if found[3] == "ms" else 1), int(found[1])
 
 
 class _EventStream:

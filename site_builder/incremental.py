@@ -115,12 +115,14 @@ class SourceCache:
         keep = set(used)
         if len(keep) != len(self.documents):
             self.changed = True
-        self.documents = {k: v for k, v in self.documents.items() if k in keep}
-        self.checked = {k: v for k, v in self.checked.items() if (k[1], k[2]) in keep}
+        stale = self.documents.keys() - keep  # after a save under serve, one file's old parse
+        for key in stale:
+            self._located.pop(id(self._located_of(self.documents.pop(key))), None)
+        if stale:
+            self.checked = {k: v for k, v in self.checked.items() if (k[1], k[2]) not in stale}
         paths = {path for path, _ in keep}
-        self.digests = {k: v for k, v in self.digests.items() if k in paths}
-        live = {id(self._located_of(doc)) for doc in self.documents.values()}
-        self._located = {k: v for k, v in self._located.items() if k in live}
+        if len(self.digests) != len(paths):  # each file found was digested: some went
+            self.digests = {k: v for k, v in self.digests.items() if k in paths}
 
     @staticmethod
     def _located_of(document: Document) -> object:

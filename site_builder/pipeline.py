@@ -80,7 +80,7 @@ from .render import (
 )
 from .routes import Make, TextFile, machine_files, navigation, plan_pages
 from .search import BUNDLE, indexed_parts, parts_fingerprint, run_indexer
-from .validate import check_model, validate_content
+from .validate import EntriesMade, check_model, validate_content
 
 RASTER = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".heic", ".heif", ".avif"}
 
@@ -109,6 +109,7 @@ class BuildSession:
     # the last listing of the content folders, and every file in it (serve: reused while
     # the watcher sees only known files change)
     found: tuple[Sources, frozenset[str]] | None = None
+    entries: EntriesMade = field(default_factory=dict)  # the last check's, by file
     # files the watcher saw change that no build has looked at yet (None: unknown, look at all)
     unseen: frozenset[str] | None = frozenset()
     # serve: the record a build left, saved once the browser has been told (save_state)
@@ -119,6 +120,8 @@ class BuildSession:
     reusable: tuple[Callable[[tuple[object, ...]], bool], set[tuple[object, ...]]] | None = None
     # serve: each kind of page's template and shared values in the last build (see _Reach)
     layouts: dict[tuple[str, tuple[str, ...]], bytes] | None = None
+    # serve: the last build's record and the photos it was made with (see _PictureUse.kept)
+    recorded_photos: tuple[BuildState, Mapping[Path, image_pipeline.ProcessedImage]] | None = None
     check_reach: bool = False  # tests: work out every passed-over page's fingerprint anyway
 
     def save_state(self) -> None:
@@ -328,6 +331,10 @@ def build(
     previous = _previous_build(options, urls, session)
     session.state = None  # until this build has succeeded
     site = _SitePlan(options.output.resolve(), previous)
+    recorded, session.recorded_photos = session.recorded_photos, None
+    pictures.as_recorded = (
+        recorded is not None and recorded[0] is previous and recorded[1] is processed
+    )
     templates = TemplateIndex(env, session.sources.templates)
     known_templates = len(session.sources.templates)
     reach = _Reach.of(looked_at, session, layouts, site.trusted, session.check_reach)
@@ -366,11 +373,13 @@ def build(
         pending = planned is False
         clock.lap("search index")
     changed = _write(site, options, indexing)
-    written, removed = len(changed) - len(site.removed()), len(site.removed())
+    removed = len(site.removed())
+    written = len(changed) - removed
     clock.lap("write")
     state = BuildState(previous.key if previous else _state_key(options, urls), site.records)
     saved_to = state_file(options.project.cache, options.output)
     session.layouts = reach.layouts
+    session.recorded_photos = (state, processed)
     if written or removed or previous is None or previous.outputs != site.records:
         session.unsaved = (state, saved_to)
         if session.persist:
@@ -456,8 +465,14 @@ def _check(
         changed = None  # a file added, removed or unknown: look at every file
     sources = found[0]
     documents, digests = load_documents_cached(sources, cache, _missing_gallery_file, changed)
+    if len(session.entries) > len(documents):  # files went: forget their entries
+        session.entries = {k: v for k, v in session.entries.items() if k in documents}
     content, problems = validate_content(
-        sources, documents, options.today, lambda model, doc: cache.check(model, doc, check_model)
+        sources,
+        documents,
+        options.today,
+        lambda model, doc: cache.check(model, doc, check_model),
+        session.entries,
     )
     if content is None:
         raise BuildFailed(problems)
@@ -652,6 +667,9 @@ class _PictureUse:
         self.used: dict[str, str] = {}
         self._resolved = resolved  # kept by the session: resolving costs a call per folder
         self._signatures: dict[str, str] | None = None  # by path as text, made once
+        # serve: the build whose record this one starts from had these very photos, so each
+        # page it recorded was checked against them (3,000 checks a save)
+        self.as_recorded = False
 
     def get(self, source: Path | str) -> image_pipeline.ProcessedImage | None:
         name = str(source)
@@ -661,6 +679,10 @@ class _PictureUse:
         image = self.processed.get(path)
         self.used[str(path)] = _image_signature(image)
         return image
+
+    def kept(self, recorded: Mapping[str, str]) -> bool:
+        """As unchanged(), for a page in the record this build starts from."""
+        return self.as_recorded or self.unchanged(recorded)
 
     def unchanged(self, recorded: Mapping[str, str]) -> bool:
         """The photos a page or card recorded are processed as they were then."""
@@ -965,16 +987,16 @@ class _Reach:
         self,
         spec: PageSpec,
         facts: TemplateFacts,
-        own: Mapping[str, Any],
         values: Fingerprinter,
         shared: Mapping[str, Any],
     ) -> bool:
+        if spec.inputs is None:
+            return False
         kind = (spec.template, tuple(spec.context))
         layout = self.layouts.get(kind)
         if layout is None:
-            _, shared_part = values.layout(facts, shared, own)
+            _, shared_part = values.layout(facts, shared, _own(spec))
             layout = self.layouts[kind] = facts.digest + shared_part
-        assert spec.inputs is not None
         return (
             self.changed is not None
             and self.before.get(kind) == layout
@@ -985,6 +1007,11 @@ class _Reach:
     def confirm(relative: str, old: OutputRecord, fingerprint: str | None) -> None:
         if fingerprint != old.fingerprint:
             raise AssertionError(f"{relative} was passed over, but what it shows changed")
+
+
+def _own(spec: PageSpec) -> dict[str, Any]:
+    """The values a page's template sees besides the shared ones."""
+    return {"page_title": spec.title, **spec.context, "page_path": spec.path}
 
 
 def _plan_pages(
@@ -1005,25 +1032,25 @@ def _plan_pages(
     dirty: list[tuple[PageSpec, str | None]] = []
     for spec in pages:
         relative = output_file(spec.path)
-        own = {"page_title": spec.title, **spec.context, "page_path": spec.path}
         try:
             facts = index.facts(spec.template)
-            passed_over = spec.inputs is not None and reach.passes_over(
-                spec, facts, own, values, shared
+            passed_over = reach.passes_over(spec, facts, values, shared)
+            fingerprint = (
+                None if passed_over else page_fingerprint(facts, _own(spec), values, shared)
             )
-            fingerprint = None if passed_over else page_fingerprint(facts, own, values, shared)
         except Exception:  # a template that cannot be read or parsed: rendering says why
             passed_over, fingerprint = False, None
         if passed_over:
             old = site.previous.get(relative) if site.previous is not None else None
-            if old is not None and old.fingerprint and pictures.unchanged(old.images):
+            if old is not None and old.fingerprint and pictures.kept(old.images):
                 if reach.check:
-                    reach.confirm(relative, old, page_fingerprint(facts, own, values, shared))
+                    again = page_fingerprint(facts, _own(spec), values, shared)
+                    reach.confirm(relative, old, again)
                 site.keep(relative, old)
                 continue
-            fingerprint = page_fingerprint(facts, own, values, shared)
+            fingerprint = page_fingerprint(facts, _own(spec), values, shared)
         old = site.unchanged(relative, fingerprint)
-        if old is not None and pictures.unchanged(old.images):
+        if old is not None and pictures.kept(old.images):
             site.keep(relative, old)
         else:
             dirty.append((spec, fingerprint))

@@ -254,11 +254,11 @@ class LiveSite:
         self.session.save_state()  # after the browser was told: 10 ms less to wait
         names = ", ".join(sorted({p.name for p in changed})[:3])
         if search.cancel is not None and not files:
-            self._say(f"Search index updated in {took:.2f} s.")
+            self._say(f"Search index updated in {_took(took)}.")
             return report
         self._say(
             f"{'Built' if not changed else 'Rebuilt after ' + names}: {report.rendered} pages "
-            f"rendered, {len(files)} files changed, in {took:.2f} s."
+            f"rendered, {len(files)} files changed, in {_took(took)}."
         )
         for warning in report.warnings if not changed else ():
             self._say(format_report([warning], self._root))
@@ -287,6 +287,10 @@ class LiveSite:
 
 
 # --- serving --------------------------------------------------------------------------------------
+
+
+def _took(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
 def resolve_request(root: Path, base_path: str, raw_path: str) -> Path | None:

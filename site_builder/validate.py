@@ -37,6 +37,8 @@ from .models import (
 
 M = TypeVar("M", bound=BaseModel)
 Document = Located | FrontMatterDocument | SourceError
+# By file: its document, the model it was checked against, its entry and its problems.
+EntriesMade = dict[Path, tuple[Document, type[Any], Entry[Any] | None, list[SourceError]]]
 
 SECTIONS = ("home", "plan", "plans", "technicians", "galleries", "case-studies", "news", "events")
 RESERVED_PATHS = frozenset(
@@ -308,19 +310,27 @@ def validate_content(
     documents: dict[Path, Document],
     today: dt.date,
     check: Callable[[type[Any], Located], tuple[Any, list[SourceError]]] = check_model,
+    made: EntriesMade | None = None,
 ) -> tuple[Content | None, list[SourceError]]:
     """Check every file, then the references between them. Returns all problems found.
 
-    ``check`` validates one document against its model; incremental builds pass a cached one.
+    ``check`` validates one document against its model; incremental builds pass a cached one,
+    and ``made``, the entries of the last check by file, kept while a file's document is the
+    very same object (serve: 1,500 entries not made again per save).
     """
     problems: list[SourceError] = []
+    made = {} if made is None else made
 
     def entries(paths: Iterable[Path], model: type[M], ident: Any = None) -> list[Entry[M]]:
         found: list[Entry[M]] = []
         for path in paths:
-            entry = _entry(path, documents[path], model, problems, ident, check)
-            if entry is not None:
-                found.append(entry)
+            document = documents[path]
+            last = made.get(path)
+            if last is None or last[0] is not document or last[1] is not model:
+                last = made[path] = (document, model, *_entry(path, document, model, ident, check))
+            problems.extend(last[3])
+            if last[2] is not None:
+                found.append(last[2])
         return found
 
     site_doc = documents.get(sources.site)
@@ -335,7 +345,8 @@ def validate_content(
             )
         )
     else:
-        site_entry = _entry(sources.site, site_doc, SiteConfig, problems, lambda _: "site", check)
+        site_entry, found = _entry(sources.site, site_doc, SiteConfig, lambda _: "site", check)
+        problems.extend(found)
 
     accessibility = None
     if sources.accessibility is not None:
@@ -379,32 +390,27 @@ def _entry(
     path: Path,
     document: Document,
     model: type[M],
-    problems: list[SourceError],
     ident: Any = None,
     check: Callable[[type[Any], Located], tuple[Any, list[SourceError]]] = check_model,
-) -> Entry[M] | None:
+) -> tuple[Entry[M] | None, list[SourceError]]:
     if isinstance(document, SourceError):
-        problems.append(document)
-        return None
+        return None, [document]
     located = document.meta if isinstance(document, FrontMatterDocument) else document
     entry_id = ident(path) if ident else path.stem
     if not _SLUG.match(entry_id):
         suggestion = re.sub(r"[^a-z0-9]+", "-", entry_id.lower()).strip("-")
-        problems.append(
-            SourceError(
-                path if ident is None else path.parent,
-                f"the name '{entry_id}' cannot be used in a web address",
-                hint=f"rename it to '{suggestion}' (lowercase letters, numbers and hyphens)",
-            )
+        problem = SourceError(
+            path if ident is None else path.parent,
+            f"the name '{entry_id}' cannot be used in a web address",
+            hint=f"rename it to '{suggestion}' (lowercase letters, numbers and hyphens)",
         )
-        return None
+        return None, [problem]
     meta, found = check(model, located)
-    problems.extend(found)
     if meta is None:
-        return None
+        return None, found
     if isinstance(document, FrontMatterDocument):
-        return Entry(entry_id, path, meta, document.body, document.body_line, located)
-    return Entry(entry_id, path, meta, located=located)
+        return Entry(entry_id, path, meta, document.body, document.body_line, located), found
+    return Entry(entry_id, path, meta, located=located), found
 
 
 # --- references between files --------------------------------------------------------------
