@@ -78,7 +78,7 @@ from .render import (
     template_error,
     theme_folders,
 )
-from .routes import Make, TextFile, machine_files, navigation, plan_pages
+from .routes import Make, PlanPages, TextFile, machine_files, navigation, plan_pages
 from .search import BUNDLE, indexed_parts, parts_fingerprint, run_indexer
 from .validate import EntriesMade, check_model, validate_content
 
@@ -110,6 +110,8 @@ class BuildSession:
     # the watcher sees only known files change)
     found: tuple[Sources, frozenset[str]] | None = None
     entries: EntriesMade = field(default_factory=dict)  # the last check's, by file
+    published: Published | None = None  # the last check's (its plan views are reused)
+    plan_pages: PlanPages = field(default_factory=lambda: PlanPages())  # the last build's
     # files the watcher saw change that no build has looked at yet (None: unknown, look at all)
     unseen: frozenset[str] | None = frozenset()
     # serve: the record a build left, saved once the browser has been told (save_state)
@@ -302,7 +304,7 @@ def build(
     if refusal:
         raise BuildFailed([refusal])
     urls = Urls.from_base(options.base_url or content.site.base_url)
-    pages = plan_pages(content, published)
+    pages = plan_pages(content, published, session.plan_pages)
     texts_used: set[tuple[object, ...]] = set()
     made = _remembered_texts(session, content, digests, urls, published.today, texts_used)
     files = machine_files(content, published, pages, urls, made)
@@ -476,7 +478,8 @@ def _check(
     )
     if content is None:
         raise BuildFailed(problems)
-    published = select_published(content, options.today, options.drafts)
+    published = select_published(content, options.today, options.drafts, session.published)
+    session.published = published
     return content, published, problems, digests, changed
 
 

@@ -74,19 +74,23 @@ def plan_filters(plan: PlanView) -> list[PlanFacet]:
 
 
 def plan_specs(published: Published) -> Iterator[PageSpec]:
+    # A plan page shows its plan, the plans before and after it and the actions carried
+    # between them: made from the plan files alone, whatever else is saved.
+    inputs = frozenset(str(p.entry.path) for p in published.plans)
     yield PageSpec(
         "plans/",
         "plans.html",
         {"plans": published.plans},
         sources=tuple(p.entry.path for p in published.plans),
+        inputs=inputs,
         title="Action plans",
         lastmod=max((p.last_updated for p in published.plans if p.last_updated), default=None),
     )
     for plan in published.plans:
-        yield from _one_plan(plan, published)
+        yield from _one_plan(plan, published, inputs)
 
 
-def _one_plan(plan: PlanView, published: Published) -> Iterator[PageSpec]:
+def _one_plan(plan: PlanView, published: Published, inputs: frozenset[str]) -> Iterator[PageSpec]:
     previous = next((p for p in published.plans if p.id == plan.plan.previous), None)
     following = next((p for p in published.plans if p.plan.previous == plan.id), None)
     filters = plan_filters(plan)
@@ -125,7 +129,7 @@ def _one_plan(plan: PlanView, published: Published) -> Iterator[PageSpec]:
     )
     context["history"] = history
     context["history_chart"] = Markup(history_chart)
-    common = {"sources": sources, "lastmod": plan.last_updated}
+    common = {"sources": sources, "inputs": inputs, "lastmod": plan.last_updated}
     yield PageSpec(
         links.plan_path(plan.id),
         "plan.html",

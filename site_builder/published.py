@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Any
 
 from .content import Content, Entry
 from .models import (
@@ -213,7 +214,12 @@ class Published:
         return [t for t in self.technicians if t.meta.featured]
 
 
-def select_published(content: Content, today: dt.date, drafts: bool) -> Published:
+def select_published(
+    content: Content, today: dt.date, drafts: bool, last: Published | None = None
+) -> Published:
+    """What the site shows on ``today``. ``last``: the previous build's (serve), whose plan
+    views are kept when they were made from these very plan entries (no plan file changed)."""
+
     def visible(meta: PageMeta | CaseStudyMeta | NewsMeta | Technician) -> bool:
         if drafts:
             return True
@@ -232,9 +238,12 @@ def select_published(content: Content, today: dt.date, drafts: bool) -> Publishe
         ),
         key=lambda t: (t.meta.order, _sort_name(t.meta.name)),
     )
-    newest_first = sorted(content.plans, key=lambda p: p.meta.period.start, reverse=True)
-    carried = carried_forward_links(newest_first)
-    plans = tuple(plan_view(p, carried) for p in newest_first)
+    if last is not None and _same_entries([p.entry for p in last.plans], content.plans):
+        plans = last.plans
+    else:
+        newest_first = sorted(content.plans, key=lambda p: p.meta.period.start, reverse=True)
+        carried = carried_forward_links(newest_first)
+        plans = tuple(plan_view(p, carried) for p in newest_first)
     current = next((p for p in plans if p.plan.current), plans[0] if plans else None)
     return Published(
         pages=tuple(sorted((p for p in content.pages if visible(p.meta)), key=_page_order)),
@@ -258,6 +267,10 @@ def select_published(content: Content, today: dt.date, drafts: bool) -> Publishe
         ),
         today=today,
     )
+
+
+def _same_entries(these: Iterable[Entry[Any]], those: Iterable[Entry[Any]]) -> bool:
+    return {id(e) for e in these} == {id(e) for e in those}  # both alive: ids are theirs
 
 
 Carried = dict[tuple[str, str], tuple[ActionLink | None, ActionLink | None]]
@@ -379,6 +392,7 @@ def _as_date(value: dt.date | dt.datetime) -> dt.date:
 _HONORIFICS = {"dr", "prof", "professor", "mr", "mrs", "ms", "miss", "mx", "sir", "dame"}
 
 
+@lru_cache(maxsize=8192)  # 1,000 names sorted on every save under serve
 def _sort_name(name: str) -> tuple[str, str]:
     """Sort by family name (the last word), ignoring titles such as Dr."""
     parts = [p for p in name.split() if p.lower().rstrip(".") not in _HONORIFICS] or [name]

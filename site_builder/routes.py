@@ -30,7 +30,7 @@ from .markup import render_markdown
 from .models import NewsMeta, SiteConfig, Technician
 from .plan_data import plan_csv, plan_json
 from .plan_routes import plan_specs
-from .published import ActionView, Published
+from .published import ActionView, PlanView, Published
 from .render import KIND_CASE_STUDIES, KIND_GALLERIES, KIND_NEWS, PageSpec
 from .seo import SEARCH_TYPES, is_preview
 
@@ -82,14 +82,33 @@ def navigation(content: Content, published: Published) -> list[NavLink]:
     return items
 
 
-def plan_pages(content: Content, published: Published) -> list[PageSpec]:
+@dataclass
+class PlanPages:
+    """The action plans' pages of the last build (serve): made again only when the plans (the
+    very same views: no plan file was saved) or the date differ. A plan's charts, timeline
+    and filter pages took a tenth of planning after each save."""
+
+    plans: tuple[PlanView, ...] = ()
+    today: dt.date | None = None
+    pages: tuple[PageSpec, ...] = ()
+
+    def of(self, published: Published) -> tuple[PageSpec, ...]:
+        if self.plans is not published.plans or self.today != published.today:
+            self.plans, self.today = published.plans, published.today
+            self.pages = tuple(plan_specs(published))
+        return self.pages
+
+
+def plan_pages(
+    content: Content, published: Published, plans: PlanPages | None = None
+) -> list[PageSpec]:
     """Every HTML page of the site, in a stable order."""
     files = {t.id: str(t.path) for t in content.technicians}  # every technician's file, by id
     return [
         *_home(content, published),
         *_free_pages(published),
         *_accessibility(content),
-        *plan_specs(published),
+        *(plans or PlanPages()).of(published),
         *_technicians(published),
         *_galleries(published),
         *_case_studies(published, files),

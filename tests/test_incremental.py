@@ -196,6 +196,23 @@ SERVE_STEPS: list[tuple[str, Callable[[Path], None]]] = [
             'title: "Winter meeting:',
         ),
     ),
+    (
+        # both plans' pages show it (carried forward from the old plan): its views and pages
+        # are made again, though they are kept after the saves of other files
+        "retitle an action carried over from the last plan",
+        lambda p: _edit(
+            p,
+            "content/plans/2024-2027.yaml",
+            "title: Publish a public technician gallery,",
+            "title: Publish a public gallery of technicians,",
+        ),
+    ),
+    (
+        "edit a profile after the plan",  # the plans' pages kept, and still as a clean build's
+        lambda p: _edit(
+            p, "content/technicians/priya-raman.yaml", "Lead Research", "Chief Research"
+        ),
+    ),
 ]
 
 
