@@ -154,13 +154,17 @@ def load_documents_cached(
     cache: SourceCache,
     missing_gallery: Callable[[Path], Document],
     changed: frozenset[str] | None = None,
+    last: tuple[dict[Path, Document], dict[Path, str]] | None = None,
 ) -> tuple[dict[Path, Document], dict[Path, str]]:
     """As loader.load_documents, reusing the parse of every file whose bytes are unchanged.
 
     ``changed``: when known (serve's watcher), the only files that may differ from when they
-    were last read; the others are not even looked at. Returns the documents and the content
-    hash of each file (the fingerprints' raw material).
+    were last read; the others are not even looked at. ``last``: what this returned for the
+    same listing of files, kept but for the changed files. Returns the documents and the
+    content hash of each file (the fingerprints' raw material).
     """
+    if changed is not None and last is not None:
+        return _read_again(sources, cache, changed, last)
     documents: dict[Path, Document] = {}
     digests: dict[Path, str] = {}
 
@@ -184,6 +188,23 @@ def load_documents_cached(
             documents[path] = missing_gallery(path)
     for path in (*sources.pages, *sources.case_studies, *sources.news):
         load(path, read_front_matter)
+    cache.forget_unused((str(path), digest) for path, digest in digests.items())
+    return documents, digests
+
+
+def _read_again(
+    sources: Sources,
+    cache: SourceCache,
+    changed: frozenset[str],
+    last: tuple[dict[Path, Document], dict[Path, str]],
+) -> tuple[dict[Path, Document], dict[Path, str]]:
+    documents, digests = dict(last[0]), dict(last[1])
+    front_matter = {*sources.pages, *sources.case_studies, *sources.news}
+    for name in changed:
+        path = Path(name)
+        if path in documents:  # not a photo or a media file
+            reader = read_front_matter if path in front_matter else read_yaml
+            documents[path], digests[path] = cache.document(path, reader)
     cache.forget_unused((str(path), digest) for path, digest in digests.items())
     return documents, digests
 

@@ -31,6 +31,7 @@ from .content import Content, Entry, Sources
 from .errors import BuildFailed, SourceError
 from .files import write_atomic
 from .incremental import (
+    Document,
     Fingerprinter,
     SourceCache,
     TemplateFacts,
@@ -109,7 +110,9 @@ class BuildSession:
     # the last listing of the content folders, and every file in it (serve: reused while
     # the watcher sees only known files change)
     found: tuple[Sources, frozenset[str]] | None = None
-    entries: EntriesMade = field(default_factory=dict)  # the last check's, by file
+    # the last check's documents and digests, for that listing, and its entries by file
+    loaded: tuple[Sources, dict[Path, Document], dict[Path, str]] | None = None
+    entries: EntriesMade = field(default_factory=dict)
     published: Published | None = None  # the last check's (its plan views are reused)
     plan_pages: PlanPages = field(default_factory=lambda: PlanPages())  # the last build's
     # files the watcher saw change that no build has looked at yet (None: unknown, look at all)
@@ -466,7 +469,9 @@ def _check(
         session.found = found = (sources, _files_of(sources))
         changed = None  # a file added, removed or unknown: look at every file
     sources = found[0]
-    documents, digests = load_documents_cached(sources, cache, _missing_gallery_file, changed)
+    last = session.loaded[1:] if session.loaded and session.loaded[0] is sources else None
+    documents, digests = load_documents_cached(sources, cache, _missing_gallery_file, changed, last)
+    session.loaded = (sources, documents, digests)
     if len(session.entries) > len(documents):  # files went: forget their entries
         session.entries = {k: v for k, v in session.entries.items() if k in documents}
     content, problems = validate_content(

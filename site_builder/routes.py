@@ -189,10 +189,13 @@ def _technicians(published: Published) -> Iterator[PageSpec]:
     everyone = published.technicians
     filters = technician_filters(published)
     every_file = tuple(t.path for t in everyone)  # shared by the list and its filter pages
+    # Each gallery with its people (none: left out), not the whole of `published`: the list
+    # changes with them alone, and working out that it did not costs 1,000 entries, not 2,000.
+    members = tuple((g, tuple(published.in_gallery(g.id))) for g in published.galleries)
     yield PageSpec(
         "technicians/",
         "technicians.html",
-        {"technicians": everyone, "filters": filters},
+        {"technicians": everyone, "filters": filters, "gallery_members": members},
         sources=every_file,
         title="Our technicians",
     )
