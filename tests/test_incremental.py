@@ -16,7 +16,7 @@ import jinja2
 import pytest
 from markupsafe import Markup
 
-from site_builder import pipeline
+from site_builder import incremental, pipeline
 from site_builder.collector import YOUNG_OBJECTS, collect_less
 from site_builder.errors import BuildFailed
 from site_builder.incremental import Fingerprinter, TemplateIndex, page_fingerprint
@@ -275,12 +275,48 @@ def test_serve_passes_over_pages_a_saved_profile_cannot_reach(
     assert "technicians/priya-raman/" not in looked_at
     assert "news/2026-11-02-hpc-upgrade/" not in looked_at
     assert "news/" not in looked_at  # lists only news items
+    assert "plans/" not in looked_at and "plans/2024-2027/" not in looked_at  # plan files only
     assert "Dr Fatima" in (project / "output/technicians/fatima-haddad/index.html").read_text()
     assert report.rendered < 15
 
     looked_at.clear()  # `build` and any first build look at every page
     build(_options(project, "output"), changed=[profile])
     assert "technicians/priya-raman/" in looked_at
+
+
+def test_serve_save_reads_and_checks_only_the_saved_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a save, serve keeps every other file's parse and entry, and the plans' views and
+    pages while no plan file was saved (the same objects, not made again)."""
+    project = tmp_path / "project"
+    for name in ("content", "galleries", "themes"):
+        shutil.copytree(ROOT / name, project / name)
+    session = BuildSession.for_project(Project.at(project / "content"), persist=False)
+    build(_options(project, "output"), session=session)
+    assert session.published is not None
+    entries, plans, plan_pages = dict(session.entries), session.published.plans, session.plan_pages
+    plan_specs = plan_pages.pages
+    read: list[Path] = []
+    read_yaml = incremental.read_yaml
+    monkeypatch.setattr(incremental, "read_yaml", lambda path: read.append(path) or read_yaml(path))
+
+    profile = project / "content/technicians/fatima-haddad.yaml"
+    _edit(project, "content/technicians/fatima-haddad.yaml", "name: ", "name: Dr ")
+    build(_options(project, "output"), session=session, changed=[profile])
+    assert read == [profile]
+    assert session.entries[profile][2] is not entries[profile][2]
+    others = [path for path in entries if path != profile]
+    assert all(session.entries[path][2] is entries[path][2] for path in others)
+    assert session.published.plans is plans and session.plan_pages.pages is plan_specs
+
+    plan = project / "content/plans/2024-2027.yaml"
+    _edit(project, "content/plans/2024-2027.yaml", "status: on-track", "status: delayed")
+    build(_options(project, "output"), session=session, changed=[plan])
+    assert read == [profile, plan]
+    assert session.published.plans is not plans and session.plan_pages.pages is not plan_specs
+    _clean_build(project, "clean")
+    assert tree(project / "output") == tree(project / "clean")
 
 
 def test_serve_session_looks_again_at_what_a_failed_build_did_not(tmp_path: Path) -> None:
