@@ -66,6 +66,8 @@ class PageMetadata:
         return "summary_large_image" if self.image and self.image.large else "summary"
 
 
+# A photo's processed copies, from its path as written: the lookup resolves it (and keeps what
+# it resolved: a profile's photo is also on its page, and resolving walks every folder above).
 ImageLookup = Callable[[Path], ProcessedImage | None]
 
 
@@ -270,7 +272,7 @@ def site_share_image(site: SiteConfig, settings: SeoSettings) -> ShareImage | No
 
 
 def _processed(settings: SeoSettings, source: Path, alt: str) -> ShareImage | None:
-    image = settings.image(source.resolve())
+    image = settings.image(source)
     if image is None or not image.variants:
         return None
     # The largest JPEG: every platform that shows link previews reads JPEG; not all read WebP.
