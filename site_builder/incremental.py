@@ -216,16 +216,29 @@ class Unknowable(Exception):
     """A value we cannot hash faithfully (a function, say): the page is always rendered."""
 
 
+@dataclass
+class LastingHashes:
+    """Hashes kept from build to build (serve) for values of ``kinds``, which stay the very
+    same object only while what they are made from is unchanged: the entry of a file whose
+    bytes are the same, the plan views while no plan file changed. The list of 1,000
+    technicians then hashes one new entry, not 1,000. Each value is kept alive with its hash,
+    so an ``id()`` is never reused for another."""
+
+    kinds: tuple[type, ...]
+    known: dict[int, tuple[object, bytes]] = field(default_factory=dict)
+
+
 class Fingerprinter:
     """Stable hashes of context values; each object hashed once per build.
 
     Objects are kept alive in the memo, so an ``id()`` is never reused within one build.
     """
 
-    def __init__(self, file_digests: Mapping[Path, str]):
+    def __init__(self, file_digests: Mapping[Path, str], lasting: LastingHashes | None = None):
         self._files = file_digests
         self._memo: dict[int, tuple[object, bytes]] = {}
         self._layouts: dict[tuple[object, ...], tuple[list[tuple[str, bytes]], bytes]] = {}
+        self._lasting = lasting
 
     def of(self, value: object) -> bytes:
         key = id(value)
@@ -233,6 +246,12 @@ class Fingerprinter:
         if hit is not None:
             return hit[1]
         kind = type(value)
+        lasting = self._lasting is not None and kind in self._lasting.kinds
+        if lasting:
+            kept = self._lasting.known.get(key)  # type: ignore[union-attr]
+            if kept is not None and kept[0] is value:
+                self._memo[key] = kept
+                return kept[1]
         if kind is str:  # most values: skip the general description
             description = b"str:" + value.encode("utf-8", "surrogatepass")  # type: ignore[attr-defined]
         elif (kind is list or kind is tuple) and not value:  # a profile's news, often
@@ -243,6 +262,8 @@ class Fingerprinter:
             description = self._describe(value)
         digest = hashlib.blake2b(description, digest_size=16).digest()
         self._memo[key] = (value, digest)
+        if lasting:
+            self._lasting.known[key] = (value, digest)  # type: ignore[union-attr]
         return digest
 
     def layout(
@@ -322,6 +343,12 @@ class TemplateIndex:
         self._known = known if known is not None else {}
         self._own: dict[str, tuple[bytes, frozenset[str], tuple[str, ...] | None, str]] = {}
         self._facts: dict[str, TemplateFacts] = {}
+
+    def rebind(self, env: jinja2.Environment) -> TemplateIndex:
+        """The facts found so far, for a new environment over the very same template files
+        (serve: a save that changed no template reads none of them again)."""
+        self._env = env
+        return self
 
     def facts(self, name: str) -> TemplateFacts:
         if name not in self._facts:

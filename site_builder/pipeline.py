@@ -33,6 +33,7 @@ from .files import write_atomic
 from .incremental import (
     Document,
     Fingerprinter,
+    LastingHashes,
     SourceCache,
     TemplateFacts,
     TemplateIndex,
@@ -50,7 +51,7 @@ from .output import (
     unsafe_output,
 )
 from .project import BuildOptions, Project
-from .published import Published, select_published
+from .published import PlanView, Published, select_published
 from .records import (
     BuildReport,
     BuildStamp,
@@ -115,6 +116,8 @@ class BuildSession:
     entries: EntriesMade = field(default_factory=dict)
     published: Published | None = None  # the last check's (its plan views are reused)
     plan_pages: PlanPages = field(default_factory=lambda: PlanPages())  # the last build's
+    lasting: LastingHashes = field(default_factory=lambda: LastingHashes((Entry, PlanView)))
+    templates: tuple[str, TemplateIndex] | None = None  # what the theme's templates use, by theme
     # files the watcher saw change that no build has looked at yet (None: unknown, look at all)
     unseen: frozenset[str] | None = frozenset()
     # serve: the record a build left, saved once the browser has been told (save_state)
@@ -328,7 +331,8 @@ def build(
         session.pictures.clear()
     if len(session.fragments) > PICTURES_REMEMBERED:
         session.fragments.clear()
-    fragments = _Fragments(session.fragments, _theme_signature(folders), digests, urls, pictures)
+    theme = _theme_signature(folders)
+    fragments = _Fragments(session.fragments, theme, digests, urls, pictures)
     helpers = _template_helpers(pictures, urls, options.project, session.pictures, fragments)
     env = make_environment(folders, urls, helpers, session.compiled)
     shared = _shared_context(content, published, urls)
@@ -340,7 +344,13 @@ def build(
     pictures.as_recorded = (
         recorded is not None and recorded[0] is previous and recorded[1] is processed
     )
-    templates = TemplateIndex(env, session.sources.templates)
+    if session.templates is not None and session.templates[0] == theme:
+        templates = session.templates[1].rebind(env)
+    else:
+        templates = TemplateIndex(env, session.sources.templates)
+    session.templates = (theme, templates)
+    if len(session.lasting.known) > LASTING_HASHES:
+        session.lasting.known.clear()
     known_templates = len(session.sources.templates)
     reach = _Reach.of(looked_at, session, layouts, site.trusted, session.check_reach)
     _plan_pages(
@@ -351,7 +361,7 @@ def build(
         shared,
         (pictures, fragments),
         (templates, reach),
-        digests,
+        Fingerprinter(digests, session.lasting),
         options.jobs,
     )
     clock.lap("render")
@@ -528,6 +538,7 @@ def _remembered_texts(
 
 
 TEXTS_REMEMBERED = 1_000
+LASTING_HASHES = 20_000  # serve forgets them all past this (each save adds a few)
 
 
 # --- images ---------------------------------------------------------------------------------
@@ -1030,13 +1041,12 @@ def _plan_pages(
     shared: dict[str, Any],
     used: tuple[_PictureUse, _Fragments],
     templates: tuple[TemplateIndex, _Reach],
-    digests: Mapping[Path, str],
+    values: Fingerprinter,
     jobs: int | None = None,
 ) -> None:
     """Render the pages whose inputs changed (all of them on a first build) into memory."""
     pictures, fragments = used
     index, reach = templates
-    values = Fingerprinter(digests)
     dirty: list[tuple[PageSpec, str | None]] = []
     for spec in pages:
         relative = output_file(spec.path)

@@ -18,8 +18,14 @@ from markupsafe import Markup
 
 from site_builder import incremental, pipeline
 from site_builder.collector import YOUNG_OBJECTS, collect_less
+from site_builder.content import Entry
 from site_builder.errors import BuildFailed
-from site_builder.incremental import Fingerprinter, TemplateIndex, page_fingerprint
+from site_builder.incremental import (
+    Fingerprinter,
+    LastingHashes,
+    TemplateIndex,
+    page_fingerprint,
+)
 from site_builder.pipeline import BuildSession, build
 from site_builder.project import BuildOptions, Project
 from site_builder.records import input_folders, input_signatures
@@ -556,6 +562,19 @@ def test_page_fingerprint_tells_every_text_value_apart() -> None:
     ]
     assert None not in seen and len(set(seen)) == len(seen)
     assert seen[0] == fingerprint(a="Lab news", b="")
+
+
+def test_lasting_hashes_follow_the_object_not_its_value() -> None:
+    """serve keeps an entry's hash while the entry is the same object (its file's bytes are
+    then the same, see validate.EntriesMade); an entry made again is hashed again."""
+    path = Path("/site/content/technicians/a.yaml")
+    lasting = LastingHashes((Entry,))
+    entry = Entry("a", path, meta={"name": "A"})
+    first = Fingerprinter({path: "bytes-1"}, lasting).of(entry)
+    assert Fingerprinter({path: "bytes-2"}, lasting).of(entry) == first  # kept: not looked at
+    made_again = Entry("a", path, meta={"name": "A"})
+    assert Fingerprinter({path: "bytes-2"}, lasting).of(made_again) != first
+    assert Fingerprinter({path: "bytes-1"}).of(made_again) == first  # same file, same hash
 
 
 def test_unhashable_context_means_always_render() -> None:

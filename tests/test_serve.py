@@ -373,3 +373,26 @@ def test_serve_starts_with_the_templates_build_compiled(
     session = BuildSession.for_project(tiny_site.options().project, persist=False)
     report = build(tiny_site.options(output=tiny_site.root / "preview"), session=session)
     assert report.rendered == report.pages and compiled == []
+
+
+def test_the_bench_reads_what_serve_says_after_a_rebuild(tiny_site: TinySite) -> None:
+    """`make bench` times serve's rebuilds from what it prints: the two must agree."""
+    from site_builder.bench_site import _rebuild_figures
+
+    said: list[str] = []
+    site = LiveSite(tiny_site.options(output=tiny_site.root / "preview"), say=said.append)
+    try:
+        site.rebuild()
+        page = tiny_site.root / "content/pages/about.md"
+        page.write_text(page.read_text().replace("Why we signed", "Why we joined"))
+        started = time.perf_counter()
+        report = site.rebuild([page])
+        took = time.perf_counter() - started
+    finally:
+        site.close()
+    assert report is not None
+    seconds, rendered = _rebuild_figures(said[-1])
+    assert rendered == report.rendered > 0
+    assert 0 < seconds <= took + 0.001
+    slow = "Rebuilt after a.yaml: 3 pages rendered, 4 files changed, in 1.25 s."
+    assert _rebuild_figures(slow) == (pytest.approx(1.25), 3)
