@@ -482,7 +482,7 @@ def _check(
     last = session.loaded[1:] if session.loaded and session.loaded[0] is sources else None
     documents, digests = load_documents_cached(sources, cache, _missing_gallery_file, changed, last)
     session.loaded = (sources, documents, digests)
-    if len(session.entries) > len(documents):  # files went: forget their entries
+    if changed is None:  # listed again, so files may have gone: forget their entries
         session.entries = {k: v for k, v in session.entries.items() if k in documents}
     content, problems = validate_content(
         sources,
