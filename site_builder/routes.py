@@ -189,8 +189,9 @@ def _technicians(published: Published) -> Iterator[PageSpec]:
     everyone = published.technicians
     filters = technician_filters(published)
     every_file = tuple(t.path for t in everyone)  # shared by the list and its filter pages
-    # Each gallery with its people (none: left out), not the whole of `published`: the list
-    # changes with them alone, and working out that it did not costs 1,000 entries, not 2,000.
+    # Each gallery with its people (the template skips those with none), rather than the whole
+    # of `published`: the list changes with them alone, and working out that it did not then
+    # hashes the technicians, not every news item and plan of the site as well.
     members = tuple((g, tuple(published.in_gallery(g.id))) for g in published.galleries)
     yield PageSpec(
         "technicians/",
