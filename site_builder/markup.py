@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 import markdown
@@ -33,6 +33,7 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
+MARKDOWN_VERSION = markdown.__version__  # a conversion kept between builds is only as good as it
 _EXTENSIONS = ["extra", "sane_lists", "smarty", "toc"]
 _EXTENSION_CONFIG = {"toc": {"permalink": False, "baselevel": 1}}
 
@@ -49,23 +50,58 @@ def _render_cached(text: str, rewrite_link: Callable[[str], str] | None) -> str:
     return sanitise(_converted(text.strip("\n")), rewrite_link)
 
 
-@lru_cache(maxsize=4096)
 def _converted(text: str) -> str:
     """Markdown to HTML, before sanitising and link rewriting (which differ between callers
     of the same text: a page's body and its description)."""
-    # Instances keep state between documents (toc ids), so each is reset before use; building
-    # one costs more than converting a short article (2 s of a 2,000-page build), so a thread
-    # keeps its own.
-    converter = getattr(_converters, "markdown", None)
-    if converter is None:
-        converter = markdown.Markdown(
-            extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIG, output_format="html"
-        )
-        _converters.markdown = converter
-    return str(converter.reset().convert(text))
+    html = _conversions.pop(text, None)
+    if html is None:
+        # Instances keep state between documents (toc ids), so each is reset before use;
+        # building one costs more than converting a short article (2 s of a 2,000-page
+        # build), so a thread keeps its own.
+        converter = getattr(_converters, "markdown", None)
+        if converter is None:
+            converter = markdown.Markdown(
+                extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIG, output_format="html"
+            )
+            _converters.markdown = converter
+        html = str(converter.reset().convert(text))
+        _made.append(text)
+        if len(_conversions) >= _MEMO_LIMIT:  # a long preview session: forget the oldest half
+            for old in list(_conversions)[: _MEMO_LIMIT // 2]:
+                del _conversions[old]
+    _conversions[text] = html  # last in the order: the most recently used
+    return html
 
 
+# Conversions by text, oldest use first: a memo of a pure function (the same text always
+# makes the same HTML), seeded from the last build's (see remember_conversions), so a theme
+# change re-renders every article without converting any of them again.
+_conversions: dict[str, str] = {}
+_made: list[str] = []  # texts this process converted itself, in order
+_MEMO_LIMIT = 50_000
 _converters = threading.local()
+
+
+def remember_conversions(known: Mapping[str, str]) -> None:
+    """Add conversions made elsewhere (a saved memory, a render worker) to the memo; those
+    already known keep their place in the order."""
+    for text, html in known.items():
+        _conversions.setdefault(text, html)
+
+
+def conversions_made(since: int = 0) -> dict[str, str]:
+    """The conversions this process made itself after its ``since``-th (see conversion_count)."""
+    return {text: _conversions[text] for text in _made[since:] if text in _conversions}
+
+
+def conversion_count() -> int:
+    return len(_made)
+
+
+def recent_conversions(limit: int) -> dict[str, str]:
+    """The ``limit`` most recently used conversions, oldest first (what is worth keeping)."""
+    recent = list(_conversions.items())[-limit:] if limit else []
+    return dict(recent)
 
 
 def sanitise(html: str, rewrite_link: Callable[[str], str] | None = None) -> str:

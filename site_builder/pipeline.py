@@ -26,7 +26,7 @@ import jinja2.bccache
 from markupsafe import Markup
 
 from . import images as image_pipeline
-from . import seo
+from . import markup, seo
 from .content import Content, Entry, Sources
 from .errors import BuildFailed, SourceError
 from .files import write_atomic
@@ -125,6 +125,7 @@ class BuildSession:
     # the keys of the fragments and texts read from .cache/ (saved again if they differ), and
     # how the last build tells which of them a later one can use
     remembered: frozenset[tuple[object, ...]] = frozenset()
+    conversions_saved: int = 0  # markup.conversion_count() when the memory was read or saved
     reusable: tuple[Callable[[tuple[object, ...]], bool], set[tuple[object, ...]]] | None = None
     # serve: each kind of page's template and shared values in the last build (see _Reach)
     layouts: dict[tuple[str, tuple[str, ...]], bytes] | None = None
@@ -148,8 +149,11 @@ class BuildSession:
         )
         compiled = on_disk if persist else _MemoryBytecodeCache(on_disk)
         session = cls(SourceCache.load(project.cache, version), persist, compiled)
-        session.fragments, session.texts = _RenderedMemory.load(project.cache, version)
+        memory = _RenderedMemory.load(project.cache, version)
+        session.fragments, session.texts = memory.fragments, memory.texts
         session.remembered = frozenset(session.fragments) | frozenset(session.texts)
+        markup.remember_conversions(memory.conversions)
+        session.conversions_saved = markup.conversion_count()
         return session
 
     def save_rendered(self, cache: Path) -> None:
@@ -163,32 +167,42 @@ class BuildSession:
         self.fragments = {k: v for k, v in self.fragments.items() if fragment_current(k)}
         self.texts = {k: v for k, v in self.texts.items() if k in texts_used}
         now = frozenset(self.fragments) | frozenset(self.texts)
-        if now != self.remembered:
-            _RenderedMemory(builder_version(), self.fragments, self.texts).save(cache)
+        converted = markup.conversion_count()
+        if now != self.remembered or converted != self.conversions_saved:
+            conversions = markup.recent_conversions(KEPT_CONVERSIONS)
+            _RenderedMemory(builder_version(), self.fragments, self.texts, conversions).save(cache)
             self.remembered = now
+            self.conversions_saved = converted
 
 
 RENDERED_FILE = "rendered.pickle"
+# Markdown conversions kept in it, the most recently used: the reference site has 1,554 texts;
+# older versions of edited texts are dropped once newer uses pass this many.
+KEPT_CONVERSIONS = 10_000
 
 
 @dataclass
 class _RenderedMemory:
     version: str
-    fragments: dict[tuple[object, ...], _Fragment]
-    texts: dict[tuple[object, ...], str]
+    fragments: dict[tuple[object, ...], _Fragment] = field(default_factory=dict)
+    texts: dict[tuple[object, ...], str] = field(default_factory=dict)
+    conversions: dict[str, str] = field(default_factory=dict)  # Markdown to HTML, by text
+    markdown_version: str = markup.MARKDOWN_VERSION
 
     @classmethod
-    def load(
-        cls, cache: Path, version: str
-    ) -> tuple[dict[tuple[object, ...], _Fragment], dict[tuple[object, ...], str]]:
+    def load(cls, cache: Path, version: str) -> _RenderedMemory:
         try:
             with (cache / RENDERED_FILE).open("rb") as handle:
                 memory = pickle.load(handle)
         except Exception:  # missing, truncated or from other code: start afresh
-            return {}, {}
-        if not isinstance(memory, cls) or memory.version != version:
-            return {}, {}
-        return memory.fragments, memory.texts
+            return cls(version)
+        if (
+            not isinstance(memory, cls)
+            or memory.version != version
+            or memory.markdown_version != markup.MARKDOWN_VERSION
+        ):
+            return cls(version)
+        return memory
 
     def save(self, cache: Path) -> None:
         write_atomic(cache / RENDERED_FILE, pickle.dumps(self, pickle.HIGHEST_PROTOCOL))
@@ -1099,6 +1113,7 @@ class _RenderJob:
     shared: dict[str, Any]
     pictures: _PictureUse
     fragments: _Fragments
+    converted_before: int = 0  # markup.conversion_count() when the workers were forked
 
     def run(self, jobs: int | None) -> list[_Rendered]:
         workers = min(jobs or os.cpu_count() or 1, len(self.specs) // (PARALLEL_MIN_PAGES // 2))
@@ -1111,6 +1126,7 @@ class _RenderJob:
         ):
             return self.render(0, len(self.specs), 1)
         slices = workers * 4  # interleaved, so the heavy list pages spread over workers
+        self.converted_before = markup.conversion_count()
         _FORKED.append(self)
         # The workers share this process's memory until either writes to a page of it: the
         # collector walking every object in a worker would write to (and so copy) them all.
@@ -1122,9 +1138,11 @@ class _RenderJob:
             gc.unfreeze()
             _FORKED.clear()
         results: list[_Rendered | None] = [None] * len(self.specs)
-        for k, (part, made) in enumerate(parts):
+        for k, (part, made, converted) in enumerate(parts):
             results[k::slices] = part
-            self.fragments.memory.update(made)  # the cards workers made, for the next build
+            # what the workers made, for the next build: cards and Markdown conversions
+            self.fragments.memory.update(made)
+            markup.remember_conversions(converted)
         return results  # type: ignore[return-value]
 
     def render(self, start: int, stop: int, step: int) -> list[_Rendered]:
@@ -1145,10 +1163,15 @@ _FORKED: list[_RenderJob] = []
 
 def _render_forked(
     part: tuple[int, int],
-) -> tuple[list[_Rendered], dict[tuple[object, ...], _Fragment]]:
+) -> tuple[list[_Rendered], dict[tuple[object, ...], _Fragment], dict[str, str]]:
     start, step = part
     job = _FORKED[0]
-    return job.render(start, len(job.specs), step), job.fragments.made
+    rendered = job.render(start, len(job.specs), step)
+    # A worker renders several parts: each hands back only what it made itself.
+    cards, job.fragments.made = job.fragments.made, {}
+    converted = markup.conversions_made(job.converted_before)
+    job.converted_before = markup.conversion_count()
+    return rendered, cards, converted
 
 
 @dataclass(frozen=True)

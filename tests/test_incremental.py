@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jinja2
 import pytest
+import yaml
 from markupsafe import Markup
 
 from site_builder import incremental, pipeline
@@ -599,42 +600,63 @@ def test_parallel_rendering_gives_the_same_bytes(
 def test_the_next_build_process_uses_the_cards_this_one_made(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Cards made by a first build's worker processes are kept in .cache/ and used by the
-    next `build` (each builds with a session of its own, as a new process would), until the
-    theme changes; an unreadable memory is started afresh."""
-    from site_builder import pipeline
+    """Cards and Markdown conversions made by a first build's worker processes are kept in
+    .cache/ and used by the next `build` (each builds with a session of its own, as a new
+    process would): cards until the theme changes, conversions until their text does; an
+    unreadable memory is started afresh."""
+    from site_builder import markup, pipeline
+
+    def as_a_new_process() -> None:  # Markdown conversions are remembered per process
+        monkeypatch.setattr(markup, "_conversions", {})
+        monkeypatch.setattr(markup, "_made", [])
+        markup._render_cached.cache_clear()
 
     project = tmp_path / "project"
     for name in ("content", "galleries", "themes"):
         shutil.copytree(ROOT / name, project / name)
     monkeypatch.setattr(pipeline, "PARALLEL_MIN_PAGES", 10)
     options = _options(project, "output")
+    as_a_new_process()
     build(BuildOptions(options.project, options.output, today=TODAY, jobs=2))
     cache = options.project.cache
-    fragments, texts = pipeline._RenderedMemory.load(cache, pipeline.builder_version())
+    memory = pipeline._RenderedMemory.load(cache, pipeline.builder_version())
+    fragments, texts = memory.fragments, memory.texts
     carded = {Path(str(key[2])).stem for key in fragments}
     listed = re.findall(r'href="[^"]*/technicians/([a-z0-9-]+)/"', _listing(project))
     assert carded == set(listed) and len(carded) > 10
     assert texts  # the feeds and plan downloads too
+    # only the workers converted the profiles' bios: the main process renders no profile
+    bio = yaml.safe_load((project / AMARA).read_text(encoding="utf-8"))["bio"].strip("\n")
+    assert "<p>" in memory.conversions[bio]
 
     marker = "<!-- remembered -->"
     kept = {k: v for k, v in fragments.items() if str(k[2]).endswith("amara-nwosu.yaml")}
     for key, fragment in kept.items():
         fragments[key] = pipeline._Fragment(Markup(marker) + fragment.html, fragment.images)
-    pipeline._RenderedMemory(pipeline.builder_version(), fragments, texts).save(cache)
+    conversions = {**memory.conversions, bio: memory.conversions[bio] + "<p>kept</p>"}
+    pipeline._RenderedMemory(pipeline.builder_version(), fragments, texts, conversions).save(cache)
     _edit(project, "content/technicians/aled-pritchard.yaml", "role: ", "role: Head ")
+    as_a_new_process()
     build(options)
     listing = _listing(project)
     assert marker in listing and "Head Senior Animal Technician" in listing
 
+    # A theme change remakes every profile page: cards again, the bios from the memory.
     _edit(project, "themes/default/templates/_macros.html", "person-card__role", "person-card__job")
+    _edit(project, "themes/default/templates/technician.html", "prose", "prose bio")
+    as_a_new_process()
     build(options)
     assert marker not in _listing(project)
+    assert "<p>kept</p>" in (project / "output/technicians/amara-nwosu/index.html").read_text()
 
     (cache / pipeline.RENDERED_FILE).write_bytes(b"not a pickle")
     _edit(project, "content/technicians/aled-pritchard.yaml", "role: Head ", "role: ")
+    as_a_new_process()
     build(options)
     assert "Head Senior" not in _listing(project)
+
+
+AMARA = "content/technicians/amara-nwosu.yaml"
 
 
 def _listing(project: Path) -> str:
