@@ -81,7 +81,14 @@ from .render import (
     theme_folders,
 )
 from .routes import Make, PlanPages, TextFile, machine_files, navigation, plan_pages
-from .search import BUNDLE, indexed_parts, parts_fingerprint, run_indexer
+from .search import (
+    BUNDLE,
+    indexed_parts,
+    parts_fingerprint,
+    remember_bundle,
+    remembered_bundle,
+    run_indexer,
+)
 from .validate import EntriesMade, check_model, validate_content
 
 RASTER = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".heic", ".heif", ".avif"}
@@ -1266,7 +1273,13 @@ class _Indexing:
         if self.parts is None:
             self.fingerprint_parts()
         assert self.parts is not None
-        return run_indexer(self.parts, cancel=self.cancel) if self.parts else {}
+        if not self.parts:
+            return {}
+        bundle = remembered_bundle(self.store, self.fingerprint)
+        if bundle is None:
+            bundle = run_indexer(self.parts, cancel=self.cancel)
+            remember_bundle(self.store, self.fingerprint, bundle)
+        return bundle
 
     def put(self, site: _SitePlan, bundle: Mapping[str, bytes]) -> None:
         for relative, data in bundle.items():

@@ -124,6 +124,43 @@ def indexed_parts(
     return {relative: part for relative, (_, part) in sorted(now.items()) if part is not None}
 
 
+def remembered_bundle(store: Path, fingerprint: str) -> dict[str, bytes] | None:
+    """The bundle last made beside ``store``, if it was made from the same parts (their
+    ``fingerprint``) by the same indexer: a first build after output/ was deleted, or after
+    an edit was undone, then need not run Pagefind again."""
+    try:
+        version, key, bundle = marshal.loads(_bundle_file(store).read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    if version != _STORE_VERSION or key != _bundle_key(fingerprint) or not isinstance(bundle, dict):
+        return None
+    return bundle
+
+
+def remember_bundle(store: Path, fingerprint: str, bundle: Mapping[str, bytes]) -> None:
+    """Keep the bundle just made (one, the latest) for remembered_bundle."""
+    key = _bundle_key(fingerprint)
+    if key is not None:
+        write_atomic(_bundle_file(store), marshal.dumps((_STORE_VERSION, key, dict(bundle))))
+
+
+def _bundle_file(store: Path) -> Path:
+    return store.with_suffix(".bundle")
+
+
+def _bundle_key(fingerprint: str) -> str | None:
+    """The parts' fingerprint and the indexer's identity (another Pagefind makes another
+    bundle from the same parts); None when there is no indexer to name."""
+    program = find_pagefind()
+    if program is None:
+        return None
+    try:
+        info = program.stat()
+    except OSError:
+        return None
+    return f"{fingerprint}:{program}:{info.st_size}:{info.st_mtime_ns}"
+
+
 def run_indexer(
     pages: Mapping[str, bytes],
     program: Path | None = None,

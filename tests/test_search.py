@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -234,6 +235,41 @@ def test_the_index_is_remade_only_when_what_it_reads_changed(
     with pytest.raises(BuildFailed) as failed:
         build(tiny_site.options())
     assert "Pagefind" in failed.value.problems[0].message
+
+
+@needs_pagefind
+def test_a_first_build_after_output_is_deleted_uses_the_last_bundle(
+    tiny_site: TinySite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last bundle is kept in .cache/ with what it was made from and by which indexer:
+    deleting output/ does not run Pagefind again; a change it reads, or another Pagefind,
+    does."""
+    from site_builder import pipeline, search
+
+    build(tiny_site.options())
+    out = output(tiny_site)
+    site = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    indexed: list[int] = []
+
+    def counted(pages: dict[str, bytes], **options: object) -> dict[str, bytes]:
+        indexed.append(len(pages))
+        return run_indexer(pages)
+
+    monkeypatch.setattr(pipeline, "run_indexer", counted)
+    shutil.rmtree(out)
+    build(tiny_site.options())
+    assert not indexed
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == site
+
+    other = tiny_site.root / "other-pagefind"
+    other.symlink_to(search.find_pagefind() or "")
+    monkeypatch.setattr(search, "find_pagefind", lambda: other)
+    shutil.rmtree(out)
+    build(tiny_site.options())
+    assert len(indexed) == 1
+    tiny_site.write("content/pages/about.md", "---\ntitle: About\n---\nChanged.\n")
+    build(tiny_site.options())
+    assert len(indexed) == 2
 
 
 @needs_pagefind
