@@ -99,7 +99,7 @@ def _print_reference_site(work: Path) -> None:
         ("no-change", "rebuild, nothing changed", "under 0.4 s"),
         ("profile-edit", "rebuild after one profile edit (`site-builder build`)", "under 250 ms"),
         ("template-edit", "rebuild after a template edit (every news item)", ""),
-        ("cold-after-delete", "cold build, photo cache warm, just after deleting output/", ""),
+        ("cold-after-delete", "cold build just after `rm -rf output` (.cache/ kept)", ""),
     ]
     results = {phase: bench_site.run_phase(project, phase) for phase, _, _ in rows}
     reloads = bench_site.save_to_reload(project, tries=10)

@@ -215,17 +215,17 @@ def _phase(project: Path, phase: str) -> dict[str, float]:
     from .project import BuildOptions, Project
 
     if phase == "cold-no-cache":
-        _set_aside(project / ".cache")
-        _set_aside(project / "output")
-    elif phase in ("cold-images-cached", "cold-after-delete"):
-        if phase == "cold-after-delete":
-            shutil.rmtree(project / "output", ignore_errors=True)
-        else:
-            _set_aside(project / "output")
+        _set_aside(project / ".cache", project)
+        _set_aside(project / "output", project)
+    elif phase == "cold-images-cached":
+        _set_aside(project / "output", project)
         for path in (project / ".cache").glob("*"):
-            if path.is_file():  # build state and parsed content; the photo cache stays
+            if path.is_file():  # build state, parsed content, cards and Markdown made
                 path.unlink()
-        shutil.rmtree(project / ".cache" / "search", ignore_errors=True)  # the indexer's pages
+        for kept in ("search", "templates"):  # what the indexer read, compiled templates
+            _set_aside(project / ".cache" / kept, project)  # the photo cache stays
+    elif phase == "cold-after-delete":
+        shutil.rmtree(project / "output")  # as a person does: every cache in .cache/ stays
     elif phase == "profile-edit":
         _edit_role(project / PROFILE, f"edit {time.time():.0f}")
     elif phase == "template-edit":
@@ -251,17 +251,18 @@ def _phase(project: Path, phase: str) -> dict[str, float]:
     }
 
 
-def _set_aside(folder: Path) -> None:
-    """Move a folder out of the way, into the bench's own temporary folder (deleted when the
-    bench ends), rather than delete it just before the build being timed.
+def _set_aside(folder: Path, project: Path) -> None:
+    """Move a folder out of the way, into the bench's own temporary folder beside the
+    project (deleted when the bench ends), rather than delete it just before the build
+    being timed.
 
     On this project's VM (ext4 without a journal) creating a file scans the inodes deleted in
     the last few minutes (the kernel's find_inode_bit and recently_deleted were half of a
     profile of creating 7,400 files), so deleting the last site's 7,400 files and then
     building made a cold build pay for the deletion too: 1 to 5 s more of kernel time. The
-    "cold-after-delete" phase still measures that, for a person who deletes output/ first."""
+    "cold-after-delete" phase measures that, for a person who deletes output/ first."""
     if folder.exists():
-        aside = folder.parent.parent / "set-aside"
+        aside = project.parent / "set-aside"
         aside.mkdir(exist_ok=True)
         folder.rename(aside / f"{folder.name.lstrip('.')}-{time.time_ns()}")
 

@@ -322,10 +322,15 @@ def test_bench_cold_phase_sets_the_last_site_aside_and_counts_kernel_time(
     site = TinySite(tmp_path / "project")
     bench_site._phase(site.root, "cold-images-cached")
     (site.root / "output" / "marker.txt").write_text("the last site")
+    photo_cache = site.root / ".cache" / "images"
+    photo_cache.mkdir()
+    (photo_cache / "made.webp").write_bytes(b"a photo made earlier")
     figures = bench_site._phase(site.root, "cold-images-cached")
 
     assert figures["rendered"] == figures["pages"] > 0  # a cold build: every page
     assert figures["kernel"] >= 0
-    aside = list((tmp_path / "set-aside").iterdir())
-    assert [(a / "marker.txt").read_text() for a in aside] == ["the last site"]
+    aside = {a.name.split("-")[0]: a for a in (tmp_path / "set-aside").iterdir()}
+    assert sorted(aside) == ["output", "search", "templates"]  # cold: compiled templates too
+    assert (aside["output"] / "marker.txt").read_text() == "the last site"
     assert not (site.root / "output" / "marker.txt").exists()
+    assert (photo_cache / "made.webp").exists()  # only the photo cache is kept
