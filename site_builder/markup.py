@@ -33,7 +33,7 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
-MARKDOWN_VERSION = markdown.__version__  # a conversion kept between builds is only as good as it
+MARKDOWN_VERSION = markdown.__version__  # conversions kept between builds are made by this one
 _EXTENSIONS = ["extra", "sane_lists", "smarty", "toc"]
 _EXTENSION_CONFIG = {"toc": {"permalink": False, "baselevel": 1}}
 
@@ -65,7 +65,7 @@ def _converted(text: str) -> str:
             )
             _converters.markdown = converter
         html = str(converter.reset().convert(text))
-        _made.append(text)
+        _added.append(text)
         if len(_conversions) >= _MEMO_LIMIT:  # a long preview session: forget the oldest half
             for old in list(_conversions)[: _MEMO_LIMIT // 2]:
                 del _conversions[old]
@@ -77,7 +77,7 @@ def _converted(text: str) -> str:
 # makes the same HTML), seeded from the last build's (see remember_conversions), so a theme
 # change re-renders every article without converting any of them again.
 _conversions: dict[str, str] = {}
-_made: list[str] = []  # texts this process converted itself, in order
+_added: list[str] = []  # texts added to the memo in this process, in order
 _MEMO_LIMIT = 50_000
 _converters = threading.local()
 
@@ -86,16 +86,20 @@ def remember_conversions(known: Mapping[str, str]) -> None:
     """Add conversions made elsewhere (a saved memory, a render worker) to the memo; those
     already known keep their place in the order."""
     for text, html in known.items():
-        _conversions.setdefault(text, html)
+        if text not in _conversions:
+            _conversions[text] = html
+            _added.append(text)
 
 
-def conversions_made(since: int = 0) -> dict[str, str]:
-    """The conversions this process made itself after its ``since``-th (see conversion_count)."""
-    return {text: _conversions[text] for text in _made[since:] if text in _conversions}
+def conversions_added(since: int = 0) -> dict[str, str]:
+    """The conversions added to the memo after the ``since``-th (see conversion_count)."""
+    return {text: _conversions[text] for text in _added[since:] if text in _conversions}
 
 
 def conversion_count() -> int:
-    return len(_made)
+    """How many conversions have been added to the memo: one made or handed over since a
+    count was taken changes it."""
+    return len(_added)
 
 
 def recent_conversions(limit: int) -> dict[str, str]:

@@ -1176,7 +1176,7 @@ def _render_forked(
     rendered = job.render(start, len(job.specs), step)
     # A worker renders several parts: each hands back only what it made itself.
     cards, job.fragments.made = job.fragments.made, {}
-    converted = markup.conversions_made(job.converted_before)
+    converted = markup.conversions_added(job.converted_before)
     job.converted_before = markup.conversion_count()
     return rendered, cards, converted
 

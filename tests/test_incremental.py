@@ -608,7 +608,7 @@ def test_the_next_build_process_uses_the_cards_this_one_made(
 
     def as_a_new_process() -> None:  # Markdown conversions are remembered per process
         monkeypatch.setattr(markup, "_conversions", {})
-        monkeypatch.setattr(markup, "_made", [])
+        monkeypatch.setattr(markup, "_added", [])
         markup._render_cached.cache_clear()
 
     project = tmp_path / "project"

@@ -78,6 +78,30 @@ def test_inline_markdown_has_no_paragraph() -> None:
     assert str(render_inline("A *short* note")) == "A <em>short</em> note"
 
 
+def test_markdown_conversions_are_counted_whoever_made_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The count tells a build that its memory of conversions has something new, made here
+    or handed back by a render worker; a known text is neither converted nor counted again,
+    and the memory keeps the most recently used."""
+    from site_builder import markup
+
+    monkeypatch.setattr(markup, "_conversions", {})
+    monkeypatch.setattr(markup, "_added", [])
+    markup.remember_conversions({"from *the* last build": "<p>kept</p>"})
+    start = markup.conversion_count()
+    assert markup._converted("from *the* last build") == "<p>kept</p>"  # not converted again
+    assert markup._converted("made *here*") == "<p>made <em>here</em></p>"
+    markup.remember_conversions({"made *here*": "<p>other</p>", "by a worker": "<p>w</p>"})
+    assert markup.conversion_count() == start + 2
+    assert markup.conversions_added(start) == {
+        "made *here*": "<p>made <em>here</em></p>",
+        "by a worker": "<p>w</p>",
+    }
+    markup._converted("from *the* last build")  # used again: the most recent
+    assert list(markup.recent_conversions(2)) == ["by a worker", "from *the* last build"]
+
+
 def test_atom_feed_is_well_formed_and_escaped() -> None:
     feed = atom_feed(
         title="News & events",
