@@ -391,7 +391,7 @@ class TemplateIndex:
             source, filename, _ = self._env.loader.get_source(self._env, name)
             digest = hashlib.blake2b(source.encode(), digest_size=16).digest()
             if digest not in self._known:
-                ast = self._env.parse(source)
+                ast = self._tree(name, source)
                 references = list(jinja2.meta.find_referenced_templates(ast))
                 referenced = None if None in references else tuple(str(r) for r in references)
                 names = frozenset(jinja2.meta.find_undeclared_variables(ast))
@@ -399,6 +399,13 @@ class TemplateIndex:
             names, referenced = self._known[digest]
             self._own[name] = (digest, names, referenced, filename or name)
         return self._own[name]
+
+    def _tree(self, name: str, source: str) -> jinja2.nodes.Template:
+        # A template analysed is about to be rendered: the environment compiles it now and
+        # hands over the tree it parsed (render.ThemeEnvironment), else it is parsed here.
+        take_tree = getattr(self._env, "take_tree", None)
+        tree = take_tree(name, source) if take_tree is not None else None
+        return tree if tree is not None else self._env.parse(source)
 
 
 def page_fingerprint(

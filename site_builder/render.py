@@ -48,6 +48,32 @@ def theme_folders(themes: Path, theme: str | None) -> list[Path]:
     return [folder for folder in chain if folder.is_dir()]
 
 
+class ThemeEnvironment(jinja2.Environment):
+    """A Jinja environment that keeps the tree of each template it compiles until the template
+    analysis takes it (take_tree, for incremental.TemplateIndex): a template is then parsed
+    once for both, and, compiled before render workers are forked, not once in each of them."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._trees: dict[str, tuple[str, jinja2.nodes.Template]] = {}
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> jinja2.nodes.Template:
+        tree = super()._parse(source, name, filename)
+        if name is not None:
+            self._trees[name] = (source, tree)
+        return tree
+
+    def take_tree(self, name: str, source: str) -> jinja2.nodes.Template | None:
+        """The tree of ``name`` as compiled from ``source``, compiling it if it was not yet;
+        None when the compiled template came from the bytecode cache, without parsing.
+
+        Compiling folds constant expressions in the tree, which changes none of the names or
+        template references the analysis looks for."""
+        self.get_template(name)
+        kept = self._trees.pop(name, None)
+        return kept[1] if kept is not None and kept[0] == source else None
+
+
 def make_environment(
     folders: list[Path],
     urls: Urls,
@@ -56,7 +82,7 @@ def make_environment(
 ) -> jinja2.Environment:
     """``compiled`` keeps compiled templates between builds (by name and source checksum), so
     a rebuild does not spend a second compiling twenty unchanged templates again."""
-    env = jinja2.Environment(
+    env = ThemeEnvironment(
         loader=jinja2.FileSystemLoader([str(f / "templates") for f in folders]),
         bytecode_cache=compiled,
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),

@@ -538,6 +538,39 @@ def test_template_index_follows_extends_include_and_import() -> None:
     assert len(facts.files) == 4
 
 
+def test_a_template_is_parsed_once_for_its_analysis_and_its_rendering(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The theme's environment compiles a template when it is analysed and hands over the
+    tree it parsed, which gives the same names and references as a tree parsed afresh; the
+    page then renders with the compiled template (so forked workers compile nothing)."""
+    from site_builder.render import ThemeEnvironment
+
+    sources = {
+        "base.html": "{{ site }}{% block body %}{% endblock %}{% include 'foot.html' %}",
+        "foot.html": "{{ footer | upper }}{{ 1 + 2 }}",
+        "page.html": "{% extends 'base.html' %}{% block body %}{{ title }}{% endblock %}",
+    }
+    parsed: list[str | None] = []
+    parse = jinja2.Environment._parse
+
+    def counted(
+        env: jinja2.Environment, source: str, name: str | None, filename: str | None
+    ) -> jinja2.nodes.Template:
+        parsed.append(name)
+        return parse(env, source, name, filename)
+
+    monkeypatch.setattr(jinja2.Environment, "_parse", counted)
+    env = ThemeEnvironment(loader=jinja2.DictLoader(sources))
+    facts = TemplateIndex(env).facts("page.html")
+    fresh = TemplateIndex(jinja2.Environment(loader=jinja2.DictLoader(sources))).facts("page.html")
+    assert facts == fresh and facts.names is not None
+    assert {"site", "footer", "title"} <= facts.names
+    parsed_for_the_index = parsed.count("page.html")
+    assert env.get_template("page.html").render(site="S", title="T", footer="f") == "STF3"
+    assert parsed_for_the_index == parsed.count("page.html") == 1
+
+
 def test_page_fingerprint_ignores_variables_the_template_does_not_use() -> None:
     env = jinja2.Environment(loader=jinja2.DictLoader({"t.html": "{{ a }}"}))
     facts = TemplateIndex(env).facts("t.html")
