@@ -47,14 +47,14 @@ test: $(STAMP)
 	@$(BIN)/python -m pytest $(ARGS)
 
 lint: $(STAMP)
-	@$(BIN)/ruff check site_builder tests
-	@$(BIN)/ruff format --check site_builder tests
+	@$(BIN)/ruff check site_builder benchmarks tests
+	@$(BIN)/ruff format --check site_builder benchmarks tests
 
 schema: $(STAMP)
 	@$(BIN)/site-builder schema --out schemas --reference docs/content-reference.md
 
 bench: $(STAMP)
-	@$(BIN)/python -m site_builder.bench $(ARGS)
+	@$(BIN)/python -m benchmarks.bench $(ARGS)
 
 clean:
 	rm -rf output .cache

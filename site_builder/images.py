@@ -13,10 +13,10 @@ thumbnail. Each photo is
 5. resized (never enlarged) and encoded.
 
 Encoder settings and the measurements behind them: three 2400x1600 camera-like photos from
-:func:`site_builder.bench_images.make_reference_photos`, resized with Lanczos, then encoded;
+:func:`benchmarks.bench_images.make_reference_photos`, resized with Lanczos, then encoded;
 CPU ms of one encode (best of 3), mean KiB, and block-SSIM of the luma against the resized
 photo. Pillow 13, libjpeg-turbo 3.2, libwebp 1.6, libavif 1.4; re-run with
-``python -m site_builder.bench_images --encoders``.
+``python -m benchmarks.bench_images --encoders``.
 
                                   1600 px              960 px              480 px
     setting                     ms   KiB  SSIM      ms   KiB  SSIM      ms   KiB  SSIM

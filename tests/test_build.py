@@ -317,7 +317,7 @@ def test_plan_offers_downloads_chart_and_what_we_have_done(tiny_site: TinySite) 
 def test_bench_cold_phase_sets_the_last_site_aside_and_counts_kernel_time(
     tmp_path: Path,
 ) -> None:
-    from site_builder import bench_site
+    from benchmarks import bench_site
 
     site = TinySite(tmp_path / "project")
     bench_site._phase(site.root, "cold-images-cached")

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from PIL import ExifTags, Image, ImageCms, ImageDraw
 
+from benchmarks.bench_images import bench, make_reference_photos
 from site_builder import images
-from site_builder.bench_images import bench, make_reference_photos
 from site_builder.images import (
     ImageOptions,
     ImageProblem,

@@ -377,7 +377,7 @@ def test_serve_starts_with_the_templates_build_compiled(
 
 def test_the_bench_reads_what_serve_says_after_a_rebuild(tiny_site: TinySite) -> None:
     """`make bench` times serve's rebuilds from what it prints: the two must agree."""
-    from site_builder.bench_site import _rebuild_figures
+    from benchmarks.bench_site import _rebuild_figures
 
     said: list[str] = []
     site = LiveSite(tiny_site.options(output=tiny_site.root / "preview"), say=said.append)

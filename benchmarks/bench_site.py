@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import queue
 import random
 import re
@@ -29,7 +30,7 @@ from typing import IO
 
 from PIL import Image, ImageDraw
 
-from .collector import collect_less
+from site_builder.collector import collect_less
 
 ROOT = Path(__file__).resolve().parent.parent
 TECHNICIANS = 1000
@@ -196,12 +197,15 @@ TEMPLATE = "themes/default/templates/news_item.html"
 def run_phase(project: Path, phase: str) -> dict[str, float]:
     """One phase in a fresh Python process, so its time includes start-up and its peak memory
     is its own. Returns seconds (the build), wall (the process) and peak_mb."""
+    # benchmarks/ is not installed: the phase finds it on the path, from the project root.
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "site_builder.bench_site", "--phase", phase, str(project)],
+        [sys.executable, "-m", "benchmarks.bench_site", "--phase", phase, str(project)],
         check=True,
         capture_output=True,
         text=True,
+        env={**os.environ, "PYTHONPATH": path},
     )
     figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
     figures["wall"] = time.perf_counter() - started
@@ -211,8 +215,8 @@ def run_phase(project: Path, phase: str) -> dict[str, float]:
 def _phase(project: Path, phase: str) -> dict[str, float]:
     """One phase in a process of its own, run as `site-builder build` runs it (so the whole
     process is what a person waits for: starting Python, importing what it needs, building)."""
-    from .cli import build_site
-    from .project import BuildOptions, Project
+    from site_builder.cli import build_site
+    from site_builder.project import BuildOptions, Project
 
     if phase == "cold-no-cache":
         _set_aside(project / ".cache", project)

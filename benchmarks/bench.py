@@ -2,10 +2,10 @@
 
 A benchmark, not a test: it takes minutes, prints numbers and never fails on them.
 
-    python -m site_builder.bench              # the reference set: 1,000 photos of 2400x1600
-    python -m site_builder.bench --photos 100 # a quicker look
-    python -m site_builder.bench --site-only  # only the builds of the ~2,000-page reference site
-    python -m site_builder.bench --photos-only --keep DIR  # only the photos, reusing DIR
+    python -m benchmarks.bench              # the reference set: 1,000 photos of 2400x1600
+    python -m benchmarks.bench --photos 100 # a quicker look
+    python -m benchmarks.bench --site-only  # only the builds of the ~2,000-page reference site
+    python -m benchmarks.bench --photos-only --keep DIR  # only the photos, reusing DIR
 """
 
 from __future__ import annotations
@@ -23,10 +23,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from site_builder.collector import collect_less
+from site_builder.pipeline import build
+from site_builder.project import BuildOptions, Project
+
 from . import bench_images, bench_site
-from .collector import collect_less
-from .pipeline import build
-from .project import BuildOptions, Project
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -3,7 +3,7 @@
 The example content needs portraits and news pictures that anyone may publish, that look calm and
 editorial rather than uncanny, and that exercise the image pipeline the way phone photos do
 (EXIF orientation, GPS, serial numbers to strip). Everything is deterministic from a seed so
-`python -m site_builder.synthetic` remakes byte-identical files.
+`python -m benchmarks.synthetic` remakes byte-identical files.
 """
 
 from __future__ import annotations

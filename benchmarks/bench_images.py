@@ -1,8 +1,8 @@
 """How fast is the image pipeline? Side by side with a plain Pillow script, on the same photos.
 
-    python -m site_builder.bench_images                  # 40 photos, all cores
-    python -m site_builder.bench_images --photos 200 --jobs 2
-    python -m site_builder.bench_images --encoders       # the encoder settings table
+    python -m benchmarks.bench_images                  # 40 photos, all cores
+    python -m benchmarks.bench_images --photos 200 --jobs 2
+    python -m benchmarks.bench_images --encoders       # the encoder settings table
 
 :func:`bench` runs three phases, each in a fresh Python process so that its peak memory is its
 own: (a) a plain script (open, draft, exif_transpose, convert, thumbnail per width, save JPEG q80
@@ -206,9 +206,9 @@ def _run_phase_in_fresh_process(
 ) -> dict[str, Any]:
     """ru_maxrss is a high-water mark for the process's whole life: a fresh one per phase."""
     arguments = [str(photo_dir), str(work_dir), ",".join(map(str, widths)), str(jobs)]
-    command = [sys.executable, "-m", "site_builder.bench_images", "--phase", phase, *arguments]
-    package_root = str(Path(__file__).resolve().parents[1])
-    path = os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))
+    command = [sys.executable, "-m", "benchmarks.bench_images", "--phase", phase, *arguments]
+    project_root = str(Path(__file__).resolve().parents[1])  # benchmarks/ is not installed
+    path = os.pathsep.join(filter(None, [project_root, os.environ.get("PYTHONPATH")]))
     env = {**os.environ, "PYTHONPATH": path}
     done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     if done.returncode != 0:
