@@ -14,6 +14,7 @@ that check before loading the rest of the builder: most of a second on a small m
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import marshal
@@ -53,14 +54,47 @@ STATE_FILE = "build-state-{}.bin"  # one per output folder: a build elsewhere ke
 _STATE_VERSION = 2
 
 
+# Modules that never shape what a build writes, left out of builder_version so that changing
+# them keeps every site's next build incremental. Each is a command around the build:
+# __main__ and cli (options and messages; what they pass a build is in its options), serve
+# (serves output/ and adds its live-reload script to responses, never to files), linkcheck
+# (`check --links` reads a built site), scaffold (`new` starts a content file), schema (`schema`
+# writes JSON Schemas) and collector (tunes Python's garbage collector: speed, not output).
+# Subpackages (importers/, publish/) are not hashed either: `import` writes content files,
+# publish and export copy a finished build. Every other module is: a new one counts until it is
+# named here. The theme is not hashed: its templates and static files are build inputs, in the
+# fingerprints (see incremental) and in the inputs of the "nothing changed" stamp.
+NOT_SHAPING_OUTPUT = frozenset(
+    (
+        "__main__.py",
+        "cli.py",
+        "serve.py",
+        "linkcheck.py",
+        "scaffold.py",
+        "schema.py",
+        "collector.py",
+    )
+)
+PACKAGE = Path(__file__).resolve().parent
+
+
+@functools.cache
 def builder_version() -> str:
-    """The package version plus the size and time of its modules: a code change means a full
-    build, so a developer editing site_builder never sees output from older code."""
-    package = Path(__file__).resolve().parent
+    """This process's builder: a change means a full build, so a developer editing site_builder
+    never sees output from older code. Worked out once per process (under a millisecond), from
+    the modules as the process found them: serve keeps running the code it imported."""
+    return code_version(PACKAGE)
+
+
+def code_version(package: Path) -> str:
+    """The package version plus a hash of the bytes of every module in ``package`` that shapes
+    the output (all of its own ``*.py`` but those in NOT_SHAPING_OUTPUT)."""
     digest = hashlib.sha256(__version__.encode())
     for module in sorted(package.glob("*.py")):
-        info = module.stat()
-        digest.update(f"{module.name}:{info.st_size}:{info.st_mtime_ns}".encode())
+        if module.name not in NOT_SHAPING_OUTPUT:
+            source = module.read_bytes()
+            digest.update(f"\0{module.name}:{len(source)}\0".encode())
+            digest.update(source)
     return digest.hexdigest()[:16]
 
 
