@@ -81,7 +81,6 @@ def plan_specs(published: Published) -> Iterator[PageSpec]:
         "plans/",
         "plans.html",
         {"plans": published.plans},
-        sources=tuple(p.entry.path for p in published.plans),
         inputs=inputs,
         title="Action plans",
         lastmod=max((p.last_updated for p in published.plans if p.last_updated), default=None),
@@ -94,17 +93,6 @@ def _one_plan(plan: PlanView, published: Published, inputs: frozenset[str]) -> I
     previous = next((p for p in published.plans if p.id == plan.plan.previous), None)
     following = next((p for p in published.plans if p.plan.previous == plan.id), None)
     filters = plan_filters(plan)
-    # Actions carried between plans link to the other plan, so its file is a source too.
-    linked = {
-        link.plan_id
-        for a in plan.actions
-        for link in (a.carried_to, a.carried_from)
-        if link is not None
-    }
-    sources = (
-        plan.entry.path,
-        *(p.entry.path for p in published.plans if p.id in linked and p.id != plan.id),
-    )
     context = {
         "plan": plan,
         "previous": previous,
@@ -129,7 +117,7 @@ def _one_plan(plan: PlanView, published: Published, inputs: frozenset[str]) -> I
     )
     context["history"] = history
     context["history_chart"] = Markup(history_chart)
-    common = {"sources": sources, "inputs": inputs, "lastmod": plan.last_updated}
+    common = {"inputs": inputs, "lastmod": plan.last_updated}
     yield PageSpec(
         links.plan_path(plan.id),
         "plan.html",

@@ -28,7 +28,6 @@ class PageSpec:
     path: str  # URL path relative to the site root: '' for home, 'news/', 'feed.xml'
     template: str
     context: Mapping[str, Any] = field(default_factory=dict)
-    sources: tuple[Path, ...] = ()
     title: str = ""
     in_sitemap: bool = True
     lastmod: dt.date | None = None

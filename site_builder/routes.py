@@ -48,7 +48,6 @@ class TextFile:
 
     path: str
     text: str
-    sources: tuple[Path, ...] = ()
 
 
 SECTION_TITLES = {
@@ -149,7 +148,6 @@ def _home(content: Content, published: Published) -> Iterator[PageSpec]:
             "featured": featured,
             "case_studies": published.case_studies[:2],
         },
-        sources=(content.site_entry.path, *(t.path for t in featured)),
         title=content.site.name,
         lastmod=_newest(
             *(n.meta.date for n in published.news if not is_preview(n.meta, published.today)),
@@ -164,7 +162,6 @@ def _free_pages(published: Published) -> Iterator[PageSpec]:
             links.page_path(page.id),
             f"{page.meta.template}.html" if page.meta.template else "page.html",
             {"page": page},
-            sources=(page.path,),
             title=page.meta.title,
             lastmod=page.meta.updated,
             in_sitemap=not is_preview(page.meta, published.today),
@@ -179,7 +176,6 @@ def _accessibility(content: Content) -> Iterator[PageSpec]:
         "accessibility/",
         "accessibility.html",
         {"statement": statement.meta},
-        sources=(statement.path,),
         title="Accessibility statement",
         lastmod=statement.meta.reviewed,
     )
@@ -188,7 +184,6 @@ def _accessibility(content: Content) -> Iterator[PageSpec]:
 def _technicians(published: Published) -> Iterator[PageSpec]:
     everyone = published.technicians
     filters = technician_filters(published)
-    every_file = tuple(t.path for t in everyone)  # shared by the list and its filter pages
     # Each gallery with its people (the template skips those with none), rather than the whole
     # of `published`: the list changes with them alone, and working out that it did not then
     # hashes the technicians, not every news item and plan of the site as well.
@@ -197,7 +192,6 @@ def _technicians(published: Published) -> Iterator[PageSpec]:
         "technicians/",
         "technicians.html",
         {"technicians": everyone, "filters": filters, "gallery_members": members},
-        sources=every_file,
         title="Our technicians",
     )
     for facet in filters:
@@ -207,7 +201,6 @@ def _technicians(published: Published) -> Iterator[PageSpec]:
                 option.path,
                 "technicians_filtered.html",
                 {"facet": others, "option": option, "technicians": option.technicians},
-                sources=every_file,
                 title=f"{facet.page_title} {option.label}",
             )
     for tech in everyone:
@@ -222,7 +215,6 @@ def _technicians(published: Published) -> Iterator[PageSpec]:
                 "case_studies": case_studies,
                 "news": news,
             },
-            sources=(tech.path, *(c.path for c in case_studies), *(n.path for n in news)),
             inputs=frozenset((str(tech.path), KIND_NEWS, KIND_CASE_STUDIES, KIND_GALLERIES)),
             title=tech.meta.name,
             # A profile whose owner said no to search engines is left out (it is noindex too).
@@ -308,7 +300,6 @@ def _galleries(published: Published) -> Iterator[PageSpec]:
         "galleries/",
         "galleries.html",
         {"galleries": [(g, published.in_gallery(g.id)) for g in published.galleries]},
-        sources=tuple(g.path for g in published.galleries),
         title="Galleries",
     )
     for gallery in published.galleries:
@@ -317,7 +308,6 @@ def _galleries(published: Published) -> Iterator[PageSpec]:
             links.gallery_path(gallery.id),
             "gallery.html",
             {"gallery": gallery, "technicians": members},
-            sources=(gallery.path, *(t.path for t in members)),
             title=gallery.meta.title,
         )
 
@@ -327,7 +317,6 @@ def _case_studies(published: Published, files: Mapping[str, str]) -> Iterator[Pa
         "case-studies/",
         "case_studies.html",
         {"case_studies": published.case_studies},
-        sources=tuple(c.path for c in published.case_studies),
         inputs=frozenset((KIND_CASE_STUDIES,)),
         title="Case studies",
         lastmod=_newest(
@@ -344,7 +333,6 @@ def _case_studies(published: Published, files: Mapping[str, str]) -> Iterator[Pa
             links.case_study_path(case.id),
             "case_study.html",
             {"article": case, "people": people},
-            sources=(case.path, *(t.path for t in people)),
             inputs=_article_inputs(case, files),
             title=case.meta.title,
             lastmod=case.meta.date,
@@ -363,7 +351,6 @@ def _news(content: Content, published: Published, files: Mapping[str, str]) -> I
     per_page = content.site.news_per_page
     items = published.news
     pages = max(1, math.ceil(len(items) / per_page))
-    every_item = tuple(n.path for n in items)  # what each list page is made from: one tuple
     for number in range(1, pages + 1):
         chunk = items[(number - 1) * per_page : number * per_page]
         yield PageSpec(
@@ -377,7 +364,6 @@ def _news(content: Content, published: Published, files: Mapping[str, str]) -> I
                 "next_page": links.news_list_path(number + 1) if number < pages else None,
                 "upcoming_events": published.upcoming_events if number == 1 else [],
             },
-            sources=every_item,
             inputs=frozenset((KIND_NEWS,)),
             title="News and events" + (f" (page {number} of {pages})" if number > 1 else ""),
             lastmod=_newest(
@@ -388,7 +374,6 @@ def _news(content: Content, published: Published, files: Mapping[str, str]) -> I
         "events/",
         "events.html",
         {"upcoming": published.upcoming_events, "past": published.past_events[:10]},
-        sources=tuple(n.path for n in published.events),
         inputs=frozenset((KIND_NEWS,)),
         title="Events",
         lastmod=_newest(
@@ -405,7 +390,6 @@ def _news(content: Content, published: Published, files: Mapping[str, str]) -> I
                 "people": people,
                 "calendar": links.event_calendar_path(item.id) if item.meta.event else None,
             },
-            sources=(item.path, *(t.path for t in people)),
             inputs=_article_inputs(item, files),
             title=item.meta.title,
             lastmod=item.meta.date,
@@ -434,13 +418,11 @@ def machine_files(
 ) -> list[TextFile]:
     site = content.site
     news = tuple(n.path for n in published.news)
-    files = [
-        TextFile("feed.xml", made("feed.xml", news, lambda: _atom(content, published, urls)), news)
-    ]
+    files = [TextFile("feed.xml", made("feed.xml", news, lambda: _atom(content, published, urls)))]
     for item in published.events:
         path = links.event_calendar_path(item.id)
         text = made(path, (item.path,), partial(_calendar, item, site, urls))
-        files.append(TextFile(path, text, sources=(item.path,)))
+        files.append(TextFile(path, text))
     # a plan's actions link to those of the plans they continue from or into
     plans = tuple(plan.entry.path for plan in published.plans)
     for plan in published.plans:
@@ -455,7 +437,7 @@ def machine_files(
                 plans,
                 lambda render=render, plan=plan, action_url=action_url: render(plan, action_url),
             )
-            files.append(TextFile(path, text, sources=(plan.entry.path,)))
+            files.append(TextFile(path, text))
     entries = [SitemapEntry(urls.absolute(p.path), p.lastmod) for p in pages if p.in_sitemap]
     files.append(TextFile("sitemap.xml", sitemap(entries)))
     files.append(TextFile("robots.txt", robots(urls.absolute("sitemap.xml"))))
