@@ -32,9 +32,11 @@ import jinja2.meta
 from pydantic import BaseModel
 
 from .content import Entry, Sources
+from .discovery import content_files, missing_gallery_file
 from .errors import SourceError
 from .files import write_atomic
-from .loader import FrontMatterDocument, Located, read_front_matter, read_yaml
+from .kinds import GALLERY, SITE
+from .loader import FrontMatterDocument, Located
 from .records import file_signature
 
 SOURCES_FILE = "sources.pickle"
@@ -152,11 +154,10 @@ class SourceCache:
 def load_documents_cached(
     sources: Sources,
     cache: SourceCache,
-    missing_gallery: Callable[[Path], Document],
     changed: frozenset[str] | None = None,
     last: tuple[dict[Path, Document], dict[Path, str]] | None = None,
 ) -> tuple[dict[Path, Document], dict[Path, str]]:
-    """As loader.load_documents, reusing the parse of every file whose bytes are unchanged.
+    """As discovery.load_documents, reusing the parse of every file whose bytes are unchanged.
 
     ``changed``: when known (serve's watcher), the only files that may differ from when they
     were last read; the others are not even looked at. ``last``: what this returned for the
@@ -167,27 +168,14 @@ def load_documents_cached(
         return _read_again(sources, cache, changed, last)
     documents: dict[Path, Document] = {}
     digests: dict[Path, str] = {}
-
-    def load(path: Path, reader: Callable[[Path], Document]) -> None:
+    for kind, path in content_files(sources):
+        if kind is SITE and not path.is_file():
+            continue  # validation says what to create
+        if kind is GALLERY and not path.is_file():
+            documents[path] = missing_gallery_file(path)
+            continue
         trust = changed is not None and str(path) not in changed
-        documents[path], digests[path] = cache.document(path, reader, trust)
-
-    if sources.site.is_file():
-        load(sources.site, read_yaml)
-    yaml_files = (
-        *([sources.accessibility] if sources.accessibility else []),
-        *sources.plans,
-        *sources.technicians,
-    )
-    for path in yaml_files:
-        load(path, read_yaml)
-    for path in sources.galleries:
-        if path.is_file():
-            load(path, read_yaml)
-        else:
-            documents[path] = missing_gallery(path)
-    for path in (*sources.pages, *sources.case_studies, *sources.news):
-        load(path, read_front_matter)
+        documents[path], digests[path] = cache.document(path, kind.read, trust)
     cache.forget_unused((str(path), digest) for path, digest in digests.items())
     return documents, digests
 
@@ -199,12 +187,11 @@ def _read_again(
     last: tuple[dict[Path, Document], dict[Path, str]],
 ) -> tuple[dict[Path, Document], dict[Path, str]]:
     documents, digests = dict(last[0]), dict(last[1])
-    front_matter = {*sources.pages, *sources.case_studies, *sources.news}
     for name in changed:
         path = Path(name)
-        if path in documents:  # not a photo or a media file
-            reader = read_front_matter if path in front_matter else read_yaml
-            documents[path], digests[path] = cache.document(path, reader)
+        kind = sources.kind_of(path) if path in documents else None  # not a photo or media
+        if kind is not None:
+            documents[path], digests[path] = cache.document(path, kind.read)
     cache.forget_unused((str(path), digest) for path, digest in digests.items())
     return documents, digests
 

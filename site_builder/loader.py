@@ -17,9 +17,7 @@ from typing import Any
 
 import yaml
 
-from .content import Sources
 from .errors import SourceError
-from .project import Project
 
 PathKey = tuple[str | int, ...]
 Position = tuple[int, int]  # 1-based line and column
@@ -306,97 +304,4 @@ def _syntax_error(exc: yaml.MarkedYAMLError, path: Path, line_offset: int) -> So
         hint = "'*' and '{' have special meaning in YAML: put the value in quotes"
     return SourceError(
         path, f"this is not valid YAML: {problem}", line=line, column=column, hint=hint
-    )
-
-
-MARKDOWN = (".md", ".markdown")
-YAML = (".yaml", ".yml")
-
-
-def discover(project: Project) -> Sources:
-    """Find every content file; nothing is parsed here."""
-    content = project.content
-
-    def folder(name: str, suffixes: tuple[str, ...]) -> tuple[Path, ...]:
-        return tuple(iter_files(content / name, suffixes))
-
-    galleries = tuple(
-        gallery / "gallery.yaml"
-        for gallery in sorted(project.galleries.iterdir() if project.galleries.is_dir() else ())
-        if gallery.is_dir() and not gallery.name.startswith(".")
-    )
-    media: set[str] = set()
-    for top in (content, project.galleries):
-        if top.is_dir():
-            media.update(_files_under(top))
-    accessibility = next(
-        (content / f"accessibility{s}" for s in YAML if (content / f"accessibility{s}").is_file()),
-        None,
-    )
-    site = next(
-        (content / f"site{s}" for s in YAML if (content / f"site{s}").is_file()),
-        content / "site.yaml",
-    )
-    return Sources(
-        project=project,
-        site=site,
-        accessibility=accessibility,
-        pages=folder("pages", MARKDOWN),
-        plans=folder("plans", YAML),
-        technicians=folder("technicians", YAML),
-        galleries=galleries,
-        case_studies=folder("case-studies", MARKDOWN),
-        news=folder("news", MARKDOWN),
-        media=frozenset(media),
-    )
-
-
-def _files_under(top: Path) -> Iterator[str]:
-    """Every file below ``top``, resolved, as text. Resolving each of thousands of photos costs a
-    system call per path component (0.4 s for 3,000 files), so only folders and symlinks are
-    resolved; a plain file's resolved path is its resolved folder plus its name. A folder's
-    listing says which entries are files, folders and links, without a stat of each."""
-    folders = [str(top)]
-    while folders:
-        folder = folders.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        real = Path(folder).resolve()
-        for entry in entries:
-            if entry.is_symlink():
-                path = Path(entry.path).resolve()
-                if path.is_dir():
-                    folders.append(entry.path)
-                elif path.is_file():
-                    yield str(path)
-            elif entry.is_dir(follow_symlinks=False):
-                folders.append(entry.path)
-            elif entry.is_file(follow_symlinks=False):
-                yield os.path.join(real, entry.name)
-
-
-def load_documents(sources: Sources) -> dict[Path, Located | FrontMatterDocument | SourceError]:
-    """Read and parse every content file found; a file that cannot be read becomes an error."""
-    documents: dict[Path, Located | FrontMatterDocument | SourceError] = {}
-    if sources.site.is_file():
-        documents[sources.site] = read_yaml(sources.site)
-    for path in (
-        *([sources.accessibility] if sources.accessibility else []),
-        *sources.plans,
-        *sources.technicians,
-        *sources.galleries,
-    ):
-        documents[path] = read_yaml(path) if path.is_file() else _missing_gallery_file(path)
-    for path in (*sources.pages, *sources.case_studies, *sources.news):
-        documents[path] = read_front_matter(path)
-    return documents
-
-
-def _missing_gallery_file(path: Path) -> SourceError:
-    return SourceError(
-        path,
-        f"the gallery folder '{path.parent.name}' has no gallery.yaml",
-        hint="add gallery.yaml with at least 'title:' to the folder (or remove the folder)",
     )

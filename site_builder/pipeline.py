@@ -26,8 +26,9 @@ import jinja2.bccache
 from markupsafe import Markup
 
 from . import images as image_pipeline
-from . import markup, seo
+from . import kinds, markup, seo
 from .content import Content, Entry, Sources
+from .discovery import content_files, discover, load_documents
 from .errors import BuildFailed, SourceError
 from .files import write_atomic
 from .incremental import (
@@ -41,7 +42,6 @@ from .incremental import (
     page_fingerprint,
 )
 from .links import Urls, output_file
-from .loader import _missing_gallery_file, discover, load_documents
 from .output import (
     MARKER,
     Planned,
@@ -501,7 +501,7 @@ def _check(
         changed = None  # a file added, removed or unknown: look at every file
     sources = found[0]
     last = session.loaded[1:] if session.loaded and session.loaded[0] is sources else None
-    documents, digests = load_documents_cached(sources, cache, _missing_gallery_file, changed, last)
+    documents, digests = load_documents_cached(sources, cache, changed, last)
     session.loaded = (sources, documents, digests)
     if changed is None:  # listed again, so files may have gone: forget their entries
         session.entries = {k: v for k, v in session.entries.items() if k in documents}
@@ -524,11 +524,7 @@ _CONTENT_TEXT = (".yaml", ".yml", ".md", ".markdown")
 
 def _files_of(sources: Sources) -> frozenset[str]:
     """Every file a listing of the content folders found (content files, photos, media)."""
-    files = [sources.site, *sources.galleries, *sources.pages, *sources.plans]
-    files += [*sources.technicians, *sources.case_studies, *sources.news]
-    if sources.accessibility is not None:
-        files.append(sources.accessibility)
-    return frozenset([*map(str, files), *sources.media])
+    return frozenset([*(str(path) for _, path in content_files(sources)), *sources.media])
 
 
 def _remembered_texts(
@@ -1015,12 +1011,12 @@ class _Reach:
         sources = session.found[0]
         if str(sources.site) in looked_at:  # settings any page may show: look at them all
             return cls(None, {}, check=check)
-        kinds = {
-            KIND_NEWS: {str(p) for p in sources.news},
-            KIND_CASE_STUDIES: {str(p) for p in sources.case_studies},
-            KIND_GALLERIES: {str(p) for p in sources.galleries},
+        files_of_kind = {
+            KIND_NEWS: {str(p) for p in sources.of(kinds.NEWS)},
+            KIND_CASE_STUDIES: {str(p) for p in sources.of(kinds.CASE_STUDY)},
+            KIND_GALLERIES: {str(p) for p in sources.of(kinds.GALLERY)},
         }
-        markers = {kind for kind, files in kinds.items() if looked_at & files}
+        markers = {kind for kind, files in files_of_kind.items() if looked_at & files}
         return cls(looked_at | markers, before, check=check)
 
     def passes_over(

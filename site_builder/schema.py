@@ -7,24 +7,12 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from .models import (
-    AccessibilityStatement,
-    CaseStudyMeta,
-    Gallery,
-    NewsMeta,
-    PageMeta,
-    Plan,
-    SiteConfig,
-    Technician,
-    nested_models,
-)
+from .kinds import KINDS
+from .models import nested_models
 
+# JSON Schemas for the YAML kinds: editors (VS Code's YAML extension) check files against them.
 SCHEMAS: dict[str, type[BaseModel]] = {
-    "site": SiteConfig,
-    "accessibility": AccessibilityStatement,
-    "plan": Plan,
-    "technician": Technician,
-    "gallery": Gallery,
+    kind.name: kind.model for kind in KINDS if not kind.front_matter
 }
 
 
@@ -46,22 +34,13 @@ def write_schemas(folder: Path) -> list[Path]:
     return written
 
 
-REFERENCE_FILES = {
-    "site": "content/site.yaml",
-    "accessibility": "content/accessibility.yaml",
-    "plan": "content/plans/NAME.yaml",
-    "technician": "content/technicians/ID.yaml",
-    "gallery": "galleries/NAME/gallery.yaml",
-}
-
-
 def content_reference() -> str:
     """The content reference in Markdown, made from the models' field descriptions."""
-    sections: list[tuple[str, str, type[BaseModel]]] = [
-        *((REFERENCE_FILES[name], name, model) for name, model in SCHEMAS.items()),
-        ("content/pages/NAME.md (front matter)", "page", PageMeta),
-        ("content/news/YYYY-MM-DD-NAME.md (front matter)", "news", NewsMeta),
-        ("content/case-studies/NAME.md (front matter)", "case study", CaseStudyMeta),
+    # YAML files first, then Markdown files' front matter
+    ordered = sorted(KINDS, key=lambda kind: kind.front_matter)
+    sections = [
+        (kind.where + (" (front matter)" if kind.front_matter else ""), kind.model)
+        for kind in ordered
     ]
     lines = [
         "# Content reference",
@@ -71,7 +50,7 @@ def content_reference() -> str:
         "",
     ]
     seen: set[str] = set()
-    for where, _, model in sections:
+    for where, model in sections:
         lines += [f"## `{where}`", ""]
         if model.__doc__:
             lines += [" ".join(model.__doc__.split()), ""]

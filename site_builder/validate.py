@@ -19,19 +19,15 @@ from pydantic.fields import FieldInfo
 
 from .content import Content, Entry, Sources
 from .errors import SourceError, closest, did_you_mean
+from .kinds import ACCESSIBILITY, COLLECTIONS, GALLERY, TECHNICIAN
 from .loader import FrontMatterDocument, Located, PathKey
 from .models import (
     THEMES,
     AccessibilityStatement,
-    CaseStudyMeta,
     FieldProblem,
-    Gallery,
-    NewsMeta,
-    PageMeta,
     Plan,
     PlanAction,
     SiteConfig,
-    Technician,
     nested_models,
 )
 
@@ -362,24 +358,14 @@ def validate_content(
             )
         )
 
-    galleries = entries(sources.galleries, Gallery, ident=lambda p: p.parent.name)
-    pages = entries(sources.pages, PageMeta)
-    plans = entries(sources.plans, Plan)
-    technicians = entries(sources.technicians, Technician)
-    case_studies = entries(sources.case_studies, CaseStudyMeta)
-    news = entries(sources.news, NewsMeta)
+    found_by_kind = {
+        kind.field: tuple(entries(sources.of(kind), kind.model, kind.ident))
+        for kind in COLLECTIONS
+        if kind is not ACCESSIBILITY
+    }
     if site_entry is None:
         return None, problems
-    content = Content(
-        site_entry=site_entry,
-        accessibility=accessibility,
-        pages=tuple(pages),
-        plans=tuple(plans),
-        technicians=tuple(technicians),
-        galleries=tuple(galleries),
-        case_studies=tuple(case_studies),
-        news=tuple(news),
-    )
+    content = Content(site_entry, accessibility, found_by_kind)
     problems.extend(check_references(content, sources, today))
     if any(p.severity == "error" for p in problems):
         return None, problems
@@ -497,7 +483,7 @@ def _check_file(
 def _check_technicians(content: Content, sources: Sources) -> list[SourceError]:
     problems = []
     galleries = {g.id for g in content.galleries}
-    gallery_folders = {p.parent.name for p in sources.galleries}
+    gallery_folders = {p.parent.name for p in sources.of(GALLERY)}
     galleries_folder = str(sources.project.galleries)
     for tech in content.technicians:
         meta = tech.meta
@@ -536,7 +522,7 @@ def _check_articles(content: Content, sources: Sources) -> list[SourceError]:
     problems = []
     # Ids of every technician file, valid or not: a broken profile is reported once, in its own
     # file, not again in every article that names it.
-    technicians = {path.stem for path in sources.technicians}
+    technicians = {path.stem for path in sources.of(TECHNICIAN)}
     for article in (*content.case_studies, *content.news):
         for index, tech_id in enumerate(article.meta.technicians):
             if tech_id not in technicians:

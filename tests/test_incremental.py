@@ -17,7 +17,7 @@ import pytest
 import yaml
 from markupsafe import Markup
 
-from site_builder import incremental, pipeline
+from site_builder import incremental, kinds, pipeline
 from site_builder.collector import YOUNG_OBJECTS, collect_less
 from site_builder.content import Entry
 from site_builder.errors import BuildFailed
@@ -305,8 +305,8 @@ def test_serve_save_reads_and_checks_only_the_saved_file(
     entries, plans, plan_pages = dict(session.entries), session.published.plans, session.plan_pages
     plan_specs = plan_pages.pages
     read: list[Path] = []
-    read_yaml = incremental.read_yaml
-    monkeypatch.setattr(incremental, "read_yaml", lambda path: read.append(path) or read_yaml(path))
+    read_yaml = kinds.read_yaml  # how every YAML kind is read (site_builder.kinds)
+    monkeypatch.setattr(kinds, "read_yaml", lambda path: read.append(path) or read_yaml(path))
 
     profile = project / "content/technicians/fatima-haddad.yaml"
     _edit(project, "content/technicians/fatima-haddad.yaml", "name: ", "name: Dr ")

@@ -6,7 +6,7 @@ import datetime as dt
 from functools import cache
 
 from site_builder.content import Content
-from site_builder.loader import discover, load_documents
+from site_builder.discovery import discover, load_documents
 from site_builder.models import STATUSES, TIMING_KINDS
 from site_builder.project import Project
 from site_builder.published import PlanView, select_published

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from site_builder.content import Content
+from site_builder.discovery import discover, load_documents
 from site_builder.errors import SourceError
-from site_builder.loader import discover, load_documents
 from site_builder.validate import validate_content
 from tests.sites import TODAY, TinySite
 
