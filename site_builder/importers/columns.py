@@ -205,10 +205,10 @@ def role_from_wording(header: str) -> str | None:
             if best is None or key[:2] < best[:2]:
                 best = key
             break
-    role = best[2] if best else None
-    if role == "resources" and re.search(_STAKEHOLDERS, text):
+    found = best[2] if best else None
+    if found == "resources" and re.search(_STAKEHOLDERS, text):
         return "stakeholders"  # 'Resources and key stakeholders': the combined column
-    return role
+    return found
 
 
 def phase_in(header: str) -> str | None:
