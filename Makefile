@@ -14,6 +14,7 @@ help:
 	@echo "make publish      build for the real address and push it to GitHub Pages (gh-pages)"
 	@echo "make cms-export   write site-cms.zip: the pages and files for the university CMS"
 	@echo "make test         set up and run the tests"
+	@echo "make lint         check style, formatting, complexity (ruff) and types (mypy)"
 	@echo "make bench        measure build speed and memory"
 	@echo "make clean        remove output/ and the image cache"
 
@@ -49,6 +50,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	@$(BIN)/ruff check site_builder benchmarks tests
 	@$(BIN)/ruff format --check site_builder benchmarks tests
+	@$(BIN)/mypy
 
 schema: $(STAMP)
 	@$(BIN)/site-builder schema --out schemas --reference docs/content-reference.md

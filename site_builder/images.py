@@ -130,13 +130,19 @@ _MANIFEST_VERSION = 1
 
 
 class ImageSettingsLike(Protocol):
-    """What :meth:`ImageOptions.from_settings` reads (``models.ImageSettings`` has it)."""
+    """What :meth:`ImageOptions.from_settings` reads (``models.ImageSettings`` has it).
+    Read-only, as the frozen settings model is."""
 
-    widths: Sequence[int]
-    thumbnail: int
-    jpeg_quality: int
-    webp_quality: int
-    avif: bool
+    @property
+    def widths(self) -> Sequence[int]: ...
+    @property
+    def thumbnail(self) -> int: ...
+    @property
+    def jpeg_quality(self) -> int: ...
+    @property
+    def webp_quality(self) -> int: ...
+    @property
+    def avif(self) -> bool: ...
 
 
 @dataclass(frozen=True)

@@ -105,7 +105,7 @@ class SourceCache:
         """``checker(model, located)``, remembered for documents this cache gave out."""
         origin = self._located.get(id(located))
         if origin is None:
-            return checker(model, located)  # type: ignore[no-any-return]
+            return checker(model, located)
         key = (model.__name__, *origin)
         if key not in self.checked:
             self.checked[key] = checker(model, located)
@@ -233,24 +233,26 @@ class Fingerprinter:
         if hit is not None:
             return hit[1]
         kind = type(value)
-        lasting = self._lasting is not None and kind in self._lasting.kinds
-        if lasting:
-            kept = self._lasting.known.get(key)  # type: ignore[union-attr]
+        lasting = (
+            self._lasting if self._lasting is not None and kind in self._lasting.kinds else None
+        )
+        if lasting is not None:
+            kept = lasting.known.get(key)
             if kept is not None and kept[0] is value:
                 self._memo[key] = kept
                 return kept[1]
-        if kind is str:  # most values: skip the general description
-            description = b"str:" + value.encode("utf-8", "surrogatepass")  # type: ignore[attr-defined]
+        if type(value) is str:  # most values: skip the general description
+            description = b"str:" + value.encode("utf-8", "surrogatepass")
         elif (kind is list or kind is tuple) and not value:  # a profile's news, often
             description = kind.__name__.encode() + b"["
-        elif kind is Entry and value.path in self._files:  # type: ignore[attr-defined]
-            description = self._entry(value)  # type: ignore[arg-type]
+        elif type(value) is Entry and value.path in self._files:
+            description = self._entry(value)
         else:
             description = self._describe(value)
         digest = hashlib.blake2b(description, digest_size=16).digest()
         self._memo[key] = (value, digest)
-        if lasting:
-            self._lasting.known[key] = (value, digest)  # type: ignore[union-attr]
+        if lasting is not None:
+            lasting.known[key] = (value, digest)
         return digest
 
     def layout(
@@ -298,8 +300,8 @@ class Fingerprinter:
             parts = [name.encode() + self.of(getattr(value, name)) for name in names]
             return f"model:{kind.__qualname__}(".encode() + b"".join(parts)
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            names = _compared_fields(kind)
-            parts = [name.encode() + self.of(getattr(value, name)) for name in names]
+            compared = _compared_fields(type(value))
+            parts = [name.encode() + self.of(getattr(value, name)) for name in compared]
             return f"dc:{kind.__qualname__}(".encode() + b"".join(parts)
         raise Unknowable(kind.__qualname__)
 

@@ -198,6 +198,10 @@ class ImageSettings(ContentModel):
     avif: bool = Field(False, description="Also make AVIF copies (smaller, much slower to make).")
 
 
+def _default_navigation() -> list[Identifier | NavItem]:
+    return ["about", "definition", "plan", "technicians", "case-studies", "news"]
+
+
 class SiteConfig(ContentModel):
     """content/site.yaml: who the site is for and how it looks."""
 
@@ -229,14 +233,7 @@ class SiteConfig(ContentModel):
     )
     social: list[Link] = Field(default_factory=list, description="Social media links.")
     navigation: list[Identifier | NavItem] = Field(
-        default_factory=lambda: [
-            "about",
-            "definition",
-            "plan",
-            "technicians",
-            "case-studies",
-            "news",
-        ],
+        default_factory=_default_navigation,
         description="Main menu, in order. Each entry is a section (plan, technicians, galleries, "
         "case-studies, news, events), the name of a page in content/pages, or a title and url.",
     )

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 import jinja2.bccache
@@ -408,9 +408,9 @@ def build(
             indexing = planned  # a fresh build: made while the pages are written
         pending = planned is False
         clock.lap("search index")
-    changed = _write(site, options, indexing)
+    written_paths = _write(site, options, indexing)
     removed = len(site.removed())
-    written = len(changed) - removed
+    written = len(written_paths) - removed
     clock.lap("write")
     state = BuildState(previous.key if previous else _state_key(options, urls), site.records)
     saved_to = state_file(options.project.cache, options.output)
@@ -451,7 +451,7 @@ def build(
         written=written,
         removed=removed,
         incremental=previous is not None,
-        changed=tuple(changed),
+        changed=tuple(written_paths),
         search_pending=pending,
     )
 
@@ -756,7 +756,7 @@ class _Fragments:
     urls: Urls
     pictures: _PictureUse
     made: dict[tuple[object, ...], _Fragment] = field(default_factory=dict)  # in this process
-    _named: dict[str, str] | None = field(default=None, init=False, repr=False)
+    _named: dict[object, str] | None = field(default=None, init=False, repr=False)
 
     def current(self, key: tuple[object, ...]) -> bool:
         """Could a later build use this remembered fragment? (Its file, theme and address are
@@ -767,9 +767,7 @@ class _Fragments:
         return (
             theme == self.theme
             and base_url == self.urls.base_url
-            and (
-                self._named.get(path) == digest  # type: ignore[call-overload]
-            )
+            and (self._named.get(path) == digest)
         )
 
     def __call__(self, macro: Any, entry: Entry[Any], **options: Any) -> Markup:
@@ -954,10 +952,10 @@ class _SitePlan:
         old = self.previous.get(relative) if self.previous is not None else None
         if self.trusted and old is not None and old.fingerprint == digest:
             self.keep(relative, old)
-        elif self.unchanged(relative, digest) is None:
+        elif (kept := self.unchanged(relative, digest)) is None:
             self._put(relative, digest, Planned(link_to=folder / relative), digest, {})
         else:
-            self.keep(relative, self.previous[relative])  # type: ignore[index]
+            self.keep(relative, kept)
 
     def _put(
         self,
@@ -1091,12 +1089,12 @@ def _plan_pages(
             dirty.append((spec, fingerprint))
     job = _RenderJob(env, folders, [spec for spec, _ in dirty], shared, pictures, fragments)
     problems: list[SourceError] = []
-    for (spec, fingerprint), (result, used) in zip(dirty, job.run(jobs), strict=True):
+    for (spec, fingerprint), (result, images) in zip(dirty, job.run(jobs), strict=True):
         if isinstance(result, SourceError):
             problems.append(result)
             continue
         site.rendered += 1
-        site.put(output_file(spec.path), result, fingerprint, used)
+        site.put(output_file(spec.path), result, fingerprint, images)
     if problems:
         raise BuildFailed(_unique(problems))
 
@@ -1146,7 +1144,7 @@ class _RenderJob:
             # what the workers made, for the next build: cards and Markdown conversions
             self.fragments.memory.update(made)
             markup.remember_conversions(converted)
-        return results  # type: ignore[return-value]
+        return cast(list[_Rendered], results)  # every slot is filled by one of the slices
 
     def render(self, start: int, stop: int, step: int) -> list[_Rendered]:
         results: list[_Rendered] = []

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from typing import Any
 
 from .models import STATUSES, THEMES, ProgressUpdate
@@ -102,7 +103,7 @@ def _update_line(update: ProgressUpdate) -> str:
     return f"{update.date.isoformat()}{status} {update.note}{evidence}"
 
 
-def plan_csv(plan: PlanView, action_url: Any) -> str:
+def plan_csv(plan: PlanView, action_url: Callable[[ActionView], str]) -> str:
     """CSV with a byte-order mark, so Excel opens the UTF-8 text correctly."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=[name for name, _ in COLUMNS], lineterminator="\r\n")
@@ -112,7 +113,7 @@ def plan_csv(plan: PlanView, action_url: Any) -> str:
     return "\ufeff" + buffer.getvalue()
 
 
-def plan_json(plan: PlanView, action_url: Any) -> str:
+def plan_json(plan: PlanView, action_url: Callable[[ActionView], str]) -> str:
     """The whole plan as written, plus each action's id, address and status in words."""
     data = plan.plan.model_dump(mode="json")
     data["id"] = plan.id

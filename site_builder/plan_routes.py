@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TypedDict
 
 from markupsafe import Markup
 
@@ -89,11 +90,18 @@ def plan_specs(published: Published) -> Iterator[PageSpec]:
         yield from _one_plan(plan, published, inputs)
 
 
+class _PlanPageCommon(TypedDict):
+    """What every page of one plan shares: what it is made from, and when that last changed."""
+
+    inputs: frozenset[str]
+    lastmod: dt.date | None
+
+
 def _one_plan(plan: PlanView, published: Published, inputs: frozenset[str]) -> Iterator[PageSpec]:
     previous = next((p for p in published.plans if p.id == plan.plan.previous), None)
     following = next((p for p in published.plans if p.plan.previous == plan.id), None)
     filters = plan_filters(plan)
-    context = {
+    context: dict[str, object] = {
         "plan": plan,
         "previous": previous,
         "following": following,
@@ -117,20 +125,20 @@ def _one_plan(plan: PlanView, published: Published, inputs: frozenset[str]) -> I
     )
     context["history"] = history
     context["history_chart"] = Markup(history_chart)
-    common = {"inputs": inputs, "lastmod": plan.last_updated}
+    common: _PlanPageCommon = {"inputs": inputs, "lastmod": plan.last_updated}
     yield PageSpec(
         links.plan_path(plan.id),
         "plan.html",
         {**context, "status_chart": Markup(chart)},
         title=plan.plan.title,
-        **common,  # type: ignore[arg-type]
+        **common,
     )
     yield PageSpec(
         links.plan_page_path(plan.id, "done"),
         "plan_done.html",
         {**context, "done": completed_actions(plan)},
         title=f"What we have done: {plan.plan.title}",
-        **common,  # type: ignore[arg-type]
+        **common,
     )
     yield PageSpec(
         links.plan_page_path(plan.id, "timeline"),
@@ -142,14 +150,14 @@ def _one_plan(plan: PlanView, published: Published, inputs: frozenset[str]) -> I
             "phase_summary": phase_summary(plan),
         },
         title=f"Timeline: {plan.plan.title}",
-        **common,  # type: ignore[arg-type]
+        **common,
     )
     yield PageSpec(
         links.plan_page_path(plan.id, "actions"),
         "plan_filtered.html",
         {**context, "facet": None, "option": None, "actions": tuple(plan.actions)},
         title=f"Every action: {plan.plan.title}",
-        **common,  # type: ignore[arg-type]
+        **common,
     )
     for facet in filters:
         for option in facet.options:
@@ -158,7 +166,7 @@ def _one_plan(plan: PlanView, published: Published, inputs: frozenset[str]) -> I
                 "plan_filtered.html",
                 {**context, "facet": facet, "option": option, "actions": option.actions},
                 title=f"{facet.title}: {option.label}: {plan.plan.title}",
-                **common,  # type: ignore[arg-type]
+                **common,
             )
     for theme in plan.themes:
         yield PageSpec(
@@ -166,7 +174,7 @@ def _one_plan(plan: PlanView, published: Published, inputs: frozenset[str]) -> I
             "plan_theme.html",
             {**context, "theme": theme, "also_serving": plan.also_serving(theme.id)},
             title=f"{theme.title}: {plan.plan.title}",
-            **common,  # type: ignore[arg-type]
+            **common,
         )
 
 

@@ -203,7 +203,7 @@ class Published:
     @property
     def upcoming_events(self) -> list[Entry[NewsMeta]]:
         upcoming = [e for e in self.events if event_end(e.meta) >= self.today]
-        return sorted(upcoming, key=lambda e: _as_date(e.meta.event.start))  # type: ignore[union-attr]
+        return sorted(upcoming, key=lambda e: event_start(e.meta))
 
     @property
     def past_events(self) -> list[Entry[NewsMeta]]:
@@ -378,6 +378,11 @@ def progress_percent(actions: Iterable[Action]) -> int:
     if not live:
         return 0
     return round(100 * sum(a.status == "complete" for a in live) / len(live))
+
+
+def event_start(meta: NewsMeta) -> dt.date:
+    assert meta.event is not None
+    return _as_date(meta.event.start)
 
 
 def event_end(meta: NewsMeta) -> dt.date:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from . import links
 from .content import Content, Entry
@@ -244,27 +244,30 @@ class FilterOption:
         return len(self.technicians)
 
 
+_Option = TypeVar("_Option", FilterOption, FilterLink)
+
+
 @dataclass(frozen=True)
-class Facet:
+class Facet(Generic[_Option]):
     id: str  # department | registration
     title: str  # 'Department'
     page_title: str  # 'Technicians in'
-    options: tuple[FilterOption, ...] | tuple[FilterLink, ...]
+    options: tuple[_Option, ...]
 
-    def as_links(self) -> Facet:
+    def as_links(self) -> Facet[FilterLink]:
         """The facet as its filter pages show it, counts without people: a page built from
         it is not remade when someone listed on another of its pages changes."""
         links = tuple(FilterLink(o.label, o.slug, o.path, o.count) for o in self.options)
         return Facet(self.id, self.title, self.page_title, links)
 
 
-def technician_filters(published: Published) -> list[Facet]:
+def technician_filters(published: Published) -> list[Facet[FilterOption]]:
     """Departments and registrations, each a static page so filtering works without JS."""
     techs = published.technicians
 
     def facet(
         facet_id: str, title: str, page_title: str, values: Callable[[Technician], list[str]]
-    ) -> Facet:
+    ) -> Facet[FilterOption]:
         having: dict[str, list[Entry[Technician]]] = {}
         for tech in techs:  # one pass, not one per label
             for value in dict.fromkeys(values(tech.meta)):
@@ -435,7 +438,7 @@ def machine_files(
             text = made(
                 path,
                 plans,
-                lambda render=render, plan=plan, action_url=action_url: render(plan, action_url),
+                partial(render, plan, action_url),
             )
             files.append(TextFile(path, text))
     entries = [SitemapEntry(urls.absolute(p.path), p.lastmod) for p in pages if p.in_sitemap]

@@ -496,6 +496,7 @@ class PreviewServer:
     @property
     def url(self) -> str:
         host = self._http.server_address[0]
+        assert isinstance(host, str), "an AF_INET server's host is text"
         return f"http://{host}:{self.port}{self.site.base_path}"
 
     def start(self) -> None:

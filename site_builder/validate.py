@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
+from pydantic_core import ErrorDetails
 
 from .content import Content, Entry, Sources
 from .errors import SourceError, closest, did_you_mean
@@ -24,7 +25,9 @@ from .loader import FrontMatterDocument, Located, PathKey
 from .models import (
     THEMES,
     AccessibilityStatement,
+    CaseStudyMeta,
     FieldProblem,
+    NewsMeta,
     Plan,
     PlanAction,
     SiteConfig,
@@ -80,7 +83,7 @@ def check_model(model: type[M], located: Located) -> tuple[M | None, list[Source
 def _explain(
     exc: ValidationError, model: type[BaseModel], located: Located
 ) -> Iterator[SourceError]:
-    grouped: dict[PathKey, list[dict[str, Any]]] = {}
+    grouped: dict[PathKey, list[ErrorDetails]] = {}
     for error in exc.errors(include_url=False):
         path = _data_path(error["loc"], located.data, error["type"])
         grouped.setdefault(path, []).append(error)
@@ -89,7 +92,7 @@ def _explain(
 
 
 def _one_problem(
-    path: PathKey, errors: list[dict[str, Any]], model: type[BaseModel], located: Located
+    path: PathKey, errors: list[ErrorDetails], model: type[BaseModel], located: Located
 ) -> SourceError:
     error = _most_telling(errors)
     kind = error["type"]
@@ -105,11 +108,11 @@ def _one_problem(
         path = (*path, problem.field) if problem.field else path
         return _at(located, path, str(problem), problem.hint, value=None)
     if kind == "missing":
-        parent = path[:-1]
+        where = located.key_position(path[:-1]) or (1 + located.line_offset, 1)
         return SourceError(
             located.path,
             f"the required field '{path[-1]}' is missing",
-            *(located.key_position(parent) or (1 + located.line_offset, 1)),
+            *where,
             field=field_name,
             hint=f"add '{path[-1]}:'" + (f" ({about})" if about else ""),
         )
@@ -122,13 +125,7 @@ def _one_problem(
             if guess
             else f"remove it; valid fields here: {', '.join(valid)}"
         )
-        return SourceError(
-            located.path,
-            f"unknown field '{path[-1]}'",
-            *(located.key_position(path) or (None, None)),
-            field=field_name,
-            hint=hint,
-        )
+        return _at(located, path, f"unknown field '{path[-1]}'", hint)
     message, hint = _describe(error, value, about)
     line, column = position or (None, None)
     return SourceError(
@@ -136,46 +133,59 @@ def _one_problem(
     )
 
 
-def _describe(error: dict[str, Any], value: Any, about: str | None) -> tuple[str, str]:
+# Kinds of error that mean the value is not of the type asked for: what it is not, how to write it.
+_NOT_A: dict[str, tuple[str, str]] = {
+    **dict.fromkeys(
+        ("date_parsing", "date_from_datetime_parsing", "date_type", "date_from_datetime_inexact"),
+        ("a date", "write the date as YYYY-MM-DD, e.g. 2026-03-14"),
+    ),
+    **dict.fromkeys(
+        ("datetime_parsing", "datetime_type", "datetime_from_date_parsing"),
+        ("a date and time", "write YYYY-MM-DD HH:MM, e.g. 2026-03-14 10:30"),
+    ),
+    **dict.fromkeys(("bool_parsing", "bool_type"), ("true or false", "write true or false")),
+    **dict.fromkeys(
+        ("int_parsing", "int_type", "int_from_float"),
+        ("a whole number", "write a whole number, e.g. 3"),
+    ),
+}
+# Kinds of error that mean the value has the wrong shape: what it should be, how to make it so
+# (the field's description follows the fix, in brackets).
+_SHOULD_BE: dict[str, tuple[str, str]] = {
+    "list_type": ("a list", "put each item on its own line, starting with '- '"),
+    **dict.fromkeys(
+        ("model_type", "dict_type", "model_attributes_type"),
+        ("a group of 'name: value' fields", "indent the fields under this key"),
+    ),
+    "string_type": ("text", "put the value in quotes"),
+}
+
+
+def _describe(error: ErrorDetails, value: Any, about: str | None) -> tuple[str, str]:
     """A message and a fix for one pydantic error, in the words of someone editing YAML."""
     kind = error["type"]
     shown = _show(value)
     expected = about or ""
+    if kind in _NOT_A:
+        what, how = _NOT_A[kind]
+        return f"'{shown}' is not {what}", how
+    if kind in _SHOULD_BE:
+        what, how = _SHOULD_BE[kind]
+        return f"this should be {what}", how + (f" ({expected})" if expected else "")
+    return _describe_constraint(error, value, shown, expected)
+
+
+def _describe_constraint(
+    error: ErrorDetails, value: Any, shown: str, expected: str
+) -> tuple[str, str]:
+    """A message and a fix for a value of the right type that breaks the field's rules."""
+    kind = error["type"]
     if kind == "literal_error":
         options = re.findall(r"'([^']+)'", error["ctx"]["expected"])
         return f"'{shown}' is not one of the allowed values", did_you_mean(str(value), options)
     if kind == "string_pattern_mismatch":
         pattern = error["ctx"]["pattern"]
         return f"'{shown}' is not in the right form", _pattern_hint(pattern, expected)
-    if kind in {
-        "date_parsing",
-        "date_from_datetime_parsing",
-        "date_type",
-        "date_from_datetime_inexact",
-    }:
-        return f"'{shown}' is not a date", "write the date as YYYY-MM-DD, e.g. 2026-03-14"
-    if kind in {"datetime_parsing", "datetime_type", "datetime_from_date_parsing"}:
-        return f"'{shown}' is not a date and time", "write YYYY-MM-DD HH:MM, e.g. 2026-03-14 10:30"
-    if kind in {"bool_parsing", "bool_type"}:
-        return f"'{shown}' is not true or false", "write true or false"
-    if kind in {"int_parsing", "int_type", "int_from_float"}:
-        return f"'{shown}' is not a whole number", "write a whole number, e.g. 3"
-    if kind == "list_type":
-        return (
-            "this should be a list",
-            "put each item on its own line, starting with '- '"
-            + (f" ({expected})" if expected else ""),
-        )
-    if kind in {"model_type", "dict_type", "model_attributes_type"}:
-        return (
-            "this should be a group of 'name: value' fields",
-            "indent the fields under this key" + (f" ({expected})" if expected else ""),
-        )
-    if kind == "string_type":
-        return (
-            "this should be text",
-            "put the value in quotes" + (f" ({expected})" if expected else ""),
-        )
     if kind == "string_too_short":
         return "this is empty", f"fill it in ({expected})" if expected else "fill it in"
     if kind.startswith(("greater_than", "less_than")):
@@ -205,7 +215,7 @@ def _pattern_hint(pattern: str, about: str) -> str:
     return about or "correct the value"
 
 
-def _most_telling(errors: list[dict[str, Any]]) -> dict[str, Any]:
+def _most_telling(errors: list[ErrorDetails]) -> ErrorDetails:
     """A union field fails once per allowed type; show the error a person can act on."""
     order = [
         "value_error",
@@ -229,14 +239,19 @@ def _data_path(loc: tuple[int | str, ...], data: Any, kind: str) -> PathKey:
         last = index == len(loc) - 1
         if isinstance(current, dict) and isinstance(part, str) and part not in current:
             part = part.replace("_", "-") if part.replace("_", "-") in current else part
-        if (isinstance(current, dict) and isinstance(part, str) and part in current) or (
-            isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
-        ):
+        if _holds(current, part):
             path.append(part)
             current = current[part]
         elif last and kind in {"missing", "extra_forbidden"} and isinstance(current, dict):
             path.append(part)
     return tuple(path)
+
+
+def _holds(container: Any, part: str | int) -> bool:
+    """Whether `part` is a key of the mapping, or an index into the list, `container`."""
+    if isinstance(container, dict):
+        return isinstance(part, str) and part in container
+    return isinstance(container, list) and isinstance(part, int) and 0 <= part < len(container)
 
 
 def _at(located: Located, path: PathKey, message: str, hint: str, value: Any = None) -> SourceError:
@@ -346,8 +361,8 @@ def validate_content(
 
     accessibility = None
     if sources.accessibility is not None:
-        found = entries([sources.accessibility], AccessibilityStatement)
-        accessibility = found[0] if found else None
+        statements = entries([sources.accessibility], AccessibilityStatement)
+        accessibility = statements[0] if statements else None
     else:
         problems.append(
             SourceError(
@@ -523,7 +538,11 @@ def _check_articles(content: Content, sources: Sources) -> list[SourceError]:
     # Ids of every technician file, valid or not: a broken profile is reported once, in its own
     # file, not again in every article that names it.
     technicians = {path.stem for path in sources.of(TECHNICIAN)}
-    for article in (*content.case_studies, *content.news):
+    articles: tuple[Entry[CaseStudyMeta] | Entry[NewsMeta], ...] = (
+        *content.case_studies,
+        *content.news,
+    )
+    for article in articles:
         for index, tech_id in enumerate(article.meta.technicians):
             if tech_id not in technicians:
                 problems.append(
@@ -642,7 +661,8 @@ def _check_plan_actions(plan: Entry[Plan], today: dt.date) -> list[SourceError]:
         due = action.target_date
         if due is None and action.timing == "phases":
             ends = [phases[p].end for p in action.phases if p in phases]
-            due = max(ends) if ends and None not in ends else None  # type: ignore[type-var]
+            known = [end for end in ends if end is not None]
+            due = max(known) if known and len(known) == len(ends) else None
         if action.status == "not-started" and due is not None and due < today:
             problems.append(
                 _plan_error(
@@ -698,84 +718,112 @@ def _check_carried_forward(plans: tuple[Entry[Plan], ...]) -> list[SourceError]:
     anchors = {p.id: {a.anchor: a for a in p.meta.located_actions()} for p in plans}
     named_as_continuation: set[tuple[str, str]] = set()
     for plan in plans:
-        for item in anchors[plan.id].values():
-            for field_name in ("carried_forward_to", "carried_forward_from"):
-                ref = getattr(item.action, field_name)
-                if ref is None:
-                    continue
-                path = (*item.path, field_name)
-                other_id, other_anchor = ref.split("/", 1)
-                if other_id not in by_id:
-                    problems.append(
-                        _plan_error(
-                            plan,
-                            path,
-                            f"there is no plan '{other_id}'",
-                            did_you_mean(other_id, list(by_id))
-                            + " (write the plan's file name, without .yaml, a slash and the "
-                            "action's id)",
-                        )
-                    )
-                    continue
-                if other_id == plan.id:
-                    problems.append(
-                        _plan_error(
-                            plan,
-                            path,
-                            "an action cannot be carried forward within the same plan",
-                            "name an action in another plan, e.g. the plan that follows this one",
-                        )
-                    )
-                    continue
-                other = anchors[other_id].get(other_anchor)
-                if other is None:
-                    problems.append(
-                        _plan_error(
-                            plan,
-                            path,
-                            f"the plan '{other_id}' has no action '{other_anchor}'",
-                            did_you_mean(other_anchor, list(anchors[other_id]))
-                            + f" (the ids of actions in {other_id})",
-                        )
-                    )
-                    continue
-                problems += _check_direction(plan, item, field_name, by_id[other_id], other)
-                if field_name == "carried_forward_from":
-                    named_as_continuation.add((other_id, other_anchor))
-        for item in anchors[plan.id].values():
-            action = item.action
-            if action.carried_forward_to is not None and action.status != "carried-forward":
-                problems.append(
-                    _plan_error(
-                        plan,
-                        (*item.path, "status"),
-                        f"the action is carried forward to {action.carried_forward_to} but its "
-                        f"status is '{action.status}'",
-                        "set status: carried-forward, or remove carried_forward_to:",
-                    )
-                )
+        problems += _check_links_out(plan, by_id, anchors, named_as_continuation)
+        problems += _check_carried_status(plan, anchors[plan.id].values())
     for plan in plans:
         # In the newest plan, 'carried forward' can point at a plan not yet written.
         if not any(p.meta.period.start > plan.meta.period.start for p in plans):
             continue
-        for item in anchors[plan.id].values():
-            action = item.action
-            if (
-                action.status == "carried-forward"
-                and action.carried_forward_to is None
-                and (plan.id, item.anchor) not in named_as_continuation
-            ):
-                problems.append(
-                    _plan_error(
-                        plan,
-                        (*item.path, "status"),
-                        f"'{action.title[:50]}' is carried forward but does not say where to",
-                        "add carried_forward_to: with the new plan's file name and action id "
-                        "(e.g. 2024-2027/v1-1), so the pages can link the two",
-                        warning=True,
-                    )
-                )
+        problems += _check_said_where_to(plan, anchors[plan.id].values(), named_as_continuation)
     return problems
+
+
+def _check_links_out(
+    plan: Entry[Plan],
+    by_id: dict[str, Entry[Plan]],
+    anchors: dict[str, dict[str, PlanAction]],
+    named_as_continuation: set[tuple[str, str]],
+) -> list[SourceError]:
+    """The plan's carried_forward_to/from links; adds each action a 'from' link names to
+    named_as_continuation."""
+    problems: list[SourceError] = []
+    for item in anchors[plan.id].values():
+        for field_name in ("carried_forward_to", "carried_forward_from"):
+            ref = getattr(item.action, field_name)
+            if ref is None:
+                continue
+            other_id, other_anchor = ref.split("/", 1)
+            problem = _unresolved_link(
+                plan, (*item.path, field_name), other_id, other_anchor, by_id, anchors
+            )
+            if problem is not None:
+                problems.append(problem)
+                continue
+            other = anchors[other_id][other_anchor]
+            problems += _check_direction(plan, item, field_name, by_id[other_id], other)
+            if field_name == "carried_forward_from":
+                named_as_continuation.add((other_id, other_anchor))
+    return problems
+
+
+def _unresolved_link(
+    plan: Entry[Plan],
+    path: PathKey,
+    other_id: str,
+    other_anchor: str,
+    by_id: dict[str, Entry[Plan]],
+    anchors: dict[str, dict[str, PlanAction]],
+) -> SourceError | None:
+    """The problem with a link to action `other_anchor` of plan `other_id`, if it leads nowhere."""
+    if other_id not in by_id:
+        return _plan_error(
+            plan,
+            path,
+            f"there is no plan '{other_id}'",
+            did_you_mean(other_id, list(by_id))
+            + " (write the plan's file name, without .yaml, a slash and the action's id)",
+        )
+    if other_id == plan.id:
+        return _plan_error(
+            plan,
+            path,
+            "an action cannot be carried forward within the same plan",
+            "name an action in another plan, e.g. the plan that follows this one",
+        )
+    if other_anchor not in anchors[other_id]:
+        return _plan_error(
+            plan,
+            path,
+            f"the plan '{other_id}' has no action '{other_anchor}'",
+            did_you_mean(other_anchor, list(anchors[other_id]))
+            + f" (the ids of actions in {other_id})",
+        )
+    return None
+
+
+def _check_carried_status(plan: Entry[Plan], items: Iterable[PlanAction]) -> list[SourceError]:
+    """An action carried forward to another plan has the status that says so."""
+    return [
+        _plan_error(
+            plan,
+            (*item.path, "status"),
+            f"the action is carried forward to {item.action.carried_forward_to} but its "
+            f"status is '{item.action.status}'",
+            "set status: carried-forward, or remove carried_forward_to:",
+        )
+        for item in items
+        if item.action.carried_forward_to is not None and item.action.status != "carried-forward"
+    ]
+
+
+def _check_said_where_to(
+    plan: Entry[Plan], items: Iterable[PlanAction], named_as_continuation: set[tuple[str, str]]
+) -> list[SourceError]:
+    """An action marked carried forward says where to, unless a later action names it."""
+    return [
+        _plan_error(
+            plan,
+            (*item.path, "status"),
+            f"'{item.action.title[:50]}' is carried forward but does not say where to",
+            "add carried_forward_to: with the new plan's file name and action id "
+            "(e.g. 2024-2027/v1-1), so the pages can link the two",
+            warning=True,
+        )
+        for item in items
+        if item.action.status == "carried-forward"
+        and item.action.carried_forward_to is None
+        and (plan.id, item.anchor) not in named_as_continuation
+    ]
 
 
 def _check_direction(

@@ -17,7 +17,7 @@ import pytest
 import yaml
 from markupsafe import Markup
 
-from site_builder import incremental, kinds, pipeline
+from site_builder import kinds, pipeline
 from site_builder.collector import YOUNG_OBJECTS, collect_less
 from site_builder.content import Entry
 from site_builder.errors import BuildFailed

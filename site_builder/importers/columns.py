@@ -205,10 +205,10 @@ def role_from_wording(header: str) -> str | None:
             if best is None or key[:2] < best[:2]:
                 best = key
             break
-    role = best[2] if best else None
-    if role == "resources" and re.search(_STAKEHOLDERS, text):
+    found = best[2] if best else None
+    if found == "resources" and re.search(_STAKEHOLDERS, text):
         return "stakeholders"  # 'Resources and key stakeholders': the combined column
-    return role
+    return found
 
 
 def phase_in(header: str) -> str | None:
@@ -299,7 +299,7 @@ def _classify(index: int, title: str, values: list[str]) -> Column:
     if tick_column:
         if phase or role == "phase":
             return Column(index, title, "phase", ticks=True)
-        if title and match_theme(title) and not match_theme(title).rest:  # type: ignore[union-attr]
+        if title and (theme := match_theme(title)) and not theme.rest:
             return Column(index, title, "also_serves", ticks=True)
         if title and match_status(title):
             return Column(index, title, "status", ticks=True)
@@ -318,18 +318,23 @@ def _classify(index: int, title: str, values: list[str]) -> Column:
 def _settle(columns: list[Column]) -> list[Column]:
     """One theme, objective, code, action, id and status column; a second becomes details
     (the goal, when the theme has its own goal column; a comment, for a second code)."""
+    settled = _one_of_each(columns)
+    settled = _leave_out_repeats(settled)
+    if not any(c.role == "action" for c in settled):
+        _make_actions(settled)
+    return settled
+
+
+_ONE_OF_EACH = ("theme", "objective", "code", "action", "id", "status")
+
+
+def _one_of_each(columns: list[Column]) -> list[Column]:
+    """A second column of a role only one column can have takes another role."""
     seen: set[str] = set()
     settled = []
     for column in columns:
         role = column.role
-        if column.phase is None and role in (
-            "theme",
-            "objective",
-            "code",
-            "action",
-            "id",
-            "status",
-        ):
+        if column.phase is None and role in _ONE_OF_EACH:
             if role in seen:
                 if role == "theme" and "goal" in column.header.lower() and "goal" not in seen:
                     column = replace(column, role="goal")
@@ -339,6 +344,12 @@ def _settle(columns: list[Column]) -> list[Column]:
                     column = replace(column, role="details")
             seen.add(column.role)
         settled.append(column)
+    return settled
+
+
+def _leave_out_repeats(settled: list[Column]) -> list[Column]:
+    """Columns that repeat what others say are left out (marked derived); an update's date or
+    note without the other is more detail."""
     targets = [c for c in settled if c.role == "target" and c.phase is None]
     if any(_plain(c) == "target" for c in targets):
         # Our own CSV has 'target' as written, and 'target_date' and 'timing' worked out from it.
@@ -370,15 +381,16 @@ def _settle(columns: list[Column]) -> list[Column]:
             replace(c, role="details") if c.role in ("update_note", "update_date") else c
             for c in settled
         ]
-    has_action = any(c.role == "action" for c in settled)
-    if not has_action:
-        # No column of actions: the objectives (or the first text column) are the actions.
-        for wanted in ("objective", "details"):
-            found = next((c for c in settled if c.role == wanted and c.phase is None), None)
-            if found:
-                settled[settled.index(found)] = replace(found, role="action")
-                break
     return settled
+
+
+def _make_actions(settled: list[Column]) -> None:
+    """No column of actions: the objectives (or the first text column) are the actions."""
+    for wanted in ("objective", "details"):
+        found = next((c for c in settled if c.role == wanted and c.phase is None), None)
+        if found:
+            settled[settled.index(found)] = replace(found, role="action")
+            return
 
 
 _WORKED_OUT = ("target date", "timing")

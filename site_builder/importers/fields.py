@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..models import Action
@@ -39,54 +39,12 @@ def fill(
     texts: dict[str, list[tuple[str, str]]] = {}
     for column in columns:
         text = cells[column.index]
-        role = column.role
-        if role == "code":
-            written, rest = split_code(text)
-            if written is None or rest:
-                action.kept.append(f"{column.label}: {text}")  # not a code we can use
+        if _passed_over(action, column, text):
             continue
-        if role in ("theme", "goal", "objective", "action") or column.derived:
-            continue
-        if is_tick(text) and not column.ticks:
-            action.kept.append(f"a stray tick mark ('{text}') under '{column.label}'")
-            continue
-        if column.ticks and not is_tick(text):
-            action.kept.append(f"{column.label}: {text}")
-            continue
-        if role in JOINED_TEXT:
-            texts.setdefault(role, []).append((column.label, text))
-        elif role in ("lead", "success_measures"):
-            split = _BARS if column.bars else _LIST_SPLIT
-            add_list(action, role, [p.strip() for p in split.split(text.strip()) if p.strip()])
-        elif role == "target":
-            _target(action, column, text)
-        elif role == "start":
-            _start(action, column, text)
-        elif role in ("carried_forward_to", "carried_forward_from"):
-            _carried(action, column, text)
-        elif role == "updates":
-            _updates(action, column, text)
-        elif role == "status":
-            _status(action, column, text)
-        elif role == "phase":
-            labels = [column.label] if column.ticks else _items(text, column.bars)
-            add_list(action, "phases", [register(draft.phases, label) for label in labels])
-        elif role == "pillar":
-            labels = [column.label] if column.ticks else _items(text, column.bars)
-            add_list(action, "pillars", [register(draft.pillars, label) for label in labels])
-        elif role == "also_serves":
-            _also_serves(action, column, text, theme)
-        elif role == "id":
-            if re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", text.strip()):
-                action.fields["id"] = text.strip()
-            else:
-                action.kept.append(f"{column.label}: {text}")
-        elif role == "update_date":
-            action.fields["_update_date"] = text
-        elif role == "update_note":
-            action.fields["_update_note"] = text
+        if column.role in JOINED_TEXT:
+            texts.setdefault(column.role, []).append((column.label, text))
         else:
-            action.kept.append(f"{column.label}: {text}")
+            _fill_one(draft, theme, action, column, text)
     for role, parts in texts.items():
         if len(parts) == 1:
             value = parts[0][1]
@@ -94,6 +52,62 @@ def fill(
             value = "\n\n".join(f"{label}: {text}" for label, text in parts)
         action.fields[role] = joined(action.fields.get(role), value)
     _update(action)
+
+
+def _passed_over(action: DraftAction, column: Column, text: str) -> bool:
+    """A cell that fills no field here: the theme, objective and action are read elsewhere,
+    derived columns repeat others; a code we cannot use and a misplaced tick are kept."""
+    role = column.role
+    if role == "code":
+        written, rest = split_code(text)
+        if written is None or rest:
+            action.kept.append(f"{column.label}: {text}")  # not a code we can use
+        return True
+    if role in ("theme", "goal", "objective", "action") or column.derived:
+        return True
+    if is_tick(text) and not column.ticks:
+        action.kept.append(f"a stray tick mark ('{text}') under '{column.label}'")
+        return True
+    if column.ticks and not is_tick(text):
+        action.kept.append(f"{column.label}: {text}")
+        return True
+    return False
+
+
+def _fill_one(
+    draft: Draft, theme: str | None, action: DraftAction, column: Column, text: str
+) -> None:
+    """The field of one cell, by its column's role (the joined text fields aside)."""
+    role = column.role
+    reader = _READERS.get(role)
+    if reader is not None:
+        reader(action, column, text)
+    elif role in ("lead", "success_measures"):
+        split = _BARS if column.bars else _LIST_SPLIT
+        add_list(action, role, [p.strip() for p in split.split(text.strip()) if p.strip()])
+    elif role in ("phase", "pillar"):
+        name, known = ("phases", draft.phases) if role == "phase" else ("pillars", draft.pillars)
+        labels = [column.label] if column.ticks else _items(text, column.bars)
+        add_list(action, name, [register(known, label) for label in labels])
+    elif role == "also_serves":
+        _also_serves(action, column, text, theme)
+    else:
+        action.kept.append(f"{column.label}: {text}")
+
+
+def _id(action: DraftAction, column: Column, text: str) -> None:
+    if re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", text.strip()):
+        action.fields["id"] = text.strip()
+    else:
+        action.kept.append(f"{column.label}: {text}")
+
+
+def _update_date(action: DraftAction, column: Column, text: str) -> None:
+    action.fields["_update_date"] = text  # read with the note, once the row is done
+
+
+def _update_note(action: DraftAction, column: Column, text: str) -> None:
+    action.fields["_update_note"] = text
 
 
 def _update(action: DraftAction) -> None:
@@ -240,6 +254,19 @@ def _also_serves(action: DraftAction, column: Column, text: str, theme: str | No
     themes = [t for t in themes if t != theme]
     add_list(action, "also_serves", themes)
 
+
+# The roles whose cell one function reads into the action's fields.
+_READERS: dict[str, Callable[[DraftAction, Column, str], None]] = {
+    "target": _target,
+    "start": _start,
+    "carried_forward_to": _carried,
+    "carried_forward_from": _carried,
+    "updates": _updates,
+    "status": _status,
+    "id": _id,
+    "update_date": _update_date,
+    "update_note": _update_note,
+}
 
 # Text fields whose cells, when several columns or rows give them, are joined as paragraphs.
 JOINED_TEXT = ("details", "resources", "stakeholders", "evidence")

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from ..errors import SourceError
 from ..loader import parse_yaml
 from ..models import Plan
 from ..validate import check_model
@@ -179,13 +180,13 @@ def _places(places: list[str]) -> str:
 def _check(text: str, path: Path) -> None:
     """The YAML must load and validate exactly as a build would read it."""
     located = parse_yaml(text, path)
-    problems = [located] if not hasattr(located, "data") else check_model(Plan, located)[1]
+    problems = [located] if isinstance(located, SourceError) else check_model(Plan, located)[1]
     if problems:
         first = problems[0]
         raise ImportStopped(
             path,
             "the imported plan does not pass the plan checks (a fault in the importer): "
-            f"{getattr(first, 'message', first)}",
+            f"{first.message}",
             "please report it with the file; meanwhile a mapping file (--map) may avoid it",
             3,
         )

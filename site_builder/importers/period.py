@@ -40,18 +40,18 @@ def guess_period(draft: Draft, today: dt.date) -> PeriodGuess:
             "(many plans run August to July).",
         )
     if draft.dates:
-        first, last = min(draft.dates), max(draft.dates)
-        start = first.replace(day=1)
+        earliest, latest = min(draft.dates), max(draft.dates)
+        start = earliest.replace(day=1)
         if months:
             end = add_months(start, months) - dt.timedelta(days=1)
-            why = f"starts with the earliest month the table mentions ({first:%B %Y}) and lasts "
+            why = f"starts with the earliest month the table mentions ({earliest:%B %Y}) and lasts "
             why += f"the {months} months it mentions"
         else:
-            end = add_months(last.replace(day=1), 1) - dt.timedelta(days=1)
+            end = add_months(latest.replace(day=1), 1) - dt.timedelta(days=1)
             if end <= start:
                 end = add_months(start, 12) - dt.timedelta(days=1)
-            why = f"from the earliest to the latest month the table mentions ({first:%B %Y} to "
-            why += f"{last:%B %Y})"
+            why = f"from the earliest to the latest month the table mentions ({earliest:%B %Y} to "
+            why += f"{latest:%B %Y})"
         return PeriodGuess(start, end, f"CHECK: this period {why}.")
     start = today
     length = months or DEFAULT_MONTHS

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from docx import Document
+from docx.oxml.table import CT_Tc
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 
@@ -16,7 +17,7 @@ from .grid import Row, Table
 
 def read_docx_tables(path: Path) -> list[Table]:
     document = Document(str(path))
-    tables = []
+    tables: list[Table] = []
     caption = ""
     for block in document.iter_inner_content():
         if isinstance(block, Paragraph):
@@ -42,8 +43,8 @@ def _table(table: DocxTable, number: int, caption: str) -> Table:
     return Table(tuple(rows), caption)
 
 
-def _text(tc: object) -> str:
+def _text(tc: CT_Tc) -> str:
     # Paragraphs of a cell become lines; nested tables' text is kept too.
-    paragraphs = tc.xpath("./w:p | ./w:tbl//w:p")  # type: ignore[attr-defined]
+    paragraphs = tc.xpath("./w:p | ./w:tbl//w:p")
     lines = ["".join(t.text or "" for t in p.xpath(".//w:t")) for p in paragraphs]
     return "\n".join(lines).strip()

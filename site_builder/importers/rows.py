@@ -11,13 +11,21 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from .columns import TEXT_FIELDS, Column, Mapping, clean_header
 from .draft import Draft, DraftAction, DraftObjective
 from .fields import JOINED_TEXT, add_list, fill, joined, register
 from .grid import Row
-from .words import THEME_KEYS, is_tick, match_theme, months_mentioned, normalise, split_code, squash
+from .words import (
+    THEME_KEYS,
+    Code,
+    is_tick,
+    match_theme,
+    months_mentioned,
+    normalise,
+    split_code,
+    squash,
+)
 
 THEME_NAMES = dict(THEME_KEYS)  # 'careerdevelopment' -> 'career-development'
 
@@ -94,35 +102,12 @@ class Reader:
     # --- one row -----------------------------------------------------------------------------
 
     def row(self, mapping: Mapping, header: Row, row: Row) -> None:
-        filled = row.filled
-        if not filled:
-            return
-        if [normalise(c) for c in row.cells] == [normalise(c) for c in header.cells]:
-            self.draft.skipped.append(f"{row.place}: the header repeated (a new page)")
-            return
-        for _, text in filled:
-            self._remember_dates(text)
-        if all(is_tick(text) for _, text in filled):
-            ticks = " ".join(text for _, text in filled)
-            self.draft.skipped.append(f"{row.place}: only tick marks ({ticks}), no action")
-            return
-        if self._heading(mapping, row):
+        if self._no_actions(mapping, header, row):
             return
         cells = {c.index: row.cell(c.index) for c in mapping.columns}
         self.state.named_here = False
-        objective_text = ""
-        for column in mapping.of("theme"):
-            if cells[column.index]:
-                objective_text = self._theme_cell(cells[column.index], row, mapping)
-        for column in mapping.of("goal"):
-            if cells[column.index]:
-                self._goal(cells[column.index], row.place)
-        code = None
-        for column in mapping.of("code"):
-            if cells[column.index]:
-                code, rest = split_code(cells[column.index])
-                if code is None or rest:
-                    code = None
+        objective_text = self._theme_and_goal(mapping, row, cells)
+        code = _code_in(mapping, cells)
         for column in mapping.of("objective"):
             if cells[column.index]:
                 objective_text = cells[column.index]
@@ -132,6 +117,34 @@ class Reader:
             self._objective(objective_text, row.place, code if mapping.of("objective") else None)
         actions = self._actions(mapping, row, cells, code, objective_text)
         self.state.last = actions or self.state.last
+
+    def _no_actions(self, mapping: Mapping, header: Row, row: Row) -> bool:
+        """An empty row, the header repeated, a row of ticks alone or a heading: what it says
+        is noted (dates, skipped rows, a theme) and no action is made from it."""
+        filled = row.filled
+        if not filled:
+            return True
+        if [normalise(c) for c in row.cells] == [normalise(c) for c in header.cells]:
+            self.draft.skipped.append(f"{row.place}: the header repeated (a new page)")
+            return True
+        for _, text in filled:
+            self._remember_dates(text)
+        if all(is_tick(text) for _, text in filled):
+            ticks = " ".join(text for _, text in filled)
+            self.draft.skipped.append(f"{row.place}: only tick marks ({ticks}), no action")
+            return True
+        return self._heading(mapping, row)
+
+    def _theme_and_goal(self, mapping: Mapping, row: Row, cells: dict[int, str]) -> str:
+        """Read the row's theme and goal cells; returns the objective a theme cell holds."""
+        objective_text = ""
+        for column in mapping.of("theme"):
+            if cells[column.index]:
+                objective_text = self._theme_cell(cells[column.index], row, mapping)
+        for column in mapping.of("goal"):
+            if cells[column.index]:
+                self._goal(cells[column.index], row.place)
+        return objective_text
 
     def _heading(self, mapping: Mapping, row: Row) -> bool:
         """A row that only names a theme, perhaps with its goal statement in another cell."""
@@ -216,9 +229,11 @@ class Reader:
             state.objective = None
         state.theme = theme_id
         theme = self.draft.theme(theme_id)
-        said = wording.rsplit(" (", 1)[0] if wording else None
+        if wording is None:
+            return
+        said = wording.rsplit(" (", 1)[0]
         if said and not any(w.rsplit(" (", 1)[0] == said for w in theme.wording):
-            theme.wording.append(wording)  # type: ignore[arg-type]
+            theme.wording.append(wording)
 
     def _goal(self, text: str, place: str) -> None:
         if self.state.theme is None:
@@ -230,7 +245,7 @@ class Reader:
         elif normalise(theme.goal) != normalise(text):
             theme.notes.append(f"another goal statement at {place}: {normalise(text)}")
 
-    def _objective(self, text: str, place: str, code: Any) -> None:
+    def _objective(self, text: str, place: str, code: Code | None) -> None:
         state = self.state
         written_code, title = split_code(text)
         code = written_code or code
@@ -263,7 +278,7 @@ class Reader:
         mapping: Mapping,
         row: Row,
         cells: dict[int, str],
-        code: Any,
+        code: Code | None,
         objective_text: str,
     ) -> list[DraftAction]:
         shared = [c for c in mapping.columns if c.phase is None]
@@ -289,7 +304,7 @@ class Reader:
         row: Row,
         columns: Sequence[Column],
         cells: dict[int, str],
-        code: Any,
+        code: Code | None,
         objective_text: str,
         phase: str | None,
     ) -> DraftAction | None:
@@ -371,7 +386,7 @@ class Reader:
         row: Row,
         shared: Sequence[Column],
         cells: dict[int, str],
-        code: Any,
+        code: Code | None,
         objective_text: str,
     ) -> list[DraftAction]:
         """A row of a side-by-side layout with nothing in any phase's columns: more for the
@@ -427,3 +442,14 @@ def _is_statement(text: str) -> bool:
     """A goal statement, not a qualifier such as '(of technical workforce' or 'theme'."""
     words = text.split()
     return len(words) >= 3 and not text.lstrip().startswith("(")
+
+
+def _code_in(mapping: Mapping, cells: dict[int, str]) -> Code | None:
+    """The objective's code from the row's code cells (the last filled one), if it is one."""
+    code = None
+    for column in mapping.of("code"):
+        if cells[column.index]:
+            code, rest = split_code(cells[column.index])
+            if code is None or rest:
+                code = None
+    return code

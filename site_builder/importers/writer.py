@@ -63,6 +63,21 @@ def plan_yaml(
     mapping_text: str,
 ) -> str:
     out = _Lines()
+    _about_the_import(out, draft, source, today, mapping_text)
+    out.blank()
+    _plan_fields(out, draft, period, title)
+    out.blank()
+    out.lines.append("themes:")
+    for theme_id in THEME_ORDER:
+        _theme(out, theme_id, draft.themes.get(theme_id))
+    return "\n".join(out.lines).rstrip("\n") + "\n"
+
+
+def _about_the_import(
+    out: _Lines, draft: Draft, source: str, today: dt.date, mapping_text: str
+) -> None:
+    """The comments that open the file: where it came from, the column mapping, the table's
+    header, and the text and rows that are not in the plan."""
     out.comment(0, f"Imported by 'site-builder import' from {source} on {today.isoformat()}.")
     out.comment(
         0,
@@ -82,7 +97,10 @@ def plan_yaml(
         out.comment(0, "Rows left out:")
         for text in draft.skipped:
             out.comment(0, text, bullet=True)
-    out.blank()
+
+
+def _plan_fields(out: _Lines, draft: Draft, period: PeriodGuess, title: tuple[str, str]) -> None:
+    """The plan's own fields, before its themes: title, period, labels, phases, pillars."""
     out.comment(0, title[1])
     out.field(0, "title", title[0])
     out.comment(0, period.note)
@@ -101,11 +119,6 @@ def plan_yaml(
             out.lines.append(f"{name}:")
             for ident, label in known.items():
                 out.item(2, [("id", ident), ("label", label)])
-    out.blank()
-    out.lines.append("themes:")
-    for theme_id in THEME_ORDER:
-        _theme(out, theme_id, draft.themes.get(theme_id))
-    return "\n".join(out.lines).rstrip("\n") + "\n"
 
 
 def _theme(out: _Lines, theme_id: str, theme: DraftTheme | None) -> None:

@@ -21,6 +21,7 @@ import xml.etree.ElementTree as ElementTree
 import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 
@@ -234,7 +235,7 @@ def export_site(output: Path, base_url: str, options: CmsOptions) -> CmsExport:
     for page in pages:
         parts = read_page(
             (output / page).read_text(encoding="utf-8"),
-            lambda link, page=page: _rewrite(link, page, site, files, options, export),
+            partial(_rewrite, page=page, site=site, files=files, options=options, export=export),
         )
         main = parts.main_html
         if options.scope_class:

@@ -100,6 +100,76 @@ def _content_type(path: Path) -> str:
     return kind
 
 
+class StaticHandler(BaseHTTPRequestHandler):
+    """Serves ``site_root`` under ``site_prefix`` (set by :func:`make_handler`)."""
+
+    server_version = "site-builder-test"
+    protocol_version = "HTTP/1.0"
+    site_root: Path
+    site_prefix: str
+
+    def do_GET(self) -> None:
+        self._serve(send_body=True)
+
+    def do_HEAD(self) -> None:
+        self._serve(send_body=False)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Keep the test output clean; failed requests are reported by the browser tests."""
+
+    def handle(self) -> None:
+        # The browser drops connections it no longer needs (a page closed mid-load).
+        with suppress(ConnectionError):
+            super().handle()
+
+    def _serve(self, *, send_body: bool) -> None:
+        url_path = unquote(urlsplit(self.path).path)
+        prefix = self.site_prefix
+        if url_path == prefix.rstrip("/"):
+            self._redirect(prefix)
+            return
+        target = self._file_for(url_path) if url_path.startswith(prefix) else None
+        if target is not None and target.is_dir():
+            if not url_path.endswith("/"):
+                self._redirect(url_path + "/")
+                return
+            target = target / "index.html"
+        if target is None or not target.is_file():
+            self._not_found(send_body)
+            return
+        self._send(HTTPStatus.OK, target.read_bytes(), _content_type(target), send_body)
+
+    def _file_for(self, url_path: str) -> Path | None:
+        """The file or folder a path under the prefix names; None outside the site's folder."""
+        root = self.site_root.resolve()
+        relative = posixpath.normpath(url_path[len(self.site_prefix) :]).lstrip("/")
+        target = (self.site_root / relative).resolve() if relative not in {"", "."} else root
+        return target if target.is_relative_to(root) else None
+
+    def _not_found(self, send_body: bool) -> None:
+        page = self.site_root / "404.html"
+        if page.is_file():
+            body, kind = page.read_bytes(), "text/html; charset=utf-8"
+        else:
+            body, kind = b"404 Not Found (and the build wrote no 404.html)", "text/plain"
+        self._send(HTTPStatus.NOT_FOUND, body, kind, send_body)
+
+    def _redirect(self, location: str) -> None:
+        self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _send(self, status: HTTPStatus, body: bytes, kind: str, send_body: bool) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-cache")
+        self.end_headers()
+        if send_body:
+            self.wfile.write(body)
+
+
 def make_handler(root: Path, prefix: str = PREFIX) -> type[BaseHTTPRequestHandler]:
     """A handler serving ``root`` under ``prefix`` the way a plain static host would.
 
@@ -107,71 +177,11 @@ def make_handler(root: Path, prefix: str = PREFIX) -> type[BaseHTTPRequestHandle
     ``{prefix}x/``; anything missing or outside the prefix gets ``root/404.html`` with status 404.
     """
 
-    class StaticHandler(BaseHTTPRequestHandler):
-        server_version = "site-builder-test"
-        protocol_version = "HTTP/1.0"
+    class Handler(StaticHandler):
+        site_root = root
+        site_prefix = prefix
 
-        def do_GET(self) -> None:
-            self._serve(send_body=True)
-
-        def do_HEAD(self) -> None:
-            self._serve(send_body=False)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            """Keep the test output clean; failed requests are reported by the browser tests."""
-
-        def handle(self) -> None:
-            # The browser drops connections it no longer needs (a page closed mid-load).
-            with suppress(ConnectionError):
-                super().handle()
-
-        def _serve(self, *, send_body: bool) -> None:
-            url_path = unquote(urlsplit(self.path).path)
-            if url_path == prefix.rstrip("/"):
-                self._redirect(prefix)
-                return
-            if not url_path.startswith(prefix):
-                self._not_found(send_body)
-                return
-            relative = posixpath.normpath(url_path[len(prefix) :]).lstrip("/")
-            target = (root / relative).resolve() if relative not in {"", "."} else root.resolve()
-            if not target.is_relative_to(root.resolve()):
-                self._not_found(send_body)
-                return
-            if target.is_dir():
-                if not url_path.endswith("/"):
-                    self._redirect(url_path + "/")
-                    return
-                target = target / "index.html"
-            if not target.is_file():
-                self._not_found(send_body)
-                return
-            self._send(HTTPStatus.OK, target.read_bytes(), _content_type(target), send_body)
-
-        def _not_found(self, send_body: bool) -> None:
-            page = root / "404.html"
-            if page.is_file():
-                body, kind = page.read_bytes(), "text/html; charset=utf-8"
-            else:
-                body, kind = b"404 Not Found (and the build wrote no 404.html)", "text/plain"
-            self._send(HTTPStatus.NOT_FOUND, body, kind, send_body)
-
-        def _redirect(self, location: str) -> None:
-            self.send_response(HTTPStatus.MOVED_PERMANENTLY)
-            self.send_header("Location", location)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def _send(self, status: HTTPStatus, body: bytes, kind: str, send_body: bool) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-cache")
-            self.end_headers()
-            if send_body:
-                self.wfile.write(body)
-
-    return StaticHandler
+    return Handler
 
 
 @dataclass
