@@ -546,7 +546,8 @@ class _PhotoProgress:
         if self.quiet:
             return
         if done == 0:
-            print(f"Making web copies of {total} new photos...", file=sys.stderr, flush=True)
+            photos = "1 new photo" if total == 1 else f"{total} new photos"
+            print(f"Making web copies of {photos}...", file=sys.stderr, flush=True)
             return
         if self.live:
             filled = round(30 * done / total)
@@ -554,7 +555,7 @@ class _PhotoProgress:
             end = "\n" if done == total else ""
             print(f"\r  [{bar}] {done}/{total}", end=end, file=sys.stderr, flush=True)
         elif done == total:
-            print(f"  {total} photos done.", file=sys.stderr, flush=True)
+            print(f"  {total} photo{'' if total == 1 else 's'} done.", file=sys.stderr, flush=True)
 
 
 def _print_problems(

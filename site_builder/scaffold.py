@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .errors import BuildFailed, SourceError
+from .errors import BuildFailed, SourceError, closest
 from .links import slugify
 
 KINDS = ("technician", "news", "event", "case-study")
@@ -59,6 +59,7 @@ def create(kind: str, title: str, content: Path, gallery: str | None = None) -> 
     today = dt.date.today().isoformat()
     slug = slugify(title)
     if kind == "technician":
+        _check_gallery(gallery, content.parent / "galleries")
         path = content / "technicians" / f"{slug}.yaml"
         text = _TECHNICIAN.format(title=title, gallery=gallery or "your-gallery", today=today)
     elif kind == "case-study":
@@ -82,6 +83,31 @@ def create(kind: str, title: str, content: Path, gallery: str | None = None) -> 
     with path.open("x", encoding="utf-8") as handle:  # "x": fail rather than overwrite
         handle.write(text)
     return path
+
+
+def _check_gallery(gallery: str | None, galleries: Path) -> None:
+    """A gallery named for a new profile must exist: the profile would not build otherwise."""
+    if gallery is None or (galleries / gallery / "gallery.yaml").is_file():
+        return
+    names = sorted(
+        folder.name for folder in galleries.glob("*") if (folder / "gallery.yaml").is_file()
+    )
+    guess = closest(gallery, names)
+    choose = f"did you mean '{guess}'? " if guess else ""
+    raise BuildFailed(
+        [
+            SourceError(
+                galleries / gallery,
+                f"there is no gallery '{gallery}', so nothing was created",
+                hint=choose
+                + (
+                    "the galleries are: " + ", ".join(names)
+                    if names
+                    else "make a gallery first: a folder in galleries/ with a gallery.yaml"
+                ),
+            )
+        ]
+    )
 
 
 def _quoted(title: str) -> str:

@@ -334,3 +334,20 @@ def test_bench_cold_phase_sets_the_last_site_aside_and_counts_kernel_time(
     assert (aside["output"] / "marker.txt").read_text() == "the last site"
     assert not (site.root / "output" / "marker.txt").exists()
     assert (photo_cache / "made.webp").exists()  # only the photo cache is kept
+
+
+def test_new_technician_in_a_gallery_that_does_not_exist_is_refused(tiny_site: TinySite) -> None:
+    result = run_cli("new", "technician", "Priya Shah", "--gallery", "mane", cwd=tiny_site.root)
+    assert result.returncode == 1
+    assert "there is no gallery 'mane'" in result.stderr
+    assert "did you mean 'main'?" in result.stderr
+    assert not (tiny_site.content / "technicians/priya-shah.yaml").exists()
+
+
+def test_a_page_named_search_is_refused_like_the_other_reserved_names(
+    tiny_site: TinySite,
+) -> None:
+    tiny_site.write("content/pages/search.md", "---\ntitle: Find things\n---\nHello.\n")
+    result = run_cli("check", cwd=tiny_site.root)
+    assert result.returncode == 1
+    assert "the page name 'search' is used by the site itself" in result.stderr

@@ -206,3 +206,11 @@ def test_read_page_keeps_svg_case_and_drops_hidden_parts() -> None:
         '<div><h1>Hello &amp; welcome</h1><svg viewBox="0 0 1 1"><path d="M0"/></svg>'
         '<a href="/cms/a/">a</a></div>\n'
     )
+
+
+def test_the_zip_can_be_read_by_others_like_any_file_handed_on(
+    site: TinySite, tmp_path: Path
+) -> None:
+    out = tmp_path / "site-cms.zip"
+    assert export(site, out) == 0
+    assert out.stat().st_mode & 0o777 == 0o644

@@ -480,6 +480,8 @@ def write_zip(entries: Mapping[str, bytes], target: Path, force: bool = False) -
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
                 archive.writestr(info, entries[name])
+        # mkstemp makes the file private (0600); the zip is meant to be handed on
+        os.chmod(temporary, 0o644)
         os.replace(temporary, target)
     finally:
         Path(temporary).unlink(missing_ok=True)
