@@ -41,7 +41,8 @@ EntriesMade = dict[Path, tuple[Document, type[Any], Entry[Any] | None, list[Sour
 
 SECTIONS = ("home", "plan", "plans", "technicians", "galleries", "case-studies", "news", "events")
 RESERVED_PATHS = frozenset(
-    {*SECTIONS, "accessibility", "assets", "images", "media", "search", "feed.xml", "404", "sitemap"}
+    {*SECTIONS, "accessibility", "assets", "images", "media", "search"}
+    | {"feed.xml", "404", "sitemap"}
 )
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
