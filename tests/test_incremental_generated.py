@@ -38,16 +38,16 @@ or delete that breaks the site: a photo still named, a technician named in the n
 template, a gallery's gallery.yaml...). A step that finds a difference starts both outputs
 afresh, so that the steps after it are checked on their own.
 
-Cost (about 3 minutes here for 537 steps; a clean build is most of a step): the series runs
-with ``search: false`` added to site.yaml, as Pagefind is most of a clean build, except one
-segment at the end with search on (the steps named ``[search]``): search turned on, the four
-steps of each search file of the theme (search.html, search.js), edits of a profile, a news
-item, base.html and a portrait, a deleted case study, a restore, and search off again. Every
-restore goes back to a state built before, so its clean build is made once and reused (those
-are fully clean: ``tests.test_incremental._clean_build``). The other clean builds also share,
-though neither can change what they write, Jinja's compiled templates and what each template
-names and refers to (``_clean_build_sharing_templates``): a third of the time. Photos are
-processed once: what the photo cache held is put back before each build (it is by content
+Cost (536 steps, 3.5 minutes on a shared 2-core machine; a clean build is most of a step): the
+series runs with ``search: false`` added to site.yaml, as Pagefind is most of a clean build,
+except one segment at the end with search on (the steps named ``[search]``): search turned on,
+the four steps of each search file of the theme (search.html, search.js), edits of a profile, a
+news item, base.html and a portrait, a deleted case study, a restore, and search off again.
+Every restore goes back to a state built before, so its clean build is made once and reused
+(those are fully clean: ``tests.test_incremental._clean_build``). The other clean builds also
+share, though neither can change what they write, Jinja's compiled templates and what each
+template names and refers to (``_clean_build_sharing_templates``): a third of the time. Photos
+are processed once: what the photo cache held is put back before each build (it is by content
 hash; a restore would otherwise process again the photos the step before it pruned).
 """
 
