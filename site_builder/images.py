@@ -76,7 +76,6 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any, Protocol
 
-import markupsafe
 from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
 from site_builder.errors import closest
@@ -223,11 +222,11 @@ class ProcessedImage:
     key: str = ""  # cache key: content hash + settings; names the files and the manifest
 
     def srcset(self, format: str, url: Callable[[str], str]) -> str:
-        return _srcset(self.variants, format, url)
+        return srcset_of(self.variants, format, url)
 
     def fallback(self) -> Variant:
         """The largest JPEG: what browsers without <picture> support show."""
-        return _largest(self.variants, "jpeg")
+        return largest_of(self.variants, "jpeg")
 
     def files(self) -> tuple[Variant, ...]:
         return self.variants + self.thumbnails
@@ -1070,64 +1069,18 @@ def _drop_opaque_alpha(picture: Image.Image) -> Image.Image:
     return picture
 
 
-# --- HTML ----------------------------------------------------------------------------------------
-
-
-def picture_html(
-    image: ProcessedImage,
-    alt: str,
-    url: Callable[[str], str],
-    *,
-    sizes: str,
-    lazy: bool = True,
-    square: bool = False,
-    css_class: str | None = None,
-) -> markupsafe.Markup:
-    """A <picture>: AVIF/WebP <source>s, then a JPEG <img> with width, height and alt.
-
-    ``square=True`` uses the square thumbnail (the image must have been processed with
-    square=True). ``css_class`` goes on the <img>, which is what layouts style. ``lazy=False``
-    (for the first, largest image of a page) loads it eagerly.
-    """
-    variants = image.thumbnails if square else image.variants
-    if not variants:
-        raise ValueError("picture_html(square=True) needs an image processed with square=True")
-    fallback = _largest(variants, "jpeg")
-    parts = ["<picture>"]
-    for fmt in ("avif", "webp"):
-        if any(variant.format == fmt for variant in variants):
-            srcset = _srcset(variants, fmt, url)
-            parts.append(_tag("source", type=_FORMATS[fmt][2], srcset=srcset, sizes=sizes))
-    parts.append(
-        _tag(
-            "img",
-            src=url(fallback.path),
-            srcset=_srcset(variants, "jpeg", url),
-            sizes=sizes,
-            width=str(fallback.width),
-            height=str(fallback.height),
-            alt=alt,
-            loading="lazy" if lazy else "eager",
-            decoding="async",
-            **({"class": css_class} if css_class else {}),
-        )
-    )
-    parts.append("</picture>")
-    return markupsafe.Markup("".join(parts))
-
-
-def _tag(name: str, **attributes: str) -> str:
-    rendered = " ".join(f'{key}="{markupsafe.escape(value)}"' for key, value in attributes.items())
-    return f"<{name} {rendered}>"
-
-
-def _srcset(variants: Sequence[Variant], fmt: str, url: Callable[[str], str]) -> str:
+def srcset_of(variants: Sequence[Variant], fmt: str, url: Callable[[str], str]) -> str:
     chosen = sorted((v for v in variants if v.format == fmt), key=lambda v: v.width)
     return ", ".join(f"{url(variant.path)} {variant.width}w" for variant in chosen)
 
 
-def _largest(variants: Sequence[Variant], fmt: str) -> Variant:
+def largest_of(variants: Sequence[Variant], fmt: str) -> Variant:
     chosen = [variant for variant in variants if variant.format == fmt]
     if not chosen:
         raise ValueError(f"no {fmt} variant to fall back on")
     return max(chosen, key=lambda variant: variant.width)
+
+
+def mime_type(fmt: str) -> str:
+    """The MIME type of one of our output formats ("jpeg", "webp", "avif")."""
+    return _FORMATS[fmt][2]

@@ -312,3 +312,22 @@ def unchanged_stamp(options: BuildOptions, inputs: Signatures | None = None) -> 
     if not all(record.intact(prefix + relative) for relative, record in state.outputs.items()):
         return None  # someone changed or removed a file in output/: the full check restores it
     return stamp
+
+
+def stat_signature(path: Path) -> tuple[int, int, int, int] | None:
+    try:
+        return file_signature(path.stat())
+    except OSError:
+        return None
+
+
+def save_stamp(
+    options: BuildOptions,
+    inputs: Signatures,
+    state_key: str,
+    counts: dict[str, int],
+    warnings: list[SourceError],
+) -> None:
+    """What lets the next `build` answer at once when no input changed (unchanged_report)."""
+    stamp = BuildStamp(stamp_key(options), inputs, state_key, counts, warnings)
+    stamp.save(stamp_file(options.project.cache, options.output))

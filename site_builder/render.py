@@ -7,7 +7,7 @@ site overrides just the templates it wants to change.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from .errors import SourceError
 from .links import Urls
 from .markup import render_inline, render_markdown
 from .models import STATUSES, THEMES
+from .records import content_hash, stat_signature
 
 
 @dataclass(frozen=True)
@@ -175,3 +176,13 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 
 def markup(html: str) -> Markup:
     return Markup(html)
+
+
+def theme_signature(folders: Iterable[Path]) -> str:
+    """Changes when any template file of the theme chain is added, removed or saved."""
+    listing = []
+    for folder in folders:
+        for path in sorted((folder / "templates").rglob("*")):
+            signature = stat_signature(path)
+            listing.append(f"{path} {signature}")
+    return content_hash("\n".join(listing).encode())

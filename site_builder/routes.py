@@ -487,3 +487,15 @@ def _atom(content: Content, published: Published, urls: Urls) -> str:
         items=items,
         updated=max((n.meta.date for n in published.news), default=published.today),
     )
+
+
+def shared_context(content: Content, published: Published, urls: Urls) -> dict[str, Any]:
+    return {
+        "site": content.site,
+        "nav": navigation(content, published),
+        "published": published,
+        "today": published.today,
+        "current_plan": published.current_plan,
+        "has_accessibility": content.accessibility is not None,
+        "base_path": urls.base_path,
+    }

@@ -981,7 +981,8 @@ def test_focus_point_picks_the_side_of_a_landscape_photo(
 def test_photo_paths_are_resolved_as_the_files_they_are(tmp_path: Path) -> None:
     """The galleries folder reached through a link, and a photo that is a link to another:
     each photo is known by its real path (the cache and the pages' photo records use it)."""
-    from site_builder.pipeline import check, image_requests
+    from site_builder.checking import check
+    from site_builder.photos import image_requests
     from tests.sites import TinySite
 
     real = tmp_path / "real"

@@ -17,7 +17,8 @@ import pytest
 import yaml
 from markupsafe import Markup
 
-from site_builder import kinds, pipeline
+from site_builder import kinds, render_pages
+from site_builder import session as session_store
 from site_builder.collector import YOUNG_OBJECTS, collect_less
 from site_builder.content import Entry
 from site_builder.errors import BuildFailed
@@ -29,7 +30,9 @@ from site_builder.incremental import (
 )
 from site_builder.pipeline import BuildSession, build
 from site_builder.project import BuildOptions, Project
-from site_builder.records import input_folders, input_signatures
+from site_builder.records import builder_version, input_folders, input_signatures
+from site_builder.render import PageSpec
+from site_builder.template_helpers import Fragment
 from tests.sites import ROOT, TODAY, TinySite
 
 
@@ -180,7 +183,7 @@ SERVE_STEPS: list[tuple[str, Callable[[Path], None]]] = [
     STEPS[1],  # a file the last listing did not find: the folders are listed again
     (
         # named in a news item: its page shows the new name, though it is passed over when
-        # other technicians are saved (see _Reach; every build here checks what it passed over)
+        # other technicians are saved (see Reach; every build here checks what it passed over)
         "rename a technician named in the news",
         lambda p: _edit(
             p, "content/technicians/mei-ling-chen.yaml", "name: Mei-Ling Chen", "name: Mei Chen"
@@ -271,7 +274,7 @@ def test_serve_passes_over_pages_a_saved_profile_cannot_reach(
         looked_at.append(str(own["page_path"]))
         return page_fingerprint(facts, own, *rest)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pipeline, "page_fingerprint", fingerprint)
+    monkeypatch.setattr(render_pages, "page_fingerprint", fingerprint)
     profile = project / "content/technicians/fatima-haddad.yaml"
     _edit(project, "content/technicians/fatima-haddad.yaml", "name: ", "name: Dr ")
     report = build(_options(project, "output"), session=session, changed=[profile])
@@ -431,7 +434,7 @@ def test_unchanged_site_is_not_read_again(
 ) -> None:
     """With no input changed and output/ as the last build left it, nothing is parsed."""
     first = build(tiny_site.options())
-    monkeypatch.setattr("site_builder.pipeline._check", _must_not_run)
+    monkeypatch.setattr("site_builder.checking.check_changed", _must_not_run)
     again = build(tiny_site.options())
     assert list(again.timings) == ["nothing changed"]
     assert (again.pages, again.files, again.images) == (first.pages, first.files, first.images)
@@ -620,10 +623,9 @@ def test_unhashable_context_means_always_render() -> None:
 def test_parallel_rendering_gives_the_same_bytes(
     example: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from site_builder import pipeline
 
     build(_options(example, "../serial"))
-    monkeypatch.setattr(pipeline, "PARALLEL_MIN_PAGES", 10)
+    monkeypatch.setattr(render_pages, "PARALLEL_MIN_PAGES", 10)
     options = _options(example, "../parallel")
     report = build(BuildOptions(options.project, options.output, today=TODAY, jobs=2))
     assert report.rendered == report.pages
@@ -637,7 +639,7 @@ def test_the_next_build_process_uses_the_cards_this_one_made(
     .cache/ and used by the next `build` (each builds with a session of its own, as a new
     process would): cards until the theme changes, conversions until their text does; an
     unreadable memory is started afresh."""
-    from site_builder import markup, pipeline
+    from site_builder import markup
 
     def as_a_new_process() -> None:  # Markdown conversions are remembered per process
         monkeypatch.setattr(markup, "_conversions", {})
@@ -647,12 +649,12 @@ def test_the_next_build_process_uses_the_cards_this_one_made(
     project = tmp_path / "project"
     for name in ("content", "galleries", "themes"):
         shutil.copytree(ROOT / name, project / name)
-    monkeypatch.setattr(pipeline, "PARALLEL_MIN_PAGES", 10)
+    monkeypatch.setattr(render_pages, "PARALLEL_MIN_PAGES", 10)
     options = _options(project, "output")
     as_a_new_process()
     build(BuildOptions(options.project, options.output, today=TODAY, jobs=2))
     cache = options.project.cache
-    memory = pipeline._RenderedMemory.load(cache, pipeline.builder_version())
+    memory = session_store.RenderedMemory.load(cache, builder_version())
     fragments, texts = memory.fragments, memory.texts
     carded = {Path(str(key[2])).stem for key in fragments}
     listed = re.findall(r'href="[^"]*/technicians/([a-z0-9-]+)/"', _listing(project))
@@ -665,9 +667,9 @@ def test_the_next_build_process_uses_the_cards_this_one_made(
     marker = "<!-- remembered -->"
     kept = {k: v for k, v in fragments.items() if str(k[2]).endswith("amara-nwosu.yaml")}
     for key, fragment in kept.items():
-        fragments[key] = pipeline._Fragment(Markup(marker) + fragment.html, fragment.images)
+        fragments[key] = Fragment(Markup(marker) + fragment.html, fragment.images)
     conversions = {**memory.conversions, bio: memory.conversions[bio] + "<p>kept</p>"}
-    pipeline._RenderedMemory(pipeline.builder_version(), fragments, texts, conversions).save(cache)
+    session_store.RenderedMemory(builder_version(), fragments, texts, conversions).save(cache)
     _edit(project, "content/technicians/aled-pritchard.yaml", "role: ", "role: Head ")
     as_a_new_process()
     build(options)
@@ -682,7 +684,7 @@ def test_the_next_build_process_uses_the_cards_this_one_made(
     assert marker not in _listing(project)
     assert "<p>kept</p>" in (project / "output/technicians/amara-nwosu/index.html").read_text()
 
-    (cache / pipeline.RENDERED_FILE).write_bytes(b"not a pickle")
+    (cache / session_store.RENDERED_FILE).write_bytes(b"not a pickle")
     _edit(project, "content/technicians/aled-pritchard.yaml", "role: Head ", "role: ")
     as_a_new_process()
     build(options)
@@ -701,7 +703,6 @@ def test_editing_someone_remakes_the_filter_pages_they_are_on_only(
 ) -> None:
     """A department's page shows the other departments' names and head counts, not their
     people: a new role for a chemist leaves the physics page alone; a move changes counts."""
-    from site_builder import pipeline
     from tests.sites import TECHNICIAN
 
     tiny_site.write(
@@ -711,12 +712,12 @@ def test_editing_someone_remakes_the_filter_pages_they_are_on_only(
     build(tiny_site.options())
     rendered: list[str] = []
 
-    def render_page(env: jinja2.Environment, spec: pipeline.PageSpec, context: dict) -> str:
+    def render_page(env: jinja2.Environment, spec: PageSpec, context: dict) -> str:
         rendered.append(spec.path)
         return real_render(env, spec, context)
 
-    real_render = pipeline.render_page
-    monkeypatch.setattr(pipeline, "render_page", render_page)
+    real_render = render_pages.render_page
+    monkeypatch.setattr(render_pages, "render_page", render_page)
     _edit(tiny_site.root, "content/technicians/alex-morgan.yaml", "role: ", "role: Senior ")
     build(tiny_site.options())
     assert "technicians/department/chemistry/" in rendered

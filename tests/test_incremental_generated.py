@@ -474,7 +474,7 @@ STEPS = generate_steps(EXAMPLE_FILES)
 # reported, not fixed here, each an xfail(strict=True) naming the difference.
 _BRAND_CSS = (
     "build, serve and the clean build alike raise jinja2.TemplateNotFound: 'brand.css' not "
-    "found (pipeline._plan_static renders it with env.get_template outside the pages' error "
+    "found (site_plan.plan_static renders it with env.get_template outside the pages' error "
     "handling), not BuildFailed naming the missing template as for every other template"
 )
 KNOWN_BUGS: dict[str, str] = {

@@ -205,7 +205,8 @@ def test_cached_each_gives_what_a_loop_over_cached_gives_and_remembers_it() -> N
     from pathlib import Path
 
     from site_builder.content import Entry
-    from site_builder.pipeline import _Fragments, _PictureUse
+    from site_builder.photos import PictureUse
+    from site_builder.template_helpers import Fragments
 
     made: list[str] = []
     env = jinja2.Environment(autoescape=True)
@@ -221,7 +222,7 @@ def test_cached_each_gives_what_a_loop_over_cached_gives_and_remembers_it() -> N
     counted.name = "card"  # type: ignore[attr-defined]
     people = [Entry(name, Path(f"/site/{name}.yaml"), None) for name in ("ada", "bo", "cy")]
     digests = {person.path: "1" for person in people}
-    fragments = _Fragments({}, "theme", digests, Urls.from_base("/"), _PictureUse({}, {}))
+    fragments = Fragments({}, "theme", digests, Urls.from_base("/"), PictureUse({}, {}))
     page = env.from_string(
         "{{ each(card, people, lazy=True, first={'lazy': False}) }}|"
         "{% for p in people %}{{ one(card, p, lazy=not loop.first) }}{% endfor %}"

@@ -335,7 +335,7 @@ def test_search_index_is_remade_after_the_reload_and_matches_a_clean_build(
 def test_a_serve_session_leaves_its_cards_for_the_next(tiny_site: TinySite) -> None:
     """Cards made while previewing are kept when serve stops, so the next session's first
     save does not make the cards of every list again."""
-    from site_builder.pipeline import RENDERED_FILE
+    from site_builder.session import RENDERED_FILE
 
     options = tiny_site.options(output=tiny_site.root / "preview")
     memory = options.project.cache / RENDERED_FILE
