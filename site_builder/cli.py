@@ -83,6 +83,12 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument(
         "--jobs", type=int, default=None, help="processes for photos (default: all cores)"
     )
+    build_cmd.add_argument(
+        "--verify",
+        action="store_true",
+        help="render again every page kept from the last build and fail if any differs "
+        "(also SITE_BUILDER_VERIFY=1)",
+    )
     build_cmd.set_defaults(run=_run_build)
 
     check_cmd = commands.add_parser(
@@ -208,6 +214,7 @@ def _options(args: argparse.Namespace) -> BuildOptions:
         drafts=args.drafts,
         today=args.today or dt.date.today(),
         jobs=getattr(args, "jobs", None),
+        verify=getattr(args, "verify", False) or os.environ.get("SITE_BUILDER_VERIFY") == "1",
     )
 
 
@@ -218,7 +225,7 @@ def build_site(
     made from changed (without loading the builder), else build."""
     started = time.perf_counter()
     inputs = input_signatures(input_folders(options))
-    report = unchanged_report(options, inputs, started)
+    report = None if options.verify else unchanged_report(options, inputs, started)
     if report is None:
         from .pipeline import build
 

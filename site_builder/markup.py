@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Callable, Mapping
-from functools import lru_cache
 
 import markdown
 import nh3
@@ -39,73 +38,92 @@ _EXTENSION_CONFIG = {"toc": {"permalink": False, "baselevel": 1}}
 
 
 def render_markdown(text: str, rewrite_link: Callable[[str], str] | None = None) -> Markup:
-    """Markdown to sanitised HTML; site-absolute links (/about/) are given the base path."""
-    return Markup(_render_cached(text, rewrite_link))
+    """Markdown to sanitised HTML, outside a build (a build's conversions go through its
+    MarkdownMemo); site-absolute links (/about/) are given the base path."""
+    return MarkdownMemo().html(text, rewrite_link)
 
 
-@lru_cache(maxsize=4096)
-def _render_cached(text: str, rewrite_link: Callable[[str], str] | None) -> str:
-    # Surrounding blank lines change nothing in Markdown: "bio: |" text ends with one, the same
-    # text cut out elsewhere (a description) does not, and both should share one conversion.
-    return sanitise(_converted(text.strip("\n")), rewrite_link)
+def render_inline(text: str, rewrite_link: Callable[[str], str] | None = None) -> Markup:
+    """Markdown for one short line (a quote, a title): no surrounding paragraph."""
+    return MarkdownMemo().inline(text, rewrite_link)
 
 
-def _converted(text: str) -> str:
-    """Markdown to HTML, before sanitising and link rewriting (which differ between callers
-    of the same text: a page's body and its description)."""
-    html = _conversions.pop(text, None)
-    if html is None:
+class MarkdownMemo:
+    """Markdown to sanitised HTML, remembering each conversion by its text: a memo of a pure
+    function (the same text always makes the same HTML), owned by the build session and seeded
+    from the last build's, so a theme change re-renders every article without converting any
+    of them again. Conversions are kept oldest use first, so the most recent are kept."""
+
+    def __init__(self, known: Mapping[str, str] | None = None, limit: int = 50_000) -> None:
+        self._conversions: dict[str, str] = dict(known or {})
+        self._limit = limit
+        # sanitised HTML by text and link rewriter: a bio is on its profile and on every card
+        self._sanitised: dict[tuple[str, Callable[[str], str] | None], str] = {}
+        self.made: dict[str, str] = {}  # converted in this process since take_made()
+        self.unsaved = False  # a conversion was made or added since the memory was saved
+        self._local = threading.local()
+
+    def html(self, text: str, rewrite_link: Callable[[str], str] | None = None) -> Markup:
+        key = (text, rewrite_link)
+        html = self._sanitised.get(key)
+        if html is None:
+            if len(self._sanitised) >= _SANITISED_LIMIT:
+                self._sanitised.clear()
+            # Surrounding blank lines change nothing in Markdown: "bio: |" text ends with one,
+            # the same text cut out elsewhere (a description) does not: one conversion for both.
+            html = self._sanitised[key] = sanitise(self.converted(text.strip("\n")), rewrite_link)
+        return Markup(html)
+
+    def inline(self, text: str, rewrite_link: Callable[[str], str] | None = None) -> Markup:
+        """Markdown for one short line (a quote, a title): no surrounding paragraph."""
+        html = str(self.html(text, rewrite_link)).strip()
+        if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+            html = html[3:-4]
+        return Markup(html)
+
+    def converted(self, text: str) -> str:
+        """Markdown to HTML, before sanitising and link rewriting (which differ between
+        callers of the same text: a page's body and its description)."""
+        html = self._conversions.pop(text, None)
+        if html is None:
+            html = str(self._converter().reset().convert(text))
+            self.made[text] = html
+            self.unsaved = True
+            if len(self._conversions) >= self._limit:  # a long preview: forget the oldest half
+                for old in list(self._conversions)[: self._limit // 2]:
+                    del self._conversions[old]
+        self._conversions[text] = html  # last in the order: the most recently used
+        return html
+
+    def _converter(self) -> markdown.Markdown:
         # Instances keep state between documents (toc ids), so each is reset before use;
-        # building one costs more than converting a short article (2 s of a 2,000-page
-        # build), so a thread keeps its own.
-        converter = getattr(_converters, "markdown", None)
+        # building one costs more than converting a short article, so a thread keeps its own.
+        converter: markdown.Markdown | None = getattr(self._local, "markdown", None)
         if converter is None:
             converter = markdown.Markdown(
                 extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIG, output_format="html"
             )
-            _converters.markdown = converter
-        html = str(converter.reset().convert(text))
-        _added.append(text)
-        if len(_conversions) >= _MEMO_LIMIT:  # a long preview session: forget the oldest half
-            for old in list(_conversions)[: _MEMO_LIMIT // 2]:
-                del _conversions[old]
-    _conversions[text] = html  # last in the order: the most recently used
-    return html
+            self._local.markdown = converter
+        return converter
+
+    def add(self, known: Mapping[str, str]) -> None:
+        """Conversions made elsewhere (a render worker); those already known keep their place."""
+        for text, html in known.items():
+            if text not in self._conversions:
+                self._conversions[text] = html
+                self.unsaved = True
+
+    def take_made(self) -> dict[str, str]:
+        """The conversions made since the last call (a render worker hands them back)."""
+        made, self.made = self.made, {}
+        return made
+
+    def recent(self, limit: int) -> dict[str, str]:
+        """The ``limit`` most recently used conversions, oldest first (what is worth keeping)."""
+        return dict(list(self._conversions.items())[-limit:]) if limit else {}
 
 
-# Conversions by text, oldest use first: a memo of a pure function (the same text always
-# makes the same HTML), seeded from the last build's (see remember_conversions), so a theme
-# change re-renders every article without converting any of them again.
-_conversions: dict[str, str] = {}
-_added: list[str] = []  # texts added to the memo in this process, in order
-_MEMO_LIMIT = 50_000
-_converters = threading.local()
-
-
-def remember_conversions(known: Mapping[str, str]) -> None:
-    """Add conversions made elsewhere (a saved memory, a render worker) to the memo; those
-    already known keep their place in the order."""
-    for text, html in known.items():
-        if text not in _conversions:
-            _conversions[text] = html
-            _added.append(text)
-
-
-def conversions_added(since: int = 0) -> dict[str, str]:
-    """The conversions added to the memo after the ``since``-th (see conversion_count)."""
-    return {text: _conversions[text] for text in _added[since:] if text in _conversions}
-
-
-def conversion_count() -> int:
-    """How many conversions have been added to the memo: one made or handed over since a
-    count was taken changes it."""
-    return len(_added)
-
-
-def recent_conversions(limit: int) -> dict[str, str]:
-    """The ``limit`` most recently used conversions, oldest first (what is worth keeping)."""
-    recent = list(_conversions.items())[-limit:] if limit else []
-    return dict(recent)
+_SANITISED_LIMIT = 4096
 
 
 def sanitise(html: str, rewrite_link: Callable[[str], str] | None = None) -> str:
@@ -123,14 +141,6 @@ def sanitise(html: str, rewrite_link: Callable[[str], str] | None = None) -> str
         attribute_filter=filter_attribute,
         strip_comments=True,
     )
-
-
-def render_inline(text: str, rewrite_link: Callable[[str], str] | None = None) -> Markup:
-    """Markdown for one short line (a quote, a title): no surrounding paragraph."""
-    html = str(render_markdown(text, rewrite_link)).strip()
-    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
-        html = html[3:-4]
-    return Markup(html)
 
 
 def fingerprint(text: str) -> str:

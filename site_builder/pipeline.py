@@ -60,7 +60,7 @@ def build(
     clock = _Clock()
     if session is None and inputs is None:  # `build`: its memory is kept in .cache/
         inputs = input_signatures(input_folders(options))
-        unchanged = unchanged_report(options, inputs, started)
+        unchanged = None if options.verify else unchanged_report(options, inputs, started)
         if unchanged is not None:
             return unchanged
     session = session or BuildSession.for_project(options.project)
@@ -75,7 +75,7 @@ def build(
     pages = plan_pages(content, published, session.plan_pages)
     texts_used: set[tuple[object, ...]] = set()
     made = remembered_texts(session, content, loaded.digests, urls, published.today, texts_used)
-    files = machine_files(content, published, pages, urls, made)
+    files = machine_files(content, published, pages, urls, made, session.markdown)
     clock.lap("plan pages")
     photo_memory = session if not session.persist else None
     processed = process_photos(

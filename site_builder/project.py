@@ -45,3 +45,6 @@ class BuildOptions:
     drafts: bool = False
     today: dt.date = field(default_factory=dt.date.today)
     jobs: int | None = None
+    # render again every page a build keeps from the last one, and fail on any difference
+    # (--verify, SITE_BUILDER_VERIFY=1): a check of the incremental build, never of the site
+    verify: bool = False

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from .errors import SourceError
 from .links import Urls
-from .markup import render_inline, render_markdown
+from .markup import MarkdownMemo
 from .models import STATUSES, THEMES
 from .records import content_hash, stat_signature
 
@@ -79,9 +79,11 @@ def make_environment(
     urls: Urls,
     helpers: Mapping[str, Callable[..., Any]] | None = None,
     compiled: jinja2.BytecodeCache | None = None,
+    markdown: MarkdownMemo | None = None,
 ) -> jinja2.Environment:
     """``compiled`` keeps compiled templates between builds (by name and source checksum), so
     a rebuild does not spend a second compiling twenty unchanged templates again."""
+    memo = markdown or MarkdownMemo()
     env = ThemeEnvironment(
         loader=jinja2.FileSystemLoader([str(f / "templates") for f in folders]),
         bytecode_cache=compiled,
@@ -99,8 +101,8 @@ def make_environment(
         **(helpers or {}),
     )
     env.filters.update(
-        markdown=lambda text: render_markdown(text or "", urls.content_link),
-        inline_markdown=lambda text: render_inline(text or "", urls.content_link),
+        markdown=lambda text: memo.html(text or "", urls.content_link),
+        inline_markdown=lambda text: memo.inline(text or "", urls.content_link),
         date=format_date,
         datetime=format_datetime,
         iso=lambda value: value.isoformat(),

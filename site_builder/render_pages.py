@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from . import images as image_pipeline
-from . import kinds, markup
+from . import kinds
 from .checking import Loaded
 from .errors import BuildFailed, SourceError
 from .incremental import (
@@ -22,12 +22,10 @@ from .incremental import (
     page_fingerprint,
 )
 from .links import Urls, output_file
+from .markup import MarkdownMemo
 from .photos import PictureUse
 from .project import BuildOptions
-from .records import (
-    BuildState,
-    OutputRecord,
-)
+from .records import BuildState, OutputRecord, content_hash
 from .render import (
     KIND_CASE_STUDIES,
     KIND_GALLERIES,
@@ -74,8 +72,11 @@ def render_site(
     session.forget_if_large()
     signature = theme_signature(folders)
     fragments = Fragments(session.fragments, signature, loaded.digests, urls, pictures)
-    helpers = make_template_helpers(pictures, urls, options.project, session.pictures, fragments)
-    env = make_environment(folders, urls, helpers, session.compiled)
+    memo = session.markdown
+    helpers = make_template_helpers(
+        pictures, urls, options.project, session.pictures, fragments, memo
+    )
+    env = make_environment(folders, urls, helpers, session.compiled, memo)
     theme = Theme(folders, env, shared_context(content, loaded.published, urls))
     session.save_state()  # serve's last build, if it was not saved yet
     previous = previous_build(options, urls, session)
@@ -90,14 +91,13 @@ def render_site(
     reach = Reach.of(loaded.looked_at, session, layouts, site.trusted, session.check_reach)
     render_changed_pages(
         site,
-        env,
-        folders,
+        theme,
         pages,
-        theme.shared,
-        (pictures, fragments),
+        (pictures, fragments, memo),
         (templates, reach),
         Fingerprinter(loaded.digests, session.lasting),
         options.jobs,
+        options.verify,
     )
     if len(session.sources.templates) != known_templates:
         session.sources.changed = True
@@ -176,19 +176,21 @@ def own_values(spec: PageSpec) -> dict[str, Any]:
 
 def render_changed_pages(
     site: SitePlan,
-    env: Any,
-    folders: list[Path],
+    theme: Theme,
     pages: list[PageSpec],
-    shared: dict[str, Any],
-    used: tuple[PictureUse, Fragments],
+    used: tuple[PictureUse, Fragments, MarkdownMemo],
     templates: tuple[TemplateIndex, Reach],
     values: Fingerprinter,
     jobs: int | None = None,
+    verify: bool = False,
 ) -> None:
-    """Render the pages whose inputs changed (all of them on a first build) into memory."""
-    pictures, fragments = used
+    """Render the pages whose inputs changed (all of them on a first build) into memory;
+    ``verify``: render the others too, and fail if any differs from the page it keeps."""
+    pictures = used[0]
+    env, folders, shared = theme.env, theme.folders, theme.shared
     index, reach = templates
     dirty: list[tuple[PageSpec, str | None]] = []
+    kept: list[tuple[PageSpec, OutputRecord]] = []
     for spec in pages:
         relative = output_file(spec.path)
         try:
@@ -206,14 +208,16 @@ def render_changed_pages(
                     again = page_fingerprint(facts, own_values(spec), values, shared)
                     reach.confirm(relative, old, again)
                 site.keep(relative, old)
+                kept.append((spec, old))
                 continue
             fingerprint = page_fingerprint(facts, own_values(spec), values, shared)
         old = site.unchanged(relative, fingerprint)
         if old is not None and pictures.kept(old.images):
             site.keep(relative, old)
+            kept.append((spec, old))
         else:
             dirty.append((spec, fingerprint))
-    job = RenderJob(env, folders, [spec for spec, _ in dirty], shared, pictures, fragments)
+    job = RenderJob(env, folders, [spec for spec, _ in dirty], shared, *used)
     problems: list[SourceError] = []
     for (spec, fingerprint), (result, images) in zip(dirty, job.run(jobs), strict=True):
         if isinstance(result, SourceError):
@@ -223,6 +227,36 @@ def render_changed_pages(
         site.put(output_file(spec.path), result, fingerprint, images)
     if problems:
         raise BuildFailed(unique_problems(problems))
+    if verify:
+        verify_kept(site, kept, RenderJob(env, folders, [s for s, _ in kept], shared, *used))
+
+
+def verify_kept(site: SitePlan, kept: list[tuple[PageSpec, OutputRecord]], job: RenderJob) -> None:
+    """Render the kept pages again, every card too (no remembered fragments), and fail on the
+    first that differs: a page the build kept although something it shows changed."""
+    remembered, job.fragments.memory = job.fragments.memory, {}
+    try:
+        results = job.render(0, len(job.specs), 1)
+    finally:
+        job.fragments.memory = remembered
+    differing = [
+        output_file(spec.path)
+        for (spec, old), (result, _) in zip(kept, results, strict=True)
+        if isinstance(result, SourceError) or content_hash(result) != old.hash
+    ]
+    if differing:
+        shown = ", ".join(differing[:5]) + (" and more" if len(differing) > 5 else "")
+        raise BuildFailed(
+            [
+                SourceError(
+                    site.output / differing[0],
+                    f"verify: {len(differing)} pages kept from the last build differ when "
+                    f"rendered again ({shown})",
+                    hint="a page did not record something it shows: report this with the "
+                    "files you changed; `make clean` and build again gives the right site",
+                )
+            ]
+        )
 
 
 PARALLEL_MIN_PAGES = 300  # below this, starting worker processes costs more than it saves
@@ -242,7 +276,7 @@ class RenderJob:
     shared: dict[str, Any]
     pictures: PictureUse
     fragments: Fragments
-    converted_before: int = 0  # markup.conversion_count() when the workers were forked
+    markdown: MarkdownMemo
 
     def run(self, jobs: int | None) -> list[Rendered]:
         workers = min(jobs or os.cpu_count() or 1, len(self.specs) // (PARALLEL_MIN_PAGES // 2))
@@ -255,7 +289,7 @@ class RenderJob:
         ):
             return self.render(0, len(self.specs), 1)
         slices = workers * 4  # interleaved, so the heavy list pages spread over workers
-        self.converted_before = markup.conversion_count()
+        self.markdown.take_made()  # the workers hand back only what they convert
         FORKED.append(self)
         # The workers share this process's memory until either writes to a page of it: the
         # collector walking every object in a worker would write to (and so copy) them all.
@@ -271,7 +305,7 @@ class RenderJob:
             results[k::slices] = part
             # what the workers made, for the next build: cards and Markdown conversions
             self.fragments.memory.update(made)
-            markup.remember_conversions(converted)
+            self.markdown.add(converted)
         return cast(list[Rendered], results)  # every slot is filled by one of the slices
 
     def render(self, start: int, stop: int, step: int) -> list[Rendered]:
@@ -298,9 +332,7 @@ def render_forked(
     rendered = job.render(start, len(job.specs), step)
     # A worker renders several parts: each hands back only what it made itself.
     cards, job.fragments.made = job.fragments.made, {}
-    converted = markup.conversions_added(job.converted_before)
-    job.converted_before = markup.conversion_count()
-    return rendered, cards, converted
+    return rendered, cards, job.markdown.take_made()
 
 
 def unique_problems(problems: list[SourceError]) -> list[SourceError]:

@@ -26,7 +26,7 @@ from .feeds import (
     sitemap,
 )
 from .links import Urls
-from .markup import render_markdown
+from .markup import MarkdownMemo
 from .models import NewsMeta, SiteConfig, Technician
 from .plan_data import plan_csv, plan_json
 from .plan_routes import plan_specs
@@ -418,10 +418,15 @@ def machine_files(
     pages: list[PageSpec],
     urls: Urls,
     made: Make = make_now,
+    markdown: MarkdownMemo | None = None,
 ) -> list[TextFile]:
+    """The machine-read files; ``made`` remembers them, ``markdown`` the feed's conversions."""
+    memo = markdown or MarkdownMemo()
     site = content.site
     news = tuple(n.path for n in published.news)
-    files = [TextFile("feed.xml", made("feed.xml", news, lambda: _atom(content, published, urls)))]
+    files = [
+        TextFile("feed.xml", made("feed.xml", news, lambda: _atom(content, published, urls, memo)))
+    ]
     for item in published.events:
         path = links.event_calendar_path(item.id)
         text = made(path, (item.path,), partial(_calendar, item, site, urls))
@@ -466,7 +471,7 @@ def _calendar(item: Entry[NewsMeta], site: SiteConfig, urls: Urls) -> str:
     )
 
 
-def _atom(content: Content, published: Published, urls: Urls) -> str:
+def _atom(content: Content, published: Published, urls: Urls, markdown: MarkdownMemo) -> str:
     items = [
         FeedItem(
             title=n.meta.title,
@@ -474,7 +479,7 @@ def _atom(content: Content, published: Published, urls: Urls) -> str:
             published=n.meta.date,
             updated=n.meta.date,
             summary=n.meta.summary,
-            content_html=str(render_markdown(n.body, urls.absolute_link)),
+            content_html=str(markdown.html(n.body, urls.absolute_link)),
             categories=tuple(n.meta.themes),
         )
         for n in published.news[:20]

@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from .images import ProcessedImage
 from .links import Urls
-from .markup import render_markdown
+from .markup import MarkdownMemo
 from .models import SiteConfig, field_of
 
 DESCRIPTION_LIMIT = 160  # what search engines show before cutting a description short
@@ -79,6 +79,7 @@ class SeoSettings:
     content: Path  # the content folder (article images, share image)
     galleries: Path  # the galleries folder (technician photos)
     image: ImageLookup
+    markdown: MarkdownMemo = field(default_factory=MarkdownMemo)  # the build's conversions
 
 
 def page_metadata(context: Mapping[str, Any], settings: SeoSettings) -> PageMetadata:
@@ -104,7 +105,7 @@ def page_metadata(context: Mapping[str, Any], settings: SeoSettings) -> PageMeta
         json_ld.append(person(context["technician"].meta, urls.absolute(path), image, site, urls))
     return PageMetadata(
         title=title,
-        description=_description(context, site),
+        description=_description(context, site, settings.markdown),
         canonical=None if not_found else urls.absolute(path),
         og_type={"article": "article", "technician": "profile"}.get(kind, "website"),
         locale=site.language.replace("-", "_"),
@@ -171,13 +172,13 @@ def meta_description(rendered: str) -> str:
     return trim_description(Markup(rendered).striptags())
 
 
-def first_paragraph(markdown: str) -> str | None:
+def first_paragraph(markdown: str, memo: MarkdownMemo | None = None) -> str | None:
     """The text of the first paragraph of some Markdown, without its markup.
 
     The whole text is rendered: the page shows the same text (a profile's bio, a page's body),
     so the rendering is shared through the Markdown cache instead of done twice.
     """
-    html = str(render_markdown(markdown or "", _links_as_written))
+    html = str((memo or MarkdownMemo()).html(markdown or "", _links_as_written))
     for paragraph in _PARAGRAPH.finditer(html):
         parser = _FirstParagraph()
         parser.feed(paragraph.group(0))
@@ -217,18 +218,18 @@ class _FirstParagraph(HTMLParser):
             self.text.append(data)
 
 
-def _description(context: Mapping[str, Any], site: SiteConfig) -> str | None:
+def _description(context: Mapping[str, Any], site: SiteConfig, memo: MarkdownMemo) -> str | None:
     kind = _kind(context)
     text: str | None = None
     if kind == "article":
         text = context["article"].meta.summary
     elif kind == "page":
         page = context["page"]
-        text = page.meta.summary or first_paragraph(page.body)
+        text = page.meta.summary or first_paragraph(page.body, memo)
     elif kind == "technician":
         meta = context["technician"].meta
         text = f"{meta.name}, {meta.role}, {meta.department}, {site.name}."
-        bio = first_paragraph(meta.bio)
+        bio = first_paragraph(meta.bio, memo)
         if bio:
             text = f"{text} {bio}"
     elif kind == "plan" and "theme" in context:
@@ -236,7 +237,7 @@ def _description(context: Mapping[str, Any], site: SiteConfig) -> str | None:
         text = f"{theme.title}: {theme.theme.goal}"
     elif kind == "plan" and "done" not in context:
         plan = context["plan"].plan
-        text = first_paragraph(plan.summary or "")
+        text = first_paragraph(plan.summary or "", memo)
     elif kind == "home" and site.tagline:
         text = f"{site.name}: {site.tagline}"
     return trim_description(text) if text else None

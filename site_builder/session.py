@@ -25,6 +25,7 @@ from .incremental import (
     TemplateIndex,
 )
 from .links import Urls
+from .markup import MarkdownMemo
 from .photos import PICTURES_REMEMBERED, PhotoMemory
 from .project import Project
 from .published import PlanView, Published
@@ -76,7 +77,7 @@ class BuildSession:
     # the keys of the fragments and texts read from .cache/ (saved again if they differ), and
     # how the last build tells which of them a later one can use
     remembered: frozenset[tuple[object, ...]] = frozenset()
-    conversions_saved: int = 0  # markup.conversion_count() when the memory was read or saved
+    markdown: MarkdownMemo = field(default_factory=MarkdownMemo)  # conversions, by text
     reusable: tuple[Callable[[tuple[object, ...]], bool], set[tuple[object, ...]]] | None = None
     # serve: each kind of page's template and shared values in the last build (see Reach)
     layouts: dict[tuple[str, tuple[str, ...]], bytes] | None = None
@@ -164,8 +165,7 @@ class BuildSession:
         memory = RenderedMemory.load(project.cache, version)
         session.fragments, session.texts = memory.fragments, memory.texts
         session.remembered = frozenset(session.fragments) | frozenset(session.texts)
-        markup.remember_conversions(memory.conversions)
-        session.conversions_saved = markup.conversion_count()
+        session.markdown = MarkdownMemo(memory.conversions)
         return session
 
     def save_rendered(self, cache: Path) -> None:
@@ -179,12 +179,11 @@ class BuildSession:
         self.fragments = {k: v for k, v in self.fragments.items() if fragment_current(k)}
         self.texts = {k: v for k, v in self.texts.items() if k in texts_used}
         now = frozenset(self.fragments) | frozenset(self.texts)
-        converted = markup.conversion_count()
-        if now != self.remembered or converted != self.conversions_saved:
-            conversions = markup.recent_conversions(KEPT_CONVERSIONS)
+        if now != self.remembered or self.markdown.unsaved:
+            conversions = self.markdown.recent(KEPT_CONVERSIONS)
             RenderedMemory(builder_version(), self.fragments, self.texts, conversions).save(cache)
             self.remembered = now
-            self.conversions_saved = converted
+            self.markdown.unsaved = False
 
 
 RENDERED_FILE = "rendered.pickle"

@@ -13,6 +13,7 @@ from . import images as image_pipeline
 from . import seo
 from .content import Entry
 from .links import Urls
+from .markup import MarkdownMemo
 from .photos import PictureUse
 from .project import Project
 
@@ -106,6 +107,7 @@ def make_template_helpers(
     project: Project,
     markup: dict[tuple[object, ...], Markup],
     fragments: Fragments,
+    markdown: MarkdownMemo,
 ) -> dict[str, Callable[..., Any]]:
     def picture(
         source: Path | str,
@@ -135,7 +137,7 @@ def make_template_helpers(
         return project.content / src
 
     page_seo = seo.template_helpers(
-        seo.SeoSettings(urls, project.content, project.galleries, pictures.get)
+        seo.SeoSettings(urls, project.content, project.galleries, pictures.get, markdown)
     )
     return {
         "picture": picture,

@@ -24,10 +24,10 @@ from site_builder.images import (
     ProcessedImage,
     Variant,
     copy_variants,
-    picture_html,
     process_images,
     prune_cache,
 )
+from site_builder.template_helpers import picture_html
 
 # Small widths keep the tests fast; 1600 is there to prove a too-wide copy is skipped.
 OPTIONS = ImageOptions(widths=(200, 400, 1600), thumbnail=120)

@@ -68,7 +68,6 @@ import pytest
 import yaml
 from PIL import Image, ImageDraw
 
-from site_builder import markup
 from site_builder.errors import BuildFailed, SourceError
 from site_builder.pipeline import BuildSession, SearchTiming, build
 from site_builder.project import BuildOptions
@@ -549,10 +548,8 @@ _digests: dict[tuple[int, int, int, int], str] = {}
 
 
 def _as_a_new_process() -> None:
-    """`build` runs in a process of its own: no Markdown conversions but those in .cache/."""
-    markup._conversions.clear()
-    markup._added.clear()
-    markup._render_cached.cache_clear()
+    """`build` runs in a process of its own: no Markdown conversions but those in .cache/
+    (each build() without a session reads them from there, as a new process would)."""
 
 
 @dataclass

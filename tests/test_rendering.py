@@ -10,7 +10,7 @@ import pytest
 
 from site_builder.feeds import CalendarEvent, FeedItem, SitemapEntry, atom_feed, icalendar, sitemap
 from site_builder.links import Urls, output_file
-from site_builder.markup import render_inline, render_markdown
+from site_builder.markup import MarkdownMemo, render_inline, render_markdown
 from site_builder.render import format_datetime, make_environment
 
 
@@ -78,28 +78,32 @@ def test_inline_markdown_has_no_paragraph() -> None:
     assert str(render_inline("A *short* note")) == "A <em>short</em> note"
 
 
-def test_markdown_conversions_are_counted_whoever_made_them(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """The count tells a build that its memory of conversions has something new, made here
-    or handed back by a render worker; a known text is neither converted nor counted again,
-    and the memory keeps the most recently used."""
-    from site_builder import markup
+def test_markdown_memo_knows_what_is_new_whoever_made_it() -> None:
+    """A build's memo of conversions says when it has something new to save, made here or
+    handed back by a render worker; a known text is not converted again, a worker hands back
+    only what it made, and the memo keeps the most recently used."""
+    memo = MarkdownMemo({"from *the* last build": "<p>kept</p>"})
+    assert not memo.unsaved
+    assert memo.converted("from *the* last build") == "<p>kept</p>"  # not converted again
+    assert not memo.unsaved and memo.take_made() == {}
+    assert memo.converted("made *here*") == "<p>made <em>here</em></p>"
+    assert memo.unsaved and memo.take_made() == {"made *here*": "<p>made <em>here</em></p>"}
+    assert memo.take_made() == {}
+    memo.unsaved = False
+    memo.add({"made *here*": "<p>other</p>"})  # known: kept as it was
+    assert not memo.unsaved and memo.converted("made *here*") == "<p>made <em>here</em></p>"
+    memo.add({"by a worker": "<p>w</p>"})
+    assert memo.unsaved
+    memo.converted("from *the* last build")  # used again: the most recent
+    assert list(memo.recent(2)) == ["by a worker", "from *the* last build"]
+    assert str(memo.html("\nmade *here*\n\n")) == "<p>made <em>here</em></p>"
 
-    monkeypatch.setattr(markup, "_conversions", {})
-    monkeypatch.setattr(markup, "_added", [])
-    markup.remember_conversions({"from *the* last build": "<p>kept</p>"})
-    start = markup.conversion_count()
-    assert markup._converted("from *the* last build") == "<p>kept</p>"  # not converted again
-    assert markup._converted("made *here*") == "<p>made <em>here</em></p>"
-    markup.remember_conversions({"made *here*": "<p>other</p>", "by a worker": "<p>w</p>"})
-    assert markup.conversion_count() == start + 2
-    assert markup.conversions_added(start) == {
-        "made *here*": "<p>made <em>here</em></p>",
-        "by a worker": "<p>w</p>",
-    }
-    markup._converted("from *the* last build")  # used again: the most recent
-    assert list(markup.recent_conversions(2)) == ["by a worker", "from *the* last build"]
+
+def test_markdown_memo_forgets_the_oldest_half_past_its_limit() -> None:
+    memo = MarkdownMemo(limit=4)
+    for number in range(5):
+        memo.converted(f"text {number}")
+    assert list(memo.recent(10)) == ["text 2", "text 3", "text 4"]
 
 
 def test_atom_feed_is_well_formed_and_escaped() -> None:
