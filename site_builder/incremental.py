@@ -4,7 +4,7 @@ Two memories, each keyed by content hashes so a stale entry can never be used by
 
 * :class:`SourceCache`: each content file's parsed document and validated model, by the
   SHA-256 of its bytes (and, to avoid even reading an untouched file, by its size, times and
-  inode). Kept in memory by ``serve`` and pickled into ``.cache/`` for ``build``.
+  inode). Kept in memory by ``serve`` and kept in ``.cache/`` (store.py) for ``build``.
 * :class:`Fingerprinter` and :class:`TemplateIndex`: a page's *fingerprint* is a hash of
   everything its rendering can see: the template and every template it extends, includes or
   imports (followed with ``jinja2.meta``), the values of exactly the context variables those
@@ -21,7 +21,6 @@ import datetime as dt
 import enum
 import functools
 import hashlib
-import pickle
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,15 +30,15 @@ import jinja2
 import jinja2.meta
 from pydantic import BaseModel
 
+from . import store
 from .content import Entry, Sources
 from .discovery import content_files, missing_gallery_file
 from .errors import SourceError
-from .files import write_atomic
 from .kinds import GALLERY, SITE
 from .loader import FrontMatterDocument, Located
 from .records import file_signature
 
-SOURCES_FILE = "sources.pickle"
+SOURCES_FILE = "sources.kept"
 
 Document = Located | FrontMatterDocument | SourceError
 
@@ -132,11 +131,7 @@ class SourceCache:
 
     @classmethod
     def load(cls, folder: Path, version: str) -> SourceCache:
-        try:
-            with (folder / SOURCES_FILE).open("rb") as handle:
-                cache = pickle.load(handle)
-        except Exception:  # missing, truncated or from other code: start afresh
-            return cls(version=version)
+        cache = store.kept(folder / SOURCES_FILE, "parsed content", version)
         if not isinstance(cache, cls) or cache.version != version:
             return cls(version=version)
         cache._located, cache.changed = {}, False
@@ -145,7 +140,7 @@ class SourceCache:
     def save(self, folder: Path) -> None:
         self._located, located = {}, self._located
         try:
-            write_atomic(folder / SOURCES_FILE, pickle.dumps(self, pickle.HIGHEST_PROTOCOL))
+            store.keep(folder / SOURCES_FILE, "parsed content", self.version, self)
         finally:
             self._located = located
         self.changed = False

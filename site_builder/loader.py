@@ -79,7 +79,7 @@ class Located:
     def key_position(self, at: PathKey) -> Position | None:
         return self.keys.get(at) or self.position(at)
 
-    # Pickled (into .cache/sources.pickle) as one blob per document, unpacked only when used:
+    # Pickled (into .cache/sources.kept) as one blob per document, unpacked only when used:
     # a build after one edit reads the data and positions of few of 1,600 files, and
     # unpickling them all took 0.1 to 0.2 s of every build process.
     _LAZY = frozenset({"data", "values", "keys"})

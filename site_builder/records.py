@@ -1,10 +1,10 @@
 """What the last build wrote, kept in ``.cache/`` for the next: light on purpose.
 
-* :class:`BuildState` (``.cache/build-state-*.bin``): per output file, its fingerprint, the hash
+* :class:`BuildState` (``.cache/build-state-*.kept``): per output file, its fingerprint, the hash
   of its bytes and the size and time it was written with, so a file someone changed or removed
   in output/ is rewritten. The state is only valid for the same builder code and options
   (base URL, drafts, date, output folder); anything else means a full build.
-* :class:`BuildStamp` (``.cache/build-stamp-*.pickle``): the stat signature of every input file
+* :class:`BuildStamp` (``.cache/build-stamp-*.kept``): the stat signature of every input file
   and folder, and the report of the build that saw them. When nothing changed, ``build`` says so
   from these two files alone.
 
@@ -17,18 +17,15 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import marshal
 import os
-import pickle
 import shutil
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
+from . import __version__, store
 from .errors import SourceError
-from .files import write_atomic
 from .output import MARKER
 from .project import BuildOptions
 
@@ -50,7 +47,7 @@ class BuildReport:
     search_pending: bool = False  # the search index still shows the pages before this build
 
 
-STATE_FILE = "build-state-{}.bin"  # one per output folder: a build elsewhere keeps it
+STATE_FILE = "build-state-{}.kept"  # one per output folder: a build elsewhere keeps it
 _STATE_VERSION = 2
 
 
@@ -132,7 +129,7 @@ def search_store(cache: Path, output: Path) -> Path:
     folder = cache / "search" / _output_name(output)
     if folder.is_dir():
         shutil.rmtree(folder, ignore_errors=True)
-    return folder.with_suffix(".bin")
+    return folder.with_suffix(".kept")
 
 
 def _output_name(output: Path) -> str:
@@ -145,15 +142,13 @@ class BuildState:
     outputs: dict[str, OutputRecord] = field(default_factory=dict)
     written_here: bool = False  # this process made that build (serve), not read from the file
 
-    # marshal, not JSON: a site of 7,000 files has a 2 MB state, which serve saves after
-    # every save in the editor; marshal reads and writes it ten times faster.
     @classmethod
     def load(cls, file: Path, key: str) -> BuildState | None:
-        try:
-            version, saved_key, rows = marshal.loads(file.read_bytes())
-        except (OSError, ValueError, EOFError, TypeError):
+        found = store.kept(file, "build state", str(_STATE_VERSION))
+        if not (isinstance(found, tuple) and len(found) == 2):
             return None
-        if version != _STATE_VERSION or saved_key != key or not isinstance(rows, dict):
+        saved_key, rows = found
+        if saved_key != key or not isinstance(rows, dict):
             return None
         try:
             outputs = {
@@ -169,7 +164,7 @@ class BuildState:
             path: (record.hash, record.fingerprint, *record.stat, record.images)
             for path, record in self.outputs.items()
         }
-        write_atomic(file, marshal.dumps((_STATE_VERSION, self.key, rows)))
+        store.keep(file, "build state", str(_STATE_VERSION), (self.key, rows), plain=True)
 
     @staticmethod
     def forget(file: Path) -> None:
@@ -178,7 +173,7 @@ class BuildState:
 
 # --- a build with nothing to do --------------------------------------------------------------
 
-STAMP_FILE = "build-stamp-{}.pickle"
+STAMP_FILE = "build-stamp-{}.kept"
 _STAMP_VERSION = 1
 Signatures = dict[str, tuple[int, int, int, int] | None]  # None: a folder
 
@@ -218,16 +213,13 @@ class BuildStamp:
     warnings: list[SourceError]
 
     def save(self, file: Path) -> None:
-        write_atomic(file, pickle.dumps((_STAMP_VERSION, self), pickle.HIGHEST_PROTOCOL))
+        store.keep(file, "build stamp", str(_STAMP_VERSION), self)
 
     @staticmethod
     def load(file: Path, key: str) -> BuildStamp | None:
-        try:
-            version, stamp = pickle.loads(file.read_bytes())
-        except Exception:  # missing, damaged or from other code: a build finds out
-            return None
-        if version != _STAMP_VERSION or not isinstance(stamp, BuildStamp) or stamp.key != key:
-            return None
+        stamp = store.kept(file, "build stamp", str(_STAMP_VERSION))
+        if not isinstance(stamp, BuildStamp) or stamp.key != key:
+            return None  # missing, damaged or from other code: a build finds out
         return stamp
 
     @staticmethod

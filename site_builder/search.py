@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import marshal
 import os
 import re
 import shutil
@@ -27,8 +26,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from .errors import BuildFailed, SourceError
-from .files import write_atomic
 from .output import Planned, fill_new_folder
+from .store import keep, kept
 
 BODY_MARKER = "data-pagefind-body"
 BUNDLE = "pagefind"  # the folder Pagefind writes inside the site
@@ -123,11 +122,8 @@ def indexed_parts(
     of each page is handed to the indexer, so the index sees exactly what the site serves.
     The parts are kept in ``store`` (one file) between builds: only pages whose digest changed
     are read again. An unreadable store is started again."""
-    try:
-        version, known = marshal.loads(store.read_bytes())
-        if version != _STORE_VERSION or not isinstance(known, dict):
-            known = {}
-    except (OSError, ValueError, EOFError, TypeError):
+    known = kept(store, "indexed parts", str(_STORE_VERSION))
+    if not isinstance(known, dict):
         known = {}
     now: dict[str, tuple[str, bytes | None]] = {}
     for relative, digest in digests.items():
@@ -138,7 +134,7 @@ def indexed_parts(
             now[relative] = (digest, indexed_part(read(relative)))
     if now != known:
         store.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(store, marshal.dumps((_STORE_VERSION, now)))
+        keep(store, "indexed parts", str(_STORE_VERSION), now, plain=True)
     return {relative: part for relative, (_, part) in sorted(now.items()) if part is not None}
 
 
@@ -146,11 +142,11 @@ def remembered_bundle(store: Path, fingerprint: str) -> dict[str, bytes] | None:
     """The bundle last made beside ``store``, if it was made from the same parts (their
     ``fingerprint``) by the same indexer: a first build after output/ was deleted, or after
     an edit was undone, then need not run Pagefind again."""
-    try:
-        version, key, bundle = marshal.loads(_bundle_file(store).read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
+    found = kept(_bundle_file(store), "search bundle", str(_STORE_VERSION))
+    if not (isinstance(found, tuple) and len(found) == 2):
         return None
-    if version != _STORE_VERSION or key != _bundle_key(fingerprint) or not isinstance(bundle, dict):
+    key, bundle = found
+    if key != _bundle_key(fingerprint) or not isinstance(bundle, dict):
         return None
     return bundle
 
@@ -159,7 +155,13 @@ def remember_bundle(store: Path, fingerprint: str, bundle: Mapping[str, bytes]) 
     """Keep the bundle just made (one, the latest) for remembered_bundle."""
     key = _bundle_key(fingerprint)
     if key is not None:
-        write_atomic(_bundle_file(store), marshal.dumps((_STORE_VERSION, key, dict(bundle))))
+        keep(
+            _bundle_file(store),
+            "search bundle",
+            str(_STORE_VERSION),
+            (key, dict(bundle)),
+            plain=True,
+        )
 
 
 def _bundle_file(store: Path) -> Path:

@@ -4,7 +4,6 @@ fragments and texts, in memory (serve) and in .cache/ (build)."""
 from __future__ import annotations
 
 import contextlib
-import pickle
 import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -15,9 +14,8 @@ import jinja2.bccache
 from markupsafe import Markup
 
 from . import images as image_pipeline
-from . import markup
+from . import markup, store
 from .content import Content, Entry, Sources
-from .files import write_atomic
 from .incremental import (
     Document,
     LastingHashes,
@@ -186,7 +184,7 @@ class BuildSession:
             self.markdown.unsaved = False
 
 
-RENDERED_FILE = "rendered.pickle"
+RENDERED_FILE = "rendered.kept"
 
 
 # Markdown conversions kept in it, the most recently used: the reference site has 1,554 texts;
@@ -204,11 +202,7 @@ class RenderedMemory:
 
     @classmethod
     def load(cls, cache: Path, version: str) -> RenderedMemory:
-        try:
-            with (cache / RENDERED_FILE).open("rb") as handle:
-                memory = pickle.load(handle)
-        except Exception:  # missing, truncated or from other code: start afresh
-            return cls(version)
+        memory = store.kept(cache / RENDERED_FILE, "rendered cards and texts", version)
         if (
             not isinstance(memory, cls)
             or memory.version != version
@@ -218,7 +212,7 @@ class RenderedMemory:
         return memory
 
     def save(self, cache: Path) -> None:
-        write_atomic(cache / RENDERED_FILE, pickle.dumps(self, pickle.HIGHEST_PROTOCOL))
+        store.keep(cache / RENDERED_FILE, "rendered cards and texts", self.version, self)
 
 
 def templates_cache(project: Project, version: str) -> Path:
