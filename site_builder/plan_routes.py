@@ -18,7 +18,7 @@ from .charts import Band, Bar, TimelineGroup, TimelineRow, stacked_status_bars, 
 from .models import STATUSES, Action, add_months
 from .plan_data import COLUMNS
 from .published import ActionView, PlanView, Published
-from .render import PageSpec
+from .render import PageKind, PageSpec
 
 
 @dataclass(frozen=True)
@@ -130,6 +130,7 @@ def _one_plan(plan: PlanView, published: Published, inputs: frozenset[str]) -> I
         links.plan_path(plan.id),
         "plan.html",
         {**context, "status_chart": Markup(chart)},
+        kind=PageKind.PLAN,
         title=plan.plan.title,
         **common,
     )
@@ -137,6 +138,7 @@ def _one_plan(plan: PlanView, published: Published, inputs: frozenset[str]) -> I
         links.plan_page_path(plan.id, "done"),
         "plan_done.html",
         {**context, "done": completed_actions(plan)},
+        kind=PageKind.PLAN_DONE,
         title=f"What we have done: {plan.plan.title}",
         **common,
     )
@@ -149,6 +151,7 @@ def _one_plan(plan: PlanView, published: Published, inputs: frozenset[str]) -> I
             "by_date": actions_by_date(plan),
             "phase_summary": phase_summary(plan),
         },
+        kind=PageKind.PLAN_ACTIONS,
         title=f"Timeline: {plan.plan.title}",
         **common,
     )
@@ -156,6 +159,7 @@ def _one_plan(plan: PlanView, published: Published, inputs: frozenset[str]) -> I
         links.plan_page_path(plan.id, "actions"),
         "plan_filtered.html",
         {**context, "facet": None, "option": None, "actions": tuple(plan.actions)},
+        kind=PageKind.PLAN_ACTIONS,
         title=f"Every action: {plan.plan.title}",
         **common,
     )
@@ -165,6 +169,7 @@ def _one_plan(plan: PlanView, published: Published, inputs: frozenset[str]) -> I
                 option.path,
                 "plan_filtered.html",
                 {**context, "facet": facet, "option": option, "actions": option.actions},
+                kind=PageKind.PLAN_ACTIONS,
                 title=f"{facet.title}: {option.label}: {plan.plan.title}",
                 **common,
             )
@@ -173,6 +178,7 @@ def _one_plan(plan: PlanView, published: Published, inputs: frozenset[str]) -> I
             links.plan_path(plan.id, theme.id),
             "plan_theme.html",
             {**context, "theme": theme, "also_serving": plan.also_serving(theme.id)},
+            kind=PageKind.PLAN_THEME,
             title=f"{theme.title}: {plan.plan.title}",
             **common,
         )

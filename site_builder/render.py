@@ -7,6 +7,7 @@ site overrides just the templates it wants to change.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,28 @@ from .models import STATUSES, THEMES
 from .records import content_hash, stat_signature
 
 
+class PageKind(enum.Enum):
+    """What a page is, for search engines and the site search (seo.py): declared by the code
+    that plans the page, never guessed from what its context holds. A kind that presents one
+    content entry names the context value holding it."""
+
+    HOME = ("home", None)
+    TECHNICIAN = ("technician", "technician")  # a profile
+    NEWS = ("news", "article")  # a news item or an event
+    CASE_STUDY = ("case study", "article")
+    PAGE = ("page", "page")  # a page of content/pages/
+    STATEMENT = ("statement", None)  # the accessibility statement
+    PLAN = ("plan", None)  # a plan's overview
+    PLAN_THEME = ("plan theme", None)  # one theme of a plan
+    PLAN_ACTIONS = ("plan actions", None)  # a plan's actions: all, by filter, by date
+    PLAN_DONE = ("plan done", None)  # what we have done: the plan's completed actions again
+    LISTING = ("listing", None)  # a list of other pages (people, news, galleries, plans), 404
+
+    def __init__(self, label: str, entry: str | None) -> None:
+        self.label = label
+        self.entry = entry  # the context name of the entry the page presents, if it is one
+
+
 @dataclass(frozen=True)
 class PageSpec:
     """One page to make: where it goes, which template, what it shows, what it was made from."""
@@ -29,6 +52,7 @@ class PageSpec:
     path: str  # URL path relative to the site root: '' for home, 'news/', 'feed.xml'
     template: str
     context: Mapping[str, Any] = field(default_factory=dict)
+    kind: PageKind = field(default_factory=lambda: PageKind.LISTING)
     title: str = ""
     in_sitemap: bool = True
     lastmod: dt.date | None = None
@@ -115,7 +139,9 @@ def make_environment(
 
 def render_page(env: jinja2.Environment, spec: PageSpec, shared: Mapping[str, Any]) -> str:
     template = env.get_template(spec.template)
-    return template.render({**shared, **spec.context, "page_path": spec.path})
+    return template.render(
+        {**shared, **spec.context, "page_path": spec.path, "page_kind": spec.kind}
+    )
 
 
 def template_error(exc: Exception, folders: list[Path], spec: PageSpec) -> SourceError:

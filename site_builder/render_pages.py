@@ -171,7 +171,12 @@ class Reach:
 
 def own_values(spec: PageSpec) -> dict[str, Any]:
     """The values a page's template sees besides the shared ones."""
-    return {"page_title": spec.title, **spec.context, "page_path": spec.path}
+    return {
+        "page_title": spec.title,
+        **spec.context,
+        "page_path": spec.path,
+        "page_kind": spec.kind,
+    }
 
 
 def render_changed_pages(

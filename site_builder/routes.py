@@ -31,7 +31,7 @@ from .models import NewsMeta, SiteConfig, Technician
 from .plan_data import plan_csv, plan_json
 from .plan_routes import plan_specs
 from .published import ActionView, PlanView, Published
-from .render import KIND_CASE_STUDIES, KIND_GALLERIES, KIND_NEWS, PageSpec
+from .render import KIND_CASE_STUDIES, KIND_GALLERIES, KIND_NEWS, PageKind, PageSpec
 from .seo import SEARCH_TYPES, is_preview
 
 
@@ -148,6 +148,7 @@ def _home(content: Content, published: Published) -> Iterator[PageSpec]:
             "featured": featured,
             "case_studies": published.case_studies[:2],
         },
+        kind=PageKind.HOME,
         title=content.site.name,
         lastmod=_newest(
             *(n.meta.date for n in published.news if not is_preview(n.meta, published.today)),
@@ -162,6 +163,7 @@ def _free_pages(published: Published) -> Iterator[PageSpec]:
             links.page_path(page.id),
             f"{page.meta.template}.html" if page.meta.template else "page.html",
             {"page": page},
+            kind=PageKind.PAGE,
             title=page.meta.title,
             lastmod=page.meta.updated,
             in_sitemap=not is_preview(page.meta, published.today),
@@ -176,6 +178,7 @@ def _accessibility(content: Content) -> Iterator[PageSpec]:
         "accessibility/",
         "accessibility.html",
         {"statement": statement.meta},
+        kind=PageKind.STATEMENT,
         title="Accessibility statement",
         lastmod=statement.meta.reviewed,
     )
@@ -215,6 +218,7 @@ def _technicians(published: Published) -> Iterator[PageSpec]:
                 "case_studies": case_studies,
                 "news": news,
             },
+            kind=PageKind.TECHNICIAN,
             inputs=frozenset((str(tech.path), KIND_NEWS, KIND_CASE_STUDIES, KIND_GALLERIES)),
             title=tech.meta.name,
             # A profile whose owner said no to search engines is left out (it is noindex too).
@@ -336,6 +340,7 @@ def _case_studies(published: Published, files: Mapping[str, str]) -> Iterator[Pa
             links.case_study_path(case.id),
             "case_study.html",
             {"article": case, "people": people},
+            kind=PageKind.CASE_STUDY,
             inputs=_article_inputs(case, files),
             title=case.meta.title,
             lastmod=case.meta.date,
@@ -393,6 +398,7 @@ def _news(content: Content, published: Published, files: Mapping[str, str]) -> I
                 "people": people,
                 "calendar": links.event_calendar_path(item.id) if item.meta.event else None,
             },
+            kind=PageKind.NEWS,
             inputs=_article_inputs(item, files),
             title=item.meta.title,
             lastmod=item.meta.date,

@@ -25,6 +25,7 @@ from .images import ProcessedImage
 from .links import Urls
 from .markup import MarkdownMemo
 from .models import SiteConfig, field_of
+from .render import PageKind
 
 DESCRIPTION_LIMIT = 160  # what search engines show before cutting a description short
 SCHEMA = "https://schema.org"
@@ -90,24 +91,24 @@ def page_metadata(context: Mapping[str, Any], settings: SeoSettings) -> PageMeta
     today: dt.date = context["today"]
     title = context.get("page_title") or site.name
     not_found = path == "404.html"
-    preview = _is_preview(context, today)
-    kind = _kind(context)
-    search_type = None if (preview or not_found or not site.search) else _search_type(context)
-    private = kind == "technician" and not context["technician"].meta.search_engines
-    image = _own_image(context, settings) or site_share_image(site, settings)
+    kind: PageKind = context["page_kind"]
+    preview = kind.entry is not None and is_preview(context[kind.entry].meta, today)
+    search_type = None if (preview or not_found or not site.search) else _SEARCH_TYPE.get(kind)
+    private = kind is PageKind.TECHNICIAN and not context["technician"].meta.search_engines
+    image = _own_image(kind, context, settings) or site_share_image(site, settings)
     organisation = organization(site, urls)
     json_ld: list[Mapping[str, Any]] = []
     if path == "":
         json_ld.append(organisation)
-    elif kind == "article" and not preview:
+    elif kind in _ARTICLES and not preview:
         json_ld.append(_article_data(context, title, image, organisation, site, urls))
-    elif kind == "technician" and not (preview or private):
+    elif kind is PageKind.TECHNICIAN and not (preview or private):
         json_ld.append(person(context["technician"].meta, urls.absolute(path), image, site, urls))
     return PageMetadata(
         title=title,
-        description=_description(context, site, settings.markdown),
+        description=_description(kind, context, site, settings.markdown),
         canonical=None if not_found else urls.absolute(path),
-        og_type={"article": "article", "technician": "profile"}.get(kind, "website"),
+        og_type=_OG_TYPE.get(kind, "website"),
         locale=site.language.replace("-", "_"),
         image=image,
         noindex=preview or private or not_found or path == "search/",
@@ -124,33 +125,24 @@ def is_preview(meta: Any, today: dt.date) -> bool:
     return isinstance(date, dt.date) and date > today
 
 
-def _is_preview(context: Mapping[str, Any], today: dt.date) -> bool:
-    for key in ("article", "technician", "page"):
-        if key in context:
-            return is_preview(context[key].meta, today)
-    return False
-
-
-def _kind(context: Mapping[str, Any]) -> str:
-    if context.get("page_path") == "":
-        return "home"  # it shows the current plan, but is not the plan's page
-    for key in ("article", "technician", "page", "statement", "plan"):
-        if key in context:
-            return key
-    return "listing"
-
-
-def _search_type(context: Mapping[str, Any]) -> str | None:
-    kind = _kind(context)
-    if kind == "article":
-        return NEWS if "calendar" in context else CASE_STUDY
-    if kind == "technician":
-        return TECHNICIAN
-    if kind in {"page", "statement"}:
-        return PAGE
-    if kind == "plan" and "done" not in context:
-        return PLAN  # the plan and its theme pages; "what we have done" repeats them
-    return None
+# The site search's type of each kind of page it indexes; "what we have done" repeats the
+# plan's actions, and listings repeat what they list.
+_SEARCH_TYPE = {
+    PageKind.NEWS: NEWS,
+    PageKind.CASE_STUDY: CASE_STUDY,
+    PageKind.TECHNICIAN: TECHNICIAN,
+    PageKind.PAGE: PAGE,
+    PageKind.STATEMENT: PAGE,
+    PageKind.PLAN: PLAN,
+    PageKind.PLAN_THEME: PLAN,
+    PageKind.PLAN_ACTIONS: PLAN,
+}
+_ARTICLES = frozenset((PageKind.NEWS, PageKind.CASE_STUDY))
+_OG_TYPE = {
+    PageKind.NEWS: "article",
+    PageKind.CASE_STUDY: "article",
+    PageKind.TECHNICIAN: "profile",
+}
 
 
 # --- descriptions -----------------------------------------------------------------------------
@@ -218,27 +210,28 @@ class _FirstParagraph(HTMLParser):
             self.text.append(data)
 
 
-def _description(context: Mapping[str, Any], site: SiteConfig, memo: MarkdownMemo) -> str | None:
-    kind = _kind(context)
+def _description(
+    kind: PageKind, context: Mapping[str, Any], site: SiteConfig, memo: MarkdownMemo
+) -> str | None:
     text: str | None = None
-    if kind == "article":
+    if kind in _ARTICLES:
         text = context["article"].meta.summary
-    elif kind == "page":
+    elif kind is PageKind.PAGE:
         page = context["page"]
         text = page.meta.summary or first_paragraph(page.body, memo)
-    elif kind == "technician":
+    elif kind is PageKind.TECHNICIAN:
         meta = context["technician"].meta
         text = f"{meta.name}, {meta.role}, {meta.department}, {site.name}."
         bio = first_paragraph(meta.bio, memo)
         if bio:
             text = f"{text} {bio}"
-    elif kind == "plan" and "theme" in context:
+    elif kind is PageKind.PLAN_THEME:
         theme = context["theme"]
         text = f"{theme.title}: {theme.theme.goal}"
-    elif kind == "plan" and "done" not in context:
+    elif kind in (PageKind.PLAN, PageKind.PLAN_ACTIONS):
         plan = context["plan"].plan
         text = first_paragraph(plan.summary or "", memo)
-    elif kind == "home" and site.tagline:
+    elif kind is PageKind.HOME and site.tagline:
         text = f"{site.name}: {site.tagline}"
     return trim_description(text) if text else None
 
@@ -246,12 +239,14 @@ def _description(context: Mapping[str, Any], site: SiteConfig, memo: MarkdownMem
 # --- share images -------------------------------------------------------------------------------
 
 
-def _own_image(context: Mapping[str, Any], settings: SeoSettings) -> ShareImage | None:
+def _own_image(
+    kind: PageKind, context: Mapping[str, Any], settings: SeoSettings
+) -> ShareImage | None:
     """The page's own picture: an article's image, or a (consenting) technician's photo."""
-    if "article" in context and context["article"].meta.image is not None:
+    if kind in _ARTICLES and context["article"].meta.image is not None:
         ref = context["article"].meta.image
         return _processed(settings, settings.content / ref.src, ref.alt)
-    if "technician" in context:
+    if kind is PageKind.TECHNICIAN:
         # Only published profiles have pages, and a profile is only published with consent.
         meta = context["technician"].meta
         if meta.photo:
