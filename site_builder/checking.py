@@ -38,7 +38,6 @@ class Loaded:
     published: Published
     problems: list[SourceError]  # what did not stop the build (errors raise BuildFailed)
     digests: dict[Path, str]  # every content file's hash
-    looked_at: frozenset[str] | None  # the files read again (None: every file was)
     text_only: bool  # only content text changed since the session's last build: photos did not
 
     @property
@@ -56,9 +55,9 @@ def load_changed(
     if changed is not None and session.unseen is not None:
         hint = session.unseen | frozenset(map(str, changed))
     session.unseen = hint
-    content, published, problems, digests, looked_at = check_changed(options, session, hint)
+    content, published, problems, digests, _ = check_changed(options, session, hint)
     text_only = hint is not None and all(path.endswith(CONTENT_TEXT) for path in hint)
-    return Loaded(content, published, problems, digests, looked_at, text_only)
+    return Loaded(content, published, problems, digests, text_only)
 
 
 def check_changed(

@@ -65,7 +65,6 @@ def build(
             return unchanged
     session = session or BuildSession.for_project(options.project)
     loaded = load_changed(options, session, changed)
-    layouts = session.take_layouts()
     clock.lap("load and validate")
     refusal = unsafe_output(options.output, options.project)
     if refusal:
@@ -83,7 +82,7 @@ def build(
     )
     session.unseen = frozenset()  # every changed file has been looked at
     clock.lap("images")
-    rendering = render_site(options, loaded, urls, pages, processed, session, layouts)
+    rendering = render_site(options, loaded, urls, pages, processed, session)
     clock.lap("render")
     site = rendering.site
     plan_files(site, files, rendering.theme, options.project, processed.values())
@@ -101,11 +100,8 @@ def build(
     previous = rendering.previous
     state = BuildState(previous.key if previous else state_key(options, urls), site.records)
     changed_record = bool(written_paths) or previous is None or previous.outputs != site.records
-    saved_to = state_file(cache, options.output)
-    layouts = rendering.reach.layouts
-    session.remember_build(
-        state, saved_to, changed_record, layouts, processed, image_cache(options.project)
-    )
+    saved_to, photo_cache = state_file(cache, options.output), image_cache(options.project)
+    session.remember_build(state, saved_to, changed_record, processed, photo_cache)
     if not index.meanwhile_done:
         keep_renders()
     counts = {"pages": len(pages), "files": len(files), "images": len(processed)}

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TypedDict
 
 from markupsafe import Markup
 
@@ -75,29 +74,18 @@ def plan_filters(plan: PlanView) -> list[PlanFacet]:
 
 
 def plan_specs(published: Published) -> Iterator[PageSpec]:
-    # A plan page shows its plan, the plans before and after it and the actions carried
-    # between them: made from the plan files alone, whatever else is saved.
-    inputs = frozenset(str(p.entry.path) for p in published.plans)
     yield PageSpec(
         "plans/",
         "plans.html",
         {"plans": published.plans},
-        inputs=inputs,
         title="Action plans",
         lastmod=max((p.last_updated for p in published.plans if p.last_updated), default=None),
     )
     for plan in published.plans:
-        yield from _one_plan(plan, published, inputs)
+        yield from _one_plan(plan, published)
 
 
-class _PlanPageCommon(TypedDict):
-    """What every page of one plan shares: what it is made from, and when that last changed."""
-
-    inputs: frozenset[str]
-    lastmod: dt.date | None
-
-
-def _one_plan(plan: PlanView, published: Published, inputs: frozenset[str]) -> Iterator[PageSpec]:
+def _one_plan(plan: PlanView, published: Published) -> Iterator[PageSpec]:
     previous = next((p for p in published.plans if p.id == plan.plan.previous), None)
     following = next((p for p in published.plans if p.plan.previous == plan.id), None)
     filters = plan_filters(plan)
@@ -125,14 +113,14 @@ def _one_plan(plan: PlanView, published: Published, inputs: frozenset[str]) -> I
     )
     context["history"] = history
     context["history_chart"] = Markup(history_chart)
-    common: _PlanPageCommon = {"inputs": inputs, "lastmod": plan.last_updated}
+    lastmod = plan.last_updated
     yield PageSpec(
         links.plan_path(plan.id),
         "plan.html",
         {**context, "status_chart": Markup(chart)},
         kind=PageKind.PLAN,
         title=plan.plan.title,
-        **common,
+        lastmod=lastmod,
     )
     yield PageSpec(
         links.plan_page_path(plan.id, "done"),
@@ -140,7 +128,7 @@ def _one_plan(plan: PlanView, published: Published, inputs: frozenset[str]) -> I
         {**context, "done": completed_actions(plan)},
         kind=PageKind.PLAN_DONE,
         title=f"What we have done: {plan.plan.title}",
-        **common,
+        lastmod=lastmod,
     )
     yield PageSpec(
         links.plan_page_path(plan.id, "timeline"),
@@ -153,7 +141,7 @@ def _one_plan(plan: PlanView, published: Published, inputs: frozenset[str]) -> I
         },
         kind=PageKind.PLAN_ACTIONS,
         title=f"Timeline: {plan.plan.title}",
-        **common,
+        lastmod=lastmod,
     )
     yield PageSpec(
         links.plan_page_path(plan.id, "actions"),
@@ -161,7 +149,7 @@ def _one_plan(plan: PlanView, published: Published, inputs: frozenset[str]) -> I
         {**context, "facet": None, "option": None, "actions": tuple(plan.actions)},
         kind=PageKind.PLAN_ACTIONS,
         title=f"Every action: {plan.plan.title}",
-        **common,
+        lastmod=lastmod,
     )
     for facet in filters:
         for option in facet.options:
@@ -171,7 +159,7 @@ def _one_plan(plan: PlanView, published: Published, inputs: frozenset[str]) -> I
                 {**context, "facet": facet, "option": option, "actions": option.actions},
                 kind=PageKind.PLAN_ACTIONS,
                 title=f"{facet.title}: {option.label}: {plan.plan.title}",
-                **common,
+                lastmod=lastmod,
             )
     for theme in plan.themes:
         yield PageSpec(
@@ -180,7 +168,7 @@ def _one_plan(plan: PlanView, published: Published, inputs: frozenset[str]) -> I
             {**context, "theme": theme, "also_serving": plan.also_serving(theme.id)},
             kind=PageKind.PLAN_THEME,
             title=f"{theme.title}: {plan.plan.title}",
-            **common,
+            lastmod=lastmod,
         )
 
 

@@ -56,14 +56,6 @@ class PageSpec:
     title: str = ""
     in_sitemap: bool = True
     lastmod: dt.date | None = None
-    # Every file its context is made from, for serve to pass over pages no saved file can
-    # reach: paths as text, or a kind's marker (KIND_NEWS) for every file of that kind,
-    # published or not, added or not. None: not known, so the page is always looked at.
-    # The template and the values all pages share are compared on their own.
-    inputs: frozenset[str] | None = None
-
-
-KIND_NEWS, KIND_CASE_STUDIES, KIND_GALLERIES = "news/*", "case-studies/*", "galleries/*"
 
 
 def theme_folders(themes: Path, theme: str | None) -> list[Path]:

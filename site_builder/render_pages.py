@@ -7,17 +7,15 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
 
 from . import images as image_pipeline
-from . import kinds
 from .checking import Loaded
 from .errors import BuildFailed, SourceError
 from .incremental import (
     Fingerprinter,
-    TemplateFacts,
     TemplateIndex,
     page_fingerprint,
 )
@@ -27,9 +25,6 @@ from .photos import PictureUse
 from .project import BuildOptions
 from .records import BuildState, OutputRecord, content_hash
 from .render import (
-    KIND_CASE_STUDIES,
-    KIND_GALLERIES,
-    KIND_NEWS,
     PageSpec,
     make_environment,
     render_page,
@@ -51,7 +46,6 @@ class Rendering:
     site: SitePlan
     theme: Theme
     fragments: Fragments
-    reach: Reach
     previous: BuildState | None  # the last build's record this build starts from
 
 
@@ -62,7 +56,6 @@ def render_site(
     pages: list[PageSpec],
     processed: Mapping[Path, image_pipeline.ProcessedImage],
     session: BuildSession,
-    layouts: dict[tuple[str, tuple[str, ...]], bytes] | None,
 ) -> Rendering:
     """Render the pages whose inputs changed since the last build into memory (all of them on
     a first build); the others are recorded as they were."""
@@ -88,85 +81,19 @@ def render_site(
     )
     templates = session.template_index(signature, env)
     known_templates = len(session.sources.templates)
-    reach = Reach.of(loaded.looked_at, session, layouts, site.trusted, session.check_reach)
     render_changed_pages(
         site,
         theme,
         pages,
         (pictures, fragments, memo),
-        (templates, reach),
+        templates,
         Fingerprinter(loaded.digests, session.lasting),
         options.jobs,
         options.verify,
     )
     if len(session.sources.templates) != known_templates:
         session.sources.changed = True
-    return Rendering(site, theme, fragments, reach, previous)
-
-
-@dataclass
-class Reach:
-    """Which pages a save under serve cannot have changed, so that their fingerprints need not
-    be worked out (1,700 of them were a fifth of a rebuild on the reference site).
-
-    A page that declares the files its context is made from (PageSpec.inputs) is passed over
-    when none of them is among the files looked at again, nothing was added or removed (the
-    watcher's files were all known), and its kind of page (template, names in its context) has
-    the same templates and shared values as in the last build of this session, whose record
-    this build starts from. Any other page, and every page of any other build, is
-    fingerprinted as before."""
-
-    changed: frozenset[str] | None  # the files looked at again and the markers of their kinds
-    before: dict[tuple[str, tuple[str, ...]], bytes]  # the last build's kinds of page
-    layouts: dict[tuple[str, tuple[str, ...]], bytes] = field(default_factory=dict)
-    check: bool = False
-
-    @classmethod
-    def of(
-        cls,
-        looked_at: frozenset[str] | None,
-        session: BuildSession,
-        before: dict[tuple[str, tuple[str, ...]], bytes] | None,
-        same_record: bool,
-        check: bool,
-    ) -> Reach:
-        if looked_at is None or before is None or not same_record or session.found is None:
-            return cls(None, {}, check=check)
-        sources = session.found[0]
-        if str(sources.site) in looked_at:  # settings any page may show: look at them all
-            return cls(None, {}, check=check)
-        files_of_kind = {
-            KIND_NEWS: {str(p) for p in sources.of(kinds.NEWS)},
-            KIND_CASE_STUDIES: {str(p) for p in sources.of(kinds.CASE_STUDY)},
-            KIND_GALLERIES: {str(p) for p in sources.of(kinds.GALLERY)},
-        }
-        markers = {kind for kind, files in files_of_kind.items() if looked_at & files}
-        return cls(looked_at | markers, before, check=check)
-
-    def passes_over(
-        self,
-        spec: PageSpec,
-        facts: TemplateFacts,
-        values: Fingerprinter,
-        shared: Mapping[str, Any],
-    ) -> bool:
-        if spec.inputs is None:
-            return False
-        kind = (spec.template, tuple(spec.context))
-        layout = self.layouts.get(kind)
-        if layout is None:
-            _, shared_part = values.layout(facts, shared, own_values(spec))
-            layout = self.layouts[kind] = facts.digest + shared_part
-        return (
-            self.changed is not None
-            and self.before.get(kind) == layout
-            and spec.inputs.isdisjoint(self.changed)
-        )
-
-    @staticmethod
-    def confirm(relative: str, old: OutputRecord, fingerprint: str | None) -> None:
-        if fingerprint != old.fingerprint:
-            raise AssertionError(f"{relative} was passed over, but what it shows changed")
+    return Rendering(site, theme, fragments, previous)
 
 
 def own_values(spec: PageSpec) -> dict[str, Any]:
@@ -184,7 +111,7 @@ def render_changed_pages(
     theme: Theme,
     pages: list[PageSpec],
     used: tuple[PictureUse, Fragments, MarkdownMemo],
-    templates: tuple[TemplateIndex, Reach],
+    index: TemplateIndex,
     values: Fingerprinter,
     jobs: int | None = None,
     verify: bool = False,
@@ -193,29 +120,15 @@ def render_changed_pages(
     ``verify``: render the others too, and fail if any differs from the page it keeps."""
     pictures = used[0]
     env, folders, shared = theme.env, theme.folders, theme.shared
-    index, reach = templates
     dirty: list[tuple[PageSpec, str | None]] = []
     kept: list[tuple[PageSpec, OutputRecord]] = []
     for spec in pages:
         relative = output_file(spec.path)
         try:
             facts = index.facts(spec.template)
-            passed_over = reach.passes_over(spec, facts, values, shared)
-            fingerprint = (
-                None if passed_over else page_fingerprint(facts, own_values(spec), values, shared)
-            )
-        except Exception:  # a template that cannot be read or parsed: rendering says why
-            passed_over, fingerprint = False, None
-        if passed_over:
-            old = site.previous.get(relative) if site.previous is not None else None
-            if old is not None and old.fingerprint and pictures.kept(old.images):
-                if reach.check:
-                    again = page_fingerprint(facts, own_values(spec), values, shared)
-                    reach.confirm(relative, old, again)
-                site.keep(relative, old)
-                kept.append((spec, old))
-                continue
             fingerprint = page_fingerprint(facts, own_values(spec), values, shared)
+        except Exception:  # a template that cannot be read or parsed: rendering says why
+            fingerprint = None
         old = site.unchanged(relative, fingerprint)
         if old is not None and pictures.kept(old.images):
             site.keep(relative, old)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -31,7 +31,7 @@ from .models import NewsMeta, SiteConfig, Technician
 from .plan_data import plan_csv, plan_json
 from .plan_routes import plan_specs
 from .published import ActionView, PlanView, Published
-from .render import KIND_CASE_STUDIES, KIND_GALLERIES, KIND_NEWS, PageKind, PageSpec
+from .render import PageKind, PageSpec
 from .seo import SEARCH_TYPES, is_preview
 
 
@@ -102,7 +102,6 @@ def plan_pages(
     content: Content, published: Published, plans: PlanPages | None = None
 ) -> list[PageSpec]:
     """Every HTML page of the site, in a stable order."""
-    files = {t.id: str(t.path) for t in content.technicians}  # every technician's file, by id
     return [
         *_home(content, published),
         *_free_pages(published),
@@ -110,8 +109,8 @@ def plan_pages(
         *(plans or PlanPages()).of(published),
         *_technicians(published),
         *_galleries(published),
-        *_case_studies(published, files),
-        *_news(content, published, files),
+        *_case_studies(published),
+        *_news(content, published),
         *_search(content),
         PageSpec("404.html", "404.html", {}, title="Page not found", in_sitemap=False),
     ]
@@ -219,7 +218,6 @@ def _technicians(published: Published) -> Iterator[PageSpec]:
                 "news": news,
             },
             kind=PageKind.TECHNICIAN,
-            inputs=frozenset((str(tech.path), KIND_NEWS, KIND_CASE_STUDIES, KIND_GALLERIES)),
             title=tech.meta.name,
             # A profile whose owner said no to search engines is left out (it is noindex too).
             in_sitemap=tech.meta.search_engines and not is_preview(tech.meta, published.today),
@@ -319,12 +317,11 @@ def _galleries(published: Published) -> Iterator[PageSpec]:
         )
 
 
-def _case_studies(published: Published, files: Mapping[str, str]) -> Iterator[PageSpec]:
+def _case_studies(published: Published) -> Iterator[PageSpec]:
     yield PageSpec(
         "case-studies/",
         "case_studies.html",
         {"case_studies": published.case_studies},
-        inputs=frozenset((KIND_CASE_STUDIES,)),
         title="Case studies",
         lastmod=_newest(
             *(
@@ -341,21 +338,13 @@ def _case_studies(published: Published, files: Mapping[str, str]) -> Iterator[Pa
             "case_study.html",
             {"article": case, "people": people},
             kind=PageKind.CASE_STUDY,
-            inputs=_article_inputs(case, files),
             title=case.meta.title,
             lastmod=case.meta.date,
             in_sitemap=not is_preview(case.meta, published.today),
         )
 
 
-def _article_inputs(article: Entry[Any], files: Mapping[str, str]) -> frozenset[str]:
-    """A news item or case study: its file and the files of everyone it names, published or
-    not (a technician giving consent appears on it)."""
-    named = (files[i] for i in article.meta.technicians if i in files)
-    return frozenset((str(article.path), *named))
-
-
-def _news(content: Content, published: Published, files: Mapping[str, str]) -> Iterator[PageSpec]:
+def _news(content: Content, published: Published) -> Iterator[PageSpec]:
     per_page = content.site.news_per_page
     items = published.news
     pages = max(1, math.ceil(len(items) / per_page))
@@ -372,7 +361,6 @@ def _news(content: Content, published: Published, files: Mapping[str, str]) -> I
                 "next_page": links.news_list_path(number + 1) if number < pages else None,
                 "upcoming_events": published.upcoming_events if number == 1 else [],
             },
-            inputs=frozenset((KIND_NEWS,)),
             title="News and events" + (f" (page {number} of {pages})" if number > 1 else ""),
             lastmod=_newest(
                 *(n.meta.date for n in chunk if not is_preview(n.meta, published.today))
@@ -382,7 +370,6 @@ def _news(content: Content, published: Published, files: Mapping[str, str]) -> I
         "events/",
         "events.html",
         {"upcoming": published.upcoming_events, "past": published.past_events[:10]},
-        inputs=frozenset((KIND_NEWS,)),
         title="Events",
         lastmod=_newest(
             *(n.meta.date for n in published.events if not is_preview(n.meta, published.today))
@@ -399,7 +386,6 @@ def _news(content: Content, published: Published, files: Mapping[str, str]) -> I
                 "calendar": links.event_calendar_path(item.id) if item.meta.event else None,
             },
             kind=PageKind.NEWS,
-            inputs=_article_inputs(item, files),
             title=item.meta.title,
             lastmod=item.meta.date,
             in_sitemap=not is_preview(item.meta, published.today),

@@ -77,11 +77,8 @@ class BuildSession:
     remembered: frozenset[tuple[object, ...]] = frozenset()
     markdown: MarkdownMemo = field(default_factory=MarkdownMemo)  # conversions, by text
     reusable: tuple[Callable[[tuple[object, ...]], bool], set[tuple[object, ...]]] | None = None
-    # serve: each kind of page's template and shared values in the last build (see Reach)
-    layouts: dict[tuple[str, tuple[str, ...]], bytes] | None = None
     # serve: the last build's record and the photos it was made with (see PictureUse.kept)
     recorded_photos: tuple[BuildState, Mapping[Path, image_pipeline.ProcessedImage]] | None = None
-    check_reach: bool = False  # tests: work out every passed-over page's fingerprint anyway
 
     def save_state(self) -> None:
         """Save the record of the last build into .cache/ (at the latest when the next starts)."""
@@ -90,11 +87,6 @@ class BuildSession:
             self.unsaved = None
             state.save(file)
             self.state = (state, stat_signature(file))
-
-    def take_layouts(self) -> dict[tuple[str, tuple[str, ...]], bytes] | None:
-        """The last build's kinds of page (see Reach), given up until this build succeeds."""
-        layouts, self.layouts = self.layouts, None
-        return layouts
 
     def forget_if_large(self) -> None:
         """serve forgets what it remembers past these sizes; a rebuild remakes it."""
@@ -133,13 +125,11 @@ class BuildSession:
         state: BuildState,
         saved_to: Path,
         changed: bool,
-        layouts: dict[tuple[str, tuple[str, ...]], bytes],
         processed: Mapping[Path, image_pipeline.ProcessedImage],
         image_folder: Path,
     ) -> None:
         """Keep a finished build's record for the next one: `build` saves it now, serve once
         the browser has been told (save_state); an unchanged record is not saved again."""
-        self.layouts = layouts
         self.recorded_photos = (state, processed)
         if changed:
             self.unsaved = (state, saved_to)

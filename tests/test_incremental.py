@@ -182,8 +182,8 @@ SERVE_STEPS: list[tuple[str, Callable[[Path], None]]] = [
     ),
     STEPS[1],  # a file the last listing did not find: the folders are listed again
     (
-        # named in a news item: its page shows the new name, though it is passed over when
-        # other technicians are saved (see Reach; every build here checks what it passed over)
+        # named in a news item: its page shows the new name (every build here renders the
+        # pages it keeps again and compares them: --verify)
         "rename a technician named in the news",
         lambda p: _edit(
             p, "content/technicians/mei-ling-chen.yaml", "name: Mei-Ling Chen", "name: Mei Chen"
@@ -232,7 +232,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildSession
     for name in ("content", "galleries", "themes"):
         shutil.copytree(ROOT / name, project / name)
     session = BuildSession.for_project(Project.at(project / "content"), persist=False)
-    session.check_reach = True  # a page passed over that should have been remade fails
     build(_options(project, "output"), session=session)
     return project, session
 
@@ -245,7 +244,7 @@ def test_serve_session_build_equals_clean_build(
     what it writes must still be exactly what a clean build writes."""
     project, session = served
     name, change = SERVE_STEPS[step]
-    options = _options(project, "output")
+    options = replace(_options(project, "output"), verify=True)  # a kept page that differs fails
     before = input_signatures(input_folders(options))
     change(project)
     after = input_signatures(input_folders(options))
@@ -260,7 +259,7 @@ def test_serve_session_build_equals_clean_build(
     shutil.rmtree(clean)
 
 
-def test_serve_passes_over_pages_a_saved_profile_cannot_reach(
+def test_serve_remakes_only_the_pages_a_saved_profile_is_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     project = tmp_path / "project"
@@ -268,30 +267,27 @@ def test_serve_passes_over_pages_a_saved_profile_cannot_reach(
         shutil.copytree(ROOT / name, project / name)
     session = BuildSession.for_project(Project.at(project / "content"), persist=False)
     build(_options(project, "output"), session=session)
-    looked_at: list[str] = []
+    rendered: list[str] = []
 
-    def fingerprint(facts: object, own: dict[str, object], *rest: object) -> str | None:
-        looked_at.append(str(own["page_path"]))
-        return page_fingerprint(facts, own, *rest)  # type: ignore[arg-type]
+    def render_page(env: jinja2.Environment, spec: PageSpec, context: dict) -> str:
+        rendered.append(spec.path)
+        return real_render(env, spec, context)
 
-    monkeypatch.setattr(render_pages, "page_fingerprint", fingerprint)
+    real_render = render_pages.render_page
+    monkeypatch.setattr(render_pages, "render_page", render_page)
     profile = project / "content/technicians/fatima-haddad.yaml"
     _edit(project, "content/technicians/fatima-haddad.yaml", "name: ", "name: Dr ")
     report = build(_options(project, "output"), session=session, changed=[profile])
 
-    assert "technicians/fatima-haddad/" in looked_at  # her page
-    assert "news/2026-11-10-winter-network-meeting/" in looked_at  # names her
-    assert "technicians/" in looked_at  # lists declare no inputs: always looked at
-    assert "technicians/priya-raman/" not in looked_at
-    assert "news/2026-11-02-hpc-upgrade/" not in looked_at
-    assert "news/" not in looked_at  # lists only news items
-    assert "plans/" not in looked_at and "plans/2024-2027/" not in looked_at  # plan files only
+    assert "technicians/fatima-haddad/" in rendered  # her page
+    assert "news/2026-11-10-winter-network-meeting/" in rendered  # names her
+    assert "technicians/" in rendered  # lists her
+    assert "technicians/priya-raman/" not in rendered
+    assert "news/2026-11-02-hpc-upgrade/" not in rendered
+    assert "news/" not in rendered  # lists only news items
+    assert "plans/" not in rendered and "plans/2024-2027/" not in rendered
     assert "Dr Fatima" in (project / "output/technicians/fatima-haddad/index.html").read_text()
-    assert report.rendered < 15
-
-    looked_at.clear()  # `build` and any first build look at every page
-    build(_options(project, "output"), changed=[profile])
-    assert "technicians/priya-raman/" in looked_at
+    assert report.rendered == len(rendered) < 15
 
 
 def test_serve_save_reads_and_checks_only_the_saved_file(

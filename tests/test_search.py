@@ -246,7 +246,7 @@ def test_a_first_build_after_output_is_deleted_uses_the_last_bundle(
     """The last bundle is kept in .cache/ with what it was made from and by which indexer:
     deleting output/ does not run Pagefind again; a change it reads, or another Pagefind,
     does."""
-    from site_builder import pipeline, search
+    from site_builder import indexing, search
 
     build(tiny_site.options())
     out = output(tiny_site)
@@ -257,7 +257,7 @@ def test_a_first_build_after_output_is_deleted_uses_the_last_bundle(
         indexed.append(len(pages))
         return run_indexer(pages)
 
-    monkeypatch.setattr(pipeline, "run_indexer", counted)
+    monkeypatch.setattr(indexing, "run_indexer", counted)
     shutil.rmtree(out)
     build(tiny_site.options())
     assert not indexed
