@@ -26,8 +26,10 @@ the browser.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import queue
+import select
 import socket
 import sys
 import threading
@@ -35,7 +37,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -47,11 +49,25 @@ from .pipeline import BuildSession, SearchTiming, build
 from .project import BuildOptions
 from .records import BuildReport
 from .search import BUNDLE, SearchCancelled
+from .serve_guards import (
+    BACKLOG,
+    MAX_STREAMS,
+    POOL_SIZE,
+    WorkerPool,
+    host_allowed,
+    is_editor_temporary,
+    refusal,
+    segment_too_long,
+    target_too_long,
+)
 
 LIVE = "__live/"  # under the base path; no page of the site can be called this
 DEBOUNCE_STEP_MS = 25  # a burst of saves ends when nothing changed for this long (after 25-50 ms)
 DEBOUNCE_MAX_MS = 1600  # and is cut there, so a long copy still shows progress
 KEEPALIVE_S = 10.0
+IDLE_SLICE_S = 0.25  # how often a connection waiting for its next request looks up
+HANDOVER_S = 1.0  # an idle connection gives its thread up after this long, if others wait
+STREAM_RETRY_MS = 5000  # a browser turned away (too many live streams) tries again after this
 DELIVERY_WAIT_S = 0.1  # how long a rebuild waits for browsers to be told, before going on
 SEARCH_DELAY_S = 1.0  # quiet time after a rebuild before the search index is remade
 _SEARCH_LATER = SearchTiming(later=True)
@@ -298,7 +314,8 @@ def resolve_request(root: Path, base_path: str, raw_path: str) -> Path | None:
 
     Everything that could step outside the folder is refused before touching the disk:
     '..' and '.' segments (also percent-encoded), backslashes, NUL bytes, and a resolved path
-    that is not inside ``root`` (a symlink pointing out).
+    that is not inside ``root`` (a symlink pointing out). A segment no file name can match is
+    refused too, and whatever else the disk objects to (a path too long) is a 404 as well.
     """
     path = urlsplit(raw_path).path
     if not path.startswith(base_path):
@@ -307,18 +324,18 @@ def resolve_request(root: Path, base_path: str, raw_path: str) -> Path | None:
     if "\\" in relative or "\0" in relative or relative.startswith("/"):
         return None
     parts = relative.split("/")
-    if any(part in {"..", "."} for part in parts):
+    if any(part in {"..", "."} or segment_too_long(part) for part in parts):
         return None
     candidate = root.joinpath(*[p for p in parts if p])
     try:
         resolved = candidate.resolve()
-    except (OSError, RuntimeError):
+        if not resolved.is_relative_to(root.resolve()):
+            return None
+        if resolved.is_dir():
+            resolved = resolved / "index.html"
+        return resolved if resolved.is_file() else None
+    except (OSError, RuntimeError, ValueError):
         return None
-    if not resolved.is_relative_to(root.resolve()):
-        return None
-    if resolved.is_dir():
-        resolved = resolved / "index.html"
-    return resolved if resolved.is_file() else None
 
 
 def live_script(base_path: str) -> bytes:
@@ -339,10 +356,61 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # quiet: the terminal is for builds
         pass
 
+    def handle(self) -> None:
+        """Serve requests on this connection until it closes, or it is idle while other
+        connections wait for a thread (then it gives its thread up)."""
+        self.close_connection = False
+        while not self.close_connection and self._request_arrives():
+            self.handle_one_request()
+
+    def _request_arrives(self) -> bool:
+        """Wait for the next request in short slices, so that stopping the server or a queue
+        of waiting connections is noticed; the standard loop would block in one read."""
+        started = time.monotonic()
+        while True:
+            if self._buffered():
+                return True
+            idle = time.monotonic() - started
+            if self.server.stopping.is_set() or idle >= self.timeout:
+                return False
+            if self.server.crowded() and idle >= HANDOVER_S:
+                return False
+            slice_s = min(IDLE_SLICE_S, self.timeout - idle)
+            if select.select([self.connection], [], [], slice_s)[0]:
+                return True  # a request, or the client hung up: the read finds out which
+
+    def _buffered(self) -> bool:
+        """Whether a request is already waiting in the read buffer (a client may send two
+        at once), where select() cannot see it. The socket is made non-blocking for the look,
+        so an empty buffer answers at once."""
+        reader = self.rfile
+        assert isinstance(reader, io.BufferedReader), "StreamRequestHandler reads buffered"
+        self.connection.settimeout(0.0)
+        try:
+            return bool(reader.peek(1))
+        except OSError:
+            return True  # the read that follows reports it
+        finally:
+            self.connection.settimeout(self.timeout)
+
+    def end_headers(self) -> None:
+        if self.server.crowded() and not self.close_connection:
+            self.send_header("Connection", "close")  # others are waiting: make room
+        super().end_headers()
+
     def do_HEAD(self) -> None:
         self.do_GET()
 
     def do_GET(self) -> None:
+        host = self.headers.get("Host")
+        if not self.server.host_allowed(host):
+            body = refusal(host, self.server.port).encode()
+            self._send(HTTPStatus.FORBIDDEN, body, _TYPES[".txt"])
+            return
+        if target_too_long(self.path):
+            body = b"This address is too long to be a page of the site.\n"
+            self._send(HTTPStatus.REQUEST_URI_TOO_LONG, body, _TYPES[".txt"])
+            return
         site = self.server.site
         base = site.base_path
         path = urlsplit(self.path).path
@@ -409,8 +477,19 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def _events(self) -> None:
-        inbox = self.server.site.events.subscribe()
         self.close_connection = True
+        if not self.server.streams.acquire(blocking=False):
+            # every stream holds a thread: past the limit, the browser is asked to come back
+            body = f"retry: {STREAM_RETRY_MS}\n\n".encode()
+            self._send(HTTPStatus.OK, body, "text/event-stream")
+            return
+        try:
+            self._stream()
+        finally:
+            self.server.streams.release()
+
+    def _stream(self) -> None:
+        inbox = self.server.site.events.subscribe()
         try:
             self.send_response(HTTPStatus.OK)
             self.send_header("Content-Type", "text/event-stream")
@@ -440,17 +519,63 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.site.events.unsubscribe(inbox)
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = False  # request threads are joined on close: nothing is left running
-    block_on_close = True
+class _Server(HTTPServer):
+    """The standard library's server, with connections served by a bounded pool of threads
+    (joined on close: nothing is left running) instead of one new thread each."""
 
-    def __init__(self, address: tuple[str, int], site: LiveSite, root: Path) -> None:
+    request_queue_size = BACKLOG
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        site: LiveSite,
+        root: Path,
+        say: Callable[[str], None] = print,
+    ) -> None:
+        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         self.site = site
         self.root = root
+        self.bind = address[0]
         self.stopping = threading.Event()
+        self.streams = threading.BoundedSemaphore(MAX_STREAMS)
+        self.pool = WorkerPool(POOL_SIZE, self._serve_one)
+        self._say = say
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
         super().__init__(address, _Handler)
+
+    @property
+    def port(self) -> int:
+        return int(self.server_address[1])
+
+    def host_allowed(self, header: str | None) -> bool:
+        return host_allowed(header, self.bind) or host_allowed(header, str(self.server_address[0]))
+
+    def crowded(self) -> bool:
+        """Whether connections are waiting for a thread."""
+        return self.pool.waiting() > 0
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        self.pool.submit(request, client_address)
+
+    def _serve_one(self, request: Any, client_address: Any) -> None:
+        try:
+            self.finish_request(request, client_address)
+        except Exception:
+            self.handle_error(request, client_address)
+        finally:
+            self.shutdown_request(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """One line, never a traceback; a browser that went away is not worth a line."""
+        problem = sys.exc_info()[1]
+        if isinstance(problem, ConnectionError | TimeoutError) or self.stopping.is_set():
+            return
+        self._say(f"The preview could not answer one request ({problem!r}); it goes on serving.")
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.pool.close(self.shutdown_request)
 
     def finish_request(self, request: Any, client_address: Any) -> None:
         with self._open_lock:
@@ -484,7 +609,7 @@ class PreviewServer:
     ) -> None:
         self.site = LiveSite(options, say)
         self.options = options
-        self._http = _Server((bind, port), self.site, options.output.resolve())
+        self._http = _Server((bind, port), self.site, options.output.resolve(), say)
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._force_polling = force_polling
@@ -495,9 +620,9 @@ class PreviewServer:
 
     @property
     def url(self) -> str:
-        host = self._http.server_address[0]
-        assert isinstance(host, str), "an AF_INET server's host is text"
-        return f"http://{host}:{self.port}{self.site.base_path}"
+        host = str(self._http.server_address[0])
+        shown = f"[{host}]" if ":" in host else host
+        return f"http://{shown}:{self.port}{self.site.base_path}"
 
     def start(self) -> None:
         self.site.rebuild()
@@ -530,9 +655,14 @@ class PreviewServer:
         ]
         output = self.options.output.resolve()
 
+        usual = watchfiles.DefaultFilter()  # .git, caches, swap and backup files
+
         def wanted(change: watchfiles.Change, path: str) -> bool:
-            return not Path(path).is_relative_to(output) and watchfiles.DefaultFilter()(
-                change, path
+            where = Path(path)
+            return (
+                not where.is_relative_to(output)
+                and not is_editor_temporary(where.name)
+                and usual(change, path)
             )
 
         for changes in watchfiles.watch(

@@ -43,7 +43,8 @@ def server(tiny_site: TinySite) -> Iterator[PreviewServer]:
 def raw_get(port: int, path: str) -> tuple[int, bytes]:
     """One request written by hand, so the path reaches the server exactly as given."""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        sock.sendall(request.encode())
         data = b""
         while chunk := sock.recv(65536):
             data += chunk
@@ -57,7 +58,7 @@ class EventClient:
     def __init__(self, port: int, base: str) -> None:
         self.events: queue.Queue[tuple[str, dict[str, object]]] = queue.Queue()
         self._sock = socket.create_connection(("127.0.0.1", port), timeout=30)
-        self._sock.sendall(f"GET {base}__live/events HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        self._sock.sendall(f"GET {base}__live/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
         self._thread = threading.Thread(target=self._read, daemon=True)
         self._thread.start()
 
@@ -396,3 +397,38 @@ def test_the_bench_reads_what_serve_says_after_a_rebuild(tiny_site: TinySite) ->
     assert 0 < seconds <= took + 0.001
     slow = "Rebuilt after a.yaml: 3 pages rendered, 4 files changed, in 1.25 s."
     assert _rebuild_figures(slow) == (pytest.approx(1.25), 3)
+
+
+def test_editor_temporary_files_start_no_rebuild_and_stay_out_of_the_log(
+    tiny_site: TinySite,
+) -> None:
+    """sed -i, vim and others write a file of their own, then rename it over the real one:
+    the log names the real file only, and a temporary file alone rebuilds nothing."""
+    said: list[str] = []
+    preview = PreviewServer(
+        tiny_site.options(output=tiny_site.root / "preview"),
+        port=0,
+        say=said.append,
+        force_polling=None,
+    )
+    preview.start()
+    try:
+        pages = tiny_site.root / "content/pages"
+        for name in ("4913", "about.md~", ".#about.md", "about.md.tmp", ".about.md.swp"):
+            (pages / name).write_text("scratch\n", encoding="utf-8")
+            (pages / name).unlink()
+        time.sleep(1.5)  # longer than a burst of saves takes to be built
+        assert said[1:] == []
+        about = pages / "about.md"
+        temporary = pages / "sedMkvWoy"
+        temporary.write_text(about.read_text().replace("Why we signed", "Why we joined"))
+        temporary.replace(about)
+        deadline = time.monotonic() + 30
+        while len(said) < 2:
+            assert time.monotonic() < deadline, "the save was not rebuilt"
+            time.sleep(0.05)
+        time.sleep(0.3)
+    finally:
+        preview.stop()
+    assert said[1].startswith("Rebuilt after about.md:"), said
+    assert not any("sed" in line or "4913" in line or "~" in line for line in said), said
