@@ -432,3 +432,70 @@ def test_editor_temporary_files_start_no_rebuild_and_stay_out_of_the_log(
         preview.stop()
     assert said[1].startswith("Rebuilt after about.md:"), said
     assert not any("sed" in line or "4913" in line or "~" in line for line in said), said
+
+
+NO_CONSENT = (
+    "content/technicians/aaron-able.yaml",
+    "name: Aaron Able\nrole: Technician\n"
+    "department: Physics\ngallery: main\nbio: Aaron looks after the lasers.\n",
+)
+OVERDUE = (
+    "content/plans/2025-2028.yaml",
+    lambda text: text.replace(
+        "      - title: Fund registration fees\n",
+        "      - title: Fund registration fees\n        status: not-started\n"
+        "        target: 2025-10\n",
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    ("changes", "errors", "warnings"),
+    [
+        # a warning in a file that sorts before the error's
+        ([NO_CONSENT, ("content/technicians/alex-morgan.yaml", "gallery: nowhere")], 1, 1),
+        ([OVERDUE, NO_CONSENT, ("content/technicians/alex-morgan.yaml", "gallery: nowhere")], 1, 2),
+        (
+            [
+                ("content/technicians/alex-morgan.yaml", "gallery: nowhere"),
+                ("content/news/2026-10-01-awards.md", "technicians: [nobody]"),
+            ],
+            2,
+            0,
+        ),
+    ],
+)
+def test_a_failed_build_lists_errors_first_and_counts_what_it_lists(
+    tiny_site: TinySite, changes: list[tuple[str, Any]], errors: int, warnings: int
+) -> None:
+    for relative, change in changes:
+        path = tiny_site.root / relative
+        if callable(change):
+            path.write_text(change(path.read_text()))
+        elif path.exists():
+            key = change.split(":")[0]
+            lines = [
+                change if ln.startswith(key + ":") else ln for ln in path.read_text().split("\n")
+            ]
+            path.write_text("\n".join(lines))
+        else:
+            path.write_text(change)
+    said: list[str] = []
+    site = LiveSite(tiny_site.options(output=tiny_site.root / "preview"), say=said.append)
+    try:
+        assert site.rebuild() is None
+        status = site.status()
+    finally:
+        site.close()
+    severities = [p["severity"] for p in status["problems"]]
+    assert severities == ["error"] * errors + ["warning"] * warnings
+    assert (status["errors"], status["warnings"]) == (errors, warnings)
+    blocks = status["text"].split("\n\n")
+    heads = [
+        b.split(": ", 2)[1].split(" ")[0] for b in blocks if ": error" in b or ": warning" in b
+    ]
+    assert heads == ["error"] * errors + ["warning"] * warnings
+    assert status["text"] == "\n\n".join(
+        t for t in (status["errors_text"], status["warnings_text"]) if t
+    )
+    assert said[0].startswith(status["text"])  # the terminal says the same, in the same order
