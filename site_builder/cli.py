@@ -20,6 +20,7 @@ from .collector import collect_less
 from .errors import BuildFailed, SourceError, format_report
 from .project import BuildOptions, Project
 from .records import BuildReport, input_folders, input_signatures, unchanged_report
+from .wording import counted as _count
 
 # The builder (Jinja, pydantic, Pillow: most of a second to import) and the publishing and link
 # checking modules are imported by the commands that use them, so that `build` with nothing
@@ -233,11 +234,12 @@ def _run_build(args: argparse.Namespace) -> int:
     if not args.quiet and "nothing changed" in report.timings:
         print(
             f"Nothing changed since the last build: {_shown(options.output)}/ is up to date "
-            f"({report.pages} pages and {report.images} photos, checked in {report.seconds:.1f} s)."
+            f"({_count(report.pages, 'page')} and {_count(report.images, 'photo')}, checked in "
+            f"{report.seconds:.1f} s)."
         )
     elif not args.quiet:
         print(
-            f"Built {report.pages} pages and {report.images} photos into "
+            f"Built {_count(report.pages, 'page')} and {_count(report.images, 'photo')} into "
             f"{_shown(options.output)}/ in {report.seconds:.1f} s."
         )
     return EXIT_OK
@@ -262,8 +264,9 @@ def _run_check(args: argparse.Namespace) -> int:
     _print_problems(problems, args, failed=False)
     if not args.quiet:
         print(
-            f"No errors. {len(published.technicians)} technicians, {len(published.news)} news "
-            f"items, {len(published.plans)} plans checked."
+            f"No errors. {_count(len(published.technicians), 'technician')}, "
+            f"{_count(len(published.news), 'news item')}, {_count(len(published.plans), 'plan')} "
+            "checked."
         )
     return EXIT_OK
 
@@ -318,7 +321,8 @@ def _run_link_check(
         return EXIT_CONTENT
     if not args.quiet:
         print(
-            f"No errors. {report.references} links in {report.files} files of {shown}/ checked "
+            f"No errors. {_count(report.references, 'link')} in {_count(report.files, 'file')} "
+            f"of {shown}/ checked "
             f"(as published at {base_url}); none broken."
         )
     return EXIT_OK
@@ -466,7 +470,7 @@ def _run_publish(args: argparse.Namespace) -> int:
     if not args.quiet:
         address = options.base_url or content.site.base_url
         what = (
-            f"Committed {result.files} files to {result.branch} ({result.commit[:7]})"
+            f"Committed {_count(result.files, 'file')} to {result.branch} ({result.commit[:7]})"
             if result.changed
             else f"Nothing changed since the last publish ({result.branch} is at "
             f"{result.commit[:7]})"
@@ -509,7 +513,8 @@ def _run_export(args: argparse.Namespace) -> int:
     cms.write_zip(export.files, out, force=args.force)
     if not args.quiet:
         print(
-            f"Exported {len(export.rows)} pages and {len(export.assets)} files into "
+            f"Exported {_count(len(export.rows), 'page')} and {_count(len(export.assets), 'file')} "
+            "into "
             f"{_shown(out)} (manifest.csv lists them)."
         )
     return EXIT_OK
@@ -546,8 +551,9 @@ class _PhotoProgress:
         if self.quiet:
             return
         if done == 0:
-            photos = "1 new photo" if total == 1 else f"{total} new photos"
-            print(f"Making web copies of {photos}...", file=sys.stderr, flush=True)
+            print(
+                f"Making web copies of {_count(total, 'new photo')}...", file=sys.stderr, flush=True
+            )
             return
         if self.live:
             filled = round(30 * done / total)
@@ -555,7 +561,7 @@ class _PhotoProgress:
             end = "\n" if done == total else ""
             print(f"\r  [{bar}] {done}/{total}", end=end, file=sys.stderr, flush=True)
         elif done == total:
-            print(f"  {total} photo{'' if total == 1 else 's'} done.", file=sys.stderr, flush=True)
+            print(f"  {_count(total, 'photo')} done.", file=sys.stderr, flush=True)
 
 
 def _print_problems(
@@ -581,10 +587,6 @@ def _print_problems(
 def _print_json(problems: Sequence[SourceError], options: BuildOptions | None) -> None:
     root = Path.cwd()
     print(json.dumps([p.as_dict(root) for p in problems], indent=2))
-
-
-def _count(number: int, word: str) -> str:
-    return f"{number} {word}" + ("" if number == 1 else "s")
 
 
 def _shown(path: Path) -> str:

@@ -61,6 +61,7 @@ from .serve_guards import (
     segment_too_long,
     target_too_long,
 )
+from .wording import counted
 
 LIVE = "__live/"  # under the base path; no page of the site can be called this
 DEBOUNCE_STEP_MS = 25  # a burst of saves ends when nothing changed for this long (after 25-50 ms)
@@ -284,8 +285,9 @@ class LiveSite:
             self._say(f"Search index updated in {_took(took)}.")
             return report
         self._say(
-            f"{'Built' if not changed else 'Rebuilt after ' + names}: {report.rendered} pages "
-            f"rendered, {len(files)} files changed, in {_took(took)}."
+            f"{'Built' if not changed else 'Rebuilt after ' + names}: "
+            f"{counted(report.rendered, 'page')} rendered, {counted(len(files), 'file')} changed, "
+            f"in {_took(took)}."
         )
         for warning in report.warnings if not changed else ():
             self._say(format_report([warning], self._root))

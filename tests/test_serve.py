@@ -397,6 +397,8 @@ def test_the_bench_reads_what_serve_says_after_a_rebuild(tiny_site: TinySite) ->
     assert 0 < seconds <= took + 0.001
     slow = "Rebuilt after a.yaml: 3 pages rendered, 4 files changed, in 1.25 s."
     assert _rebuild_figures(slow) == (pytest.approx(1.25), 3)
+    one = "Rebuilt after a.md: 1 page rendered, 1 file changed, in 12 ms."
+    assert _rebuild_figures(one) == (pytest.approx(0.012), 1)
 
 
 def test_editor_temporary_files_start_no_rebuild_and_stay_out_of_the_log(
