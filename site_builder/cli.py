@@ -73,9 +73,7 @@ def _parser() -> argparse.ArgumentParser:
         "is written and the previous output/ stays as it was.",
     )
     _content_options(build_cmd)
-    build_cmd.add_argument(
-        "--output", type=Path, default=Path("output"), help="folder to build into (output/)"
-    )
+    _out_option(build_cmd, Path("output"), "folder to build into (output/)", "FOLDER")
     build_cmd.add_argument(
         "--base-url",
         help="address the site will be published at, overriding site.yaml "
@@ -128,11 +126,11 @@ def _parser() -> argparse.ArgumentParser:
         default="127.0.0.1",
         help="address to listen on (127.0.0.1: this computer only; 0.0.0.0 opens it to others)",
     )
-    serve_cmd.add_argument(
-        "--output",
-        type=Path,
-        default=None,
-        help="folder to build the preview into (.cache/preview/, so output/ is never touched)",
+    _out_option(
+        serve_cmd,
+        None,
+        "folder to build the preview into (.cache/preview/, so output/ is never touched)",
+        "FOLDER",
     )
     serve_cmd.add_argument("--base-url", help="as for build: the address the site is published at")
     serve_cmd.set_defaults(run=_run_serve)
@@ -142,7 +140,7 @@ def _parser() -> argparse.ArgumentParser:
         help="write JSON Schema files so editors can check content as you type",
         description="Write a JSON Schema for each kind of YAML content file into a folder.",
     )
-    schema_cmd.add_argument("--out", type=Path, default=Path("schemas"), help="folder (schemas/)")
+    _out_option(schema_cmd, Path("schemas"), "folder to write into (schemas/)", "FOLDER")
     schema_cmd.add_argument(
         "--reference",
         type=Path,
@@ -160,9 +158,7 @@ def _parser() -> argparse.ArgumentParser:
         "Never replaces an existing file without --force.",
     )
     import_cmd.add_argument("file", type=Path, help="the table to import")
-    import_cmd.add_argument(
-        "--out", type=Path, metavar="FILE", help="plan file to write (content/plans/NAME.yaml)"
-    )
+    _out_option(import_cmd, None, "plan file to write (content/plans/NAME.yaml)", "FILE")
     import_cmd.add_argument(
         "--map", type=Path, metavar="MAPPING.yaml", help="column mapping that overrides guesses"
     )
@@ -171,6 +167,19 @@ def _parser() -> argparse.ArgumentParser:
     import_cmd.set_defaults(run=_run_import)
     _publish_commands(commands)
     return parser
+
+
+def _out_option(
+    command: argparse.ArgumentParser, default: Path | None, help: str, metavar: str
+) -> None:
+    """Where a command writes (or, for check --links, what it reads): --out on every command.
+    --output, which build, serve and check used to take, is still understood but not listed."""
+    command.add_argument(
+        "--out", dest="out", type=Path, default=default, metavar=metavar, help=help
+    )
+    command.add_argument(
+        "--output", dest="out", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
 
 
 def _content_options(command: argparse.ArgumentParser) -> None:
@@ -190,7 +199,7 @@ def _content_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--quiet", "-q", action="store_true", help="print only problems")
 
 
-def _options(args: argparse.Namespace) -> BuildOptions:
+def _options(args: argparse.Namespace, output: Path = Path("output")) -> BuildOptions:
     content = args.content
     if not content.is_dir():
         raise BuildFailed(
@@ -204,7 +213,7 @@ def _options(args: argparse.Namespace) -> BuildOptions:
         )
     return BuildOptions(
         project=Project.at(content),
-        output=getattr(args, "output", Path("output")),
+        output=output,
         base_url=getattr(args, "base_url", None),
         drafts=args.drafts,
         today=args.today or dt.date.today(),
@@ -228,7 +237,7 @@ def build_site(
 
 
 def _run_build(args: argparse.Namespace) -> int:
-    options = _options(args)
+    options = _options(args, args.out)
     report = build_site(options, progress=None if args.quiet else _PhotoProgress())
     _print_problems(report.warnings, args, failed=False)
     if not args.quiet and "nothing changed" in report.timings:
@@ -277,9 +286,7 @@ def _link_check_options(command: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also check every link, anchor, image and file in the built site (run build first)",
     )
-    command.add_argument(
-        "--output", type=Path, default=Path("output"), help="built site to check (output/)"
-    )
+    _out_option(command, Path("output"), "built site to check, with --links (output/)", "FOLDER")
     command.add_argument(
         "--base-url",
         help="address the site was built for (default: read from the built home page)",
@@ -291,14 +298,14 @@ def _run_link_check(
 ) -> int:
     from . import linkcheck
 
-    output: Path = args.output
+    output: Path = args.out
     if not (output / "index.html").is_file():
         raise BuildFailed(
             [
                 SourceError(
                     output,
                     "there is no built site here to check",
-                    hint="build it first (make build), or pass --output FOLDER",
+                    hint="build it first (make build), or pass --out FOLDER",
                 )
             ]
         )
@@ -337,7 +344,7 @@ def _run_new(args: argparse.Namespace) -> int:
 def _run_serve(args: argparse.Namespace) -> int:
     from .serve import preview_options, serve
 
-    options = preview_options(_options(args), args.output)
+    options = preview_options(_options(args), args.out)
     try:
         return serve(options, args.bind, args.port)
     except OSError as exc:  # the port is taken, or the address is not this computer's
@@ -356,7 +363,7 @@ def _run_schema(args: argparse.Namespace) -> int:
     from .schema import content_reference, write_schemas
 
     written = write_schemas(args.out)
-    print(f"Wrote {len(written)} schema files into {_shown(args.out)}/.")
+    print(f"Wrote {_count(len(written), 'schema file')} into {_shown(args.out)}/.")
     if args.reference:
         args.reference.parent.mkdir(parents=True, exist_ok=True)
         args.reference.write_text(content_reference(), encoding="utf-8")
@@ -406,9 +413,7 @@ def _publish_commands(commands: Any) -> None:
     )
     export_cmd.add_argument("target", choices=["cms"], help="what to export for (cms)")
     _content_options(export_cmd)
-    export_cmd.add_argument(
-        "--out", type=Path, default=Path("site-cms.zip"), help="zip to write (site-cms.zip)"
-    )
+    _out_option(export_cmd, Path("site-cms.zip"), "zip to write (site-cms.zip)", "FILE")
     export_cmd.add_argument(
         "--asset-path",
         type=_folder_address,
@@ -440,8 +445,9 @@ def _run_publish(args: argparse.Namespace) -> int:
     try:
         repo = ghpages.Repository.containing(options.project.root)
         remote = None if args.no_push else args.remote
-        if remote is not None:
-            repo.remote_url(remote)  # before building: a missing remote is found in a second
+        # before building: a missing remote is found in a second. Its address is printed at
+        # the end, so a clone still pointing where it was cloned from is noticed.
+        pushed_to = repo.remote_url(remote) if remote is not None else ""
         content, _, _ = check(options)
         with tempfile.TemporaryDirectory(prefix="site-builder-publish-") as scratch:
             site = Path(scratch) / "site"
@@ -476,7 +482,8 @@ def _run_publish(args: argparse.Namespace) -> int:
             f"{result.commit[:7]})"
         )
         where = (
-            f"; pushed to {result.remote}. GitHub Pages shows it at {address} within a few minutes."
+            f"; pushed to {result.remote} ({pushed_to}). GitHub Pages shows it at {address} "
+            "within a few minutes."
             if result.pushed
             else f"; not pushed (git push {args.remote} {result.branch} when ready)."
         )
