@@ -78,7 +78,8 @@ def refusal(header: str | None, port: int) -> str:
         f"This is the site-builder preview, and it answers only at this computer's own "
         f"address, such as http://127.0.0.1:{port}/ or http://localhost:{port}/.\n"
         f"This request was for {shown}, so it was refused: a page on another site may be "
-        f"trying to read the preview.\nOpen the address serve printed instead.\n"
+        f"trying to read the preview.\nOpen the address serve printed instead, or, to reach "
+        f"the preview by another name of this computer, start it with --bind NAME.\n"
     )
 
 

@@ -108,7 +108,9 @@ OTHER_SITES = [
 
 
 @pytest.mark.parametrize("host", OTHER_SITES, ids=lambda h: h.decode() or "empty")
-@pytest.mark.parametrize("path", [BASE, BASE + "about/", BASE + "__live/status"])
+@pytest.mark.parametrize(
+    "path", [BASE, BASE + "about/", BASE + "__live/status", BASE + "__live/client.js", "/"]
+)
 def test_requests_for_another_sites_name_are_refused(
     connection: RawConnection, host: bytes, path: str
 ) -> None:
@@ -117,6 +119,7 @@ def test_requests_for_another_sites_name_are_refused(
     assert answer.headers["content-type"].startswith("text/plain")
     assert b"answers only at this computer's own address" in answer.body
     assert b"About the Commitment" not in answer.body and b'"ok"' not in answer.body
+    assert b"EventSource" not in answer.body and b"--bind NAME" in answer.body
     assert connection.get(BASE.encode()).status == 200  # the connection is still good
 
 
