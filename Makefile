@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build serve test check check-links publish cms-export clean distclean schema bench lint help
+.PHONY: build serve test check check-links publish cms-export import clean distclean schema bench lint help
 
 help:
 	@echo "make build        set up (first time) and build the site into output/"
@@ -13,6 +13,7 @@ help:
 	@echo "make check-links  check every link, anchor and image in the built site"
 	@echo "make publish      build for the real address and push it to GitHub Pages (gh-pages)"
 	@echo "make cms-export   write site-cms.zip: the pages and files for the university CMS"
+	@echo "make import       turn a plan table (Word, Excel, CSV) into a plan file: ARGS=plan.docx"
 	@echo "make test         set up and run the tests"
 	@echo "make lint         check style, formatting, complexity (ruff) and types (mypy)"
 	@echo "make bench        measure build speed and memory"
@@ -43,6 +44,9 @@ publish: $(STAMP)
 
 cms-export: $(STAMP)
 	@$(BIN)/site-builder export cms $(ARGS)
+
+import: $(STAMP)
+	@$(BIN)/site-builder import $(ARGS)
 
 test: $(STAMP)
 	@$(BIN)/python -m pytest $(ARGS)

@@ -356,7 +356,7 @@ def _next_line(lines: queue.Queue[str], starting: str) -> str:
 def _rebuild_figures(line: str) -> tuple[float, int]:
     """Seconds and pages rendered, from serve's "Rebuilt after a.yaml: 5 pages rendered, 12
     files changed, in 152 ms."."""
-    found = re.search(r": (\d+) pages rendered, .* in ([0-9.]+) (ms|s)\.$", line)
+    found = re.search(r": (\d+) pages? rendered, .* in ([0-9.]+) (ms|s)\.$", line)
     if found is None:
         raise RuntimeError(f"cannot read the rebuild's figures in: {line}")
     return float(found[2]) / (1000 if found[3] == "ms" else 1), int(found[1])

@@ -13,6 +13,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from .models import STATUSES
+from .wording import counted
 
 # Fills chosen to differ in lightness as well as hue, with a pattern for the two that could be
 # confused in greyscale; the legend repeats the words. Status is never shown by colour alone.
@@ -127,7 +128,7 @@ def _describe(bars: Sequence[Bar]) -> str:
     sentences = []
     for bar in bars:
         parts = [f"{count} {STATUSES[s].lower()}" for s, count in bar.counts.items() if count]
-        sentences.append(f"{bar.label}: {bar.total} actions, " + ", ".join(parts) + ".")
+        sentences.append(f"{bar.label}: {counted(bar.total, 'action')}, " + ", ".join(parts) + ".")
     return " ".join(sentences)
 
 
@@ -302,6 +303,7 @@ def _describe_timeline(groups: Sequence[TimelineGroup], start: dt.date, end: dt.
     count = sum(len(g.rows) for g in groups)
     dated = sum(1 for g in groups for r in g.rows if r.end is not None or r.open_ended)
     return (
-        f"{count} actions from {start:%B %Y} to {end:%B %Y}, grouped by theme; {dated} have "
+        f"{counted(count, 'action')} from {start:%B %Y} to {end:%B %Y}, grouped by theme; "
+        f"{dated} {'has' if dated == 1 else 'have'} "
         "a date or phase. The table after the chart lists each action with its dates and status."
     )

@@ -20,6 +20,7 @@ from .collector import collect_less
 from .errors import BuildFailed, SourceError, format_report
 from .project import BuildOptions, Project
 from .records import BuildReport, input_folders, input_signatures, unchanged_report
+from .wording import counted as _count
 
 # The builder (Jinja, pydantic, Pillow: most of a second to import) and the publishing and link
 # checking modules are imported by the commands that use them, so that `build` with nothing
@@ -72,9 +73,7 @@ def _parser() -> argparse.ArgumentParser:
         "is written and the previous output/ stays as it was.",
     )
     _content_options(build_cmd)
-    build_cmd.add_argument(
-        "--output", type=Path, default=Path("output"), help="folder to build into (output/)"
-    )
+    _out_option(build_cmd, Path("output"), "folder to build into (output/)", "FOLDER")
     build_cmd.add_argument(
         "--base-url",
         help="address the site will be published at, overriding site.yaml "
@@ -133,11 +132,11 @@ def _parser() -> argparse.ArgumentParser:
         default="127.0.0.1",
         help="address to listen on (127.0.0.1: this computer only; 0.0.0.0 opens it to others)",
     )
-    serve_cmd.add_argument(
-        "--output",
-        type=Path,
-        default=None,
-        help="folder to build the preview into (.cache/preview/, so output/ is never touched)",
+    _out_option(
+        serve_cmd,
+        None,
+        "folder to build the preview into (.cache/preview/, so output/ is never touched)",
+        "FOLDER",
     )
     serve_cmd.add_argument("--base-url", help="as for build: the address the site is published at")
     serve_cmd.set_defaults(run=_run_serve)
@@ -147,7 +146,7 @@ def _parser() -> argparse.ArgumentParser:
         help="write JSON Schema files so editors can check content as you type",
         description="Write a JSON Schema for each kind of YAML content file into a folder.",
     )
-    schema_cmd.add_argument("--out", type=Path, default=Path("schemas"), help="folder (schemas/)")
+    _out_option(schema_cmd, Path("schemas"), "folder to write into (schemas/)", "FOLDER")
     schema_cmd.add_argument(
         "--reference",
         type=Path,
@@ -165,9 +164,7 @@ def _parser() -> argparse.ArgumentParser:
         "Never replaces an existing file without --force.",
     )
     import_cmd.add_argument("file", type=Path, help="the table to import")
-    import_cmd.add_argument(
-        "--out", type=Path, metavar="FILE", help="plan file to write (content/plans/NAME.yaml)"
-    )
+    _out_option(import_cmd, None, "plan file to write (content/plans/NAME.yaml)", "FILE")
     import_cmd.add_argument(
         "--map", type=Path, metavar="MAPPING.yaml", help="column mapping that overrides guesses"
     )
@@ -176,6 +173,19 @@ def _parser() -> argparse.ArgumentParser:
     import_cmd.set_defaults(run=_run_import)
     _publish_commands(commands)
     return parser
+
+
+def _out_option(
+    command: argparse.ArgumentParser, default: Path | None, help: str, metavar: str
+) -> None:
+    """Where a command writes (or, for check --links, what it reads): --out on every command.
+    --output, which build, serve and check used to take, is still understood but not listed."""
+    command.add_argument(
+        "--out", dest="out", type=Path, default=default, metavar=metavar, help=help
+    )
+    command.add_argument(
+        "--output", dest="out", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
 
 
 def _content_options(command: argparse.ArgumentParser) -> None:
@@ -195,7 +205,7 @@ def _content_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--quiet", "-q", action="store_true", help="print only problems")
 
 
-def _options(args: argparse.Namespace) -> BuildOptions:
+def _options(args: argparse.Namespace, output: Path = Path("output")) -> BuildOptions:
     content = args.content
     if not content.is_dir():
         raise BuildFailed(
@@ -209,7 +219,7 @@ def _options(args: argparse.Namespace) -> BuildOptions:
         )
     return BuildOptions(
         project=Project.at(content),
-        output=getattr(args, "output", Path("output")),
+        output=output,
         base_url=getattr(args, "base_url", None),
         drafts=args.drafts,
         today=args.today or dt.date.today(),
@@ -234,17 +244,18 @@ def build_site(
 
 
 def _run_build(args: argparse.Namespace) -> int:
-    options = _options(args)
+    options = _options(args, args.out)
     report = build_site(options, progress=None if args.quiet else _PhotoProgress())
     _print_problems(report.warnings, args, failed=False)
     if not args.quiet and "nothing changed" in report.timings:
         print(
             f"Nothing changed since the last build: {_shown(options.output)}/ is up to date "
-            f"({report.pages} pages and {report.images} photos, checked in {report.seconds:.1f} s)."
+            f"({_count(report.pages, 'page')} and {_count(report.images, 'photo')}, checked in "
+            f"{report.seconds:.1f} s)."
         )
     elif not args.quiet:
         print(
-            f"Built {report.pages} pages and {report.images} photos into "
+            f"Built {_count(report.pages, 'page')} and {_count(report.images, 'photo')} into "
             f"{_shown(options.output)}/ in {report.seconds:.1f} s."
         )
     return EXIT_OK
@@ -269,8 +280,9 @@ def _run_check(args: argparse.Namespace) -> int:
     _print_problems(problems, args, failed=False)
     if not args.quiet:
         print(
-            f"No errors. {len(published.technicians)} technicians, {len(published.news)} news "
-            f"items, {len(published.plans)} plans checked."
+            f"No errors. {_count(len(published.technicians), 'technician')}, "
+            f"{_count(len(published.news), 'news item')}, {_count(len(published.plans), 'plan')} "
+            "checked."
         )
     return EXIT_OK
 
@@ -281,9 +293,7 @@ def _link_check_options(command: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also check every link, anchor, image and file in the built site (run build first)",
     )
-    command.add_argument(
-        "--output", type=Path, default=Path("output"), help="built site to check (output/)"
-    )
+    _out_option(command, Path("output"), "built site to check, with --links (output/)", "FOLDER")
     command.add_argument(
         "--base-url",
         help="address the site was built for (default: read from the built home page)",
@@ -295,14 +305,14 @@ def _run_link_check(
 ) -> int:
     from . import linkcheck
 
-    output: Path = args.output
+    output: Path = args.out
     if not (output / "index.html").is_file():
         raise BuildFailed(
             [
                 SourceError(
                     output,
                     "there is no built site here to check",
-                    hint="build it first (make build), or pass --output FOLDER",
+                    hint="build it first (make build), or pass --out FOLDER",
                 )
             ]
         )
@@ -325,7 +335,8 @@ def _run_link_check(
         return EXIT_CONTENT
     if not args.quiet:
         print(
-            f"No errors. {report.references} links in {report.files} files of {shown}/ checked "
+            f"No errors. {_count(report.references, 'link')} in {_count(report.files, 'file')} "
+            f"of {shown}/ checked "
             f"(as published at {base_url}); none broken."
         )
     return EXIT_OK
@@ -340,7 +351,7 @@ def _run_new(args: argparse.Namespace) -> int:
 def _run_serve(args: argparse.Namespace) -> int:
     from .serve import preview_options, serve
 
-    options = preview_options(_options(args), args.output)
+    options = preview_options(_options(args), args.out)
     try:
         return serve(options, args.bind, args.port)
     except OSError as exc:  # the port is taken, or the address is not this computer's
@@ -359,7 +370,7 @@ def _run_schema(args: argparse.Namespace) -> int:
     from .schema import content_reference, write_schemas
 
     written = write_schemas(args.out)
-    print(f"Wrote {len(written)} schema files into {_shown(args.out)}/.")
+    print(f"Wrote {_count(len(written), 'schema file')} into {_shown(args.out)}/.")
     if args.reference:
         args.reference.parent.mkdir(parents=True, exist_ok=True)
         args.reference.write_text(content_reference(), encoding="utf-8")
@@ -409,9 +420,7 @@ def _publish_commands(commands: Any) -> None:
     )
     export_cmd.add_argument("target", choices=["cms"], help="what to export for (cms)")
     _content_options(export_cmd)
-    export_cmd.add_argument(
-        "--out", type=Path, default=Path("site-cms.zip"), help="zip to write (site-cms.zip)"
-    )
+    _out_option(export_cmd, Path("site-cms.zip"), "zip to write (site-cms.zip)", "FILE")
     export_cmd.add_argument(
         "--asset-path",
         type=_folder_address,
@@ -443,8 +452,9 @@ def _run_publish(args: argparse.Namespace) -> int:
     try:
         repo = ghpages.Repository.containing(options.project.root)
         remote = None if args.no_push else args.remote
-        if remote is not None:
-            repo.remote_url(remote)  # before building: a missing remote is found in a second
+        # before building: a missing remote is found in a second. Its address is printed at
+        # the end, so a clone still pointing where it was cloned from is noticed.
+        pushed_to = repo.remote_url(remote) if remote is not None else ""
         content, _, _ = check(options)
         with tempfile.TemporaryDirectory(prefix="site-builder-publish-") as scratch:
             site = Path(scratch) / "site"
@@ -473,13 +483,14 @@ def _run_publish(args: argparse.Namespace) -> int:
     if not args.quiet:
         address = options.base_url or content.site.base_url
         what = (
-            f"Committed {result.files} files to {result.branch} ({result.commit[:7]})"
+            f"Committed {_count(result.files, 'file')} to {result.branch} ({result.commit[:7]})"
             if result.changed
             else f"Nothing changed since the last publish ({result.branch} is at "
             f"{result.commit[:7]})"
         )
         where = (
-            f"; pushed to {result.remote}. GitHub Pages shows it at {address} within a few minutes."
+            f"; pushed to {result.remote} ({pushed_to}). GitHub Pages shows it at {address} "
+            "within a few minutes."
             if result.pushed
             else f"; not pushed (git push {args.remote} {result.branch} when ready)."
         )
@@ -516,7 +527,8 @@ def _run_export(args: argparse.Namespace) -> int:
     cms.write_zip(export.files, out, force=args.force)
     if not args.quiet:
         print(
-            f"Exported {len(export.rows)} pages and {len(export.assets)} files into "
+            f"Exported {_count(len(export.rows), 'page')} and {_count(len(export.assets), 'file')} "
+            "into "
             f"{_shown(out)} (manifest.csv lists them)."
         )
     return EXIT_OK
@@ -553,8 +565,9 @@ class _PhotoProgress:
         if self.quiet:
             return
         if done == 0:
-            photos = "1 new photo" if total == 1 else f"{total} new photos"
-            print(f"Making web copies of {photos}...", file=sys.stderr, flush=True)
+            print(
+                f"Making web copies of {_count(total, 'new photo')}...", file=sys.stderr, flush=True
+            )
             return
         if self.live:
             filled = round(30 * done / total)
@@ -562,7 +575,7 @@ class _PhotoProgress:
             end = "\n" if done == total else ""
             print(f"\r  [{bar}] {done}/{total}", end=end, file=sys.stderr, flush=True)
         elif done == total:
-            print(f"  {total} photo{'' if total == 1 else 's'} done.", file=sys.stderr, flush=True)
+            print(f"  {_count(total, 'photo')} done.", file=sys.stderr, flush=True)
 
 
 def _print_problems(
@@ -588,10 +601,6 @@ def _print_problems(
 def _print_json(problems: Sequence[SourceError], options: BuildOptions | None) -> None:
     root = Path.cwd()
     print(json.dumps([p.as_dict(root) for p in problems], indent=2))
-
-
-def _count(number: int, word: str) -> str:
-    return f"{number} {word}" + ("" if number == 1 else "s")
 
 
 def _shown(path: Path) -> str:

@@ -24,6 +24,8 @@ from pydantic import (
     model_validator,
 )
 
+from .wording import counted
+
 # --- shared vocabulary -------------------------------------------------------------------------
 
 THEMES: dict[str, str] = {
@@ -918,7 +920,7 @@ class Period(ContentModel):
             raise _FieldProblem(
                 "months",
                 f"the period from {start:%-d %B %Y} to {end:%-d %B %Y} is "
-                f"{_months_between(start, end)} months, not {months}",
+                f"{counted(_months_between(start, end), 'month')}, not {months}",
                 "give either end or months (the other is worked out), or correct one of them",
             )
         return data

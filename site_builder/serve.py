@@ -6,10 +6,11 @@
   (inotify, or polling where there is none); a burst of saves becomes one rebuild.
 * Browsers hear about rebuilds over Server-Sent Events from ``<base>__live/events``: ``reload``
   once a rebuild has fully succeeded, ``css`` when only stylesheets changed (styles refresh in
-  place), ``problems`` with the same report the terminal prints when a rebuild failed (an
-  overlay; the last good build stays served, as a failed build never touches it) and ``ok``
-  when it is fixed (the overlay goes). The small script that listens is added to pages as they
-  are served, never written into the built site.
+  place), ``problems`` with the same report the terminal prints when a rebuild failed (a
+  panel at the foot of the window, errors first, that folds away; the last good build stays
+  served, as a failed build never touches it) and ``ok`` when it is fixed (the panel goes).
+  The small script that listens is added to pages as they are served, never written into the
+  built site.
 * The search index (Pagefind, seconds on a big site) is not remade before the reload: a
   rebuild keeps the old index and it is remade in the background once saves pause for
   ``SEARCH_DELAY_S``, so search results in the preview may lag a few seconds behind a save. A
@@ -26,8 +27,10 @@ the browser.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import queue
+import select
 import socket
 import sys
 import threading
@@ -35,7 +38,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -47,11 +50,26 @@ from .pipeline import BuildSession, SearchTiming, build
 from .project import BuildOptions
 from .records import BuildReport
 from .search import BUNDLE, SearchCancelled
+from .serve_guards import (
+    BACKLOG,
+    MAX_STREAMS,
+    POOL_SIZE,
+    WorkerPool,
+    host_allowed,
+    is_editor_temporary,
+    refusal,
+    segment_too_long,
+    target_too_long,
+)
+from .wording import counted
 
 LIVE = "__live/"  # under the base path; no page of the site can be called this
 DEBOUNCE_STEP_MS = 25  # a burst of saves ends when nothing changed for this long (after 25-50 ms)
 DEBOUNCE_MAX_MS = 1600  # and is cut there, so a long copy still shows progress
 KEEPALIVE_S = 10.0
+IDLE_SLICE_S = 0.25  # how often a connection waiting for its next request looks up
+HANDOVER_S = 1.0  # an idle connection gives its thread up after this long, if others wait
+STREAM_RETRY_MS = 5000  # a browser turned away (too many live streams) tries again after this
 DELIVERY_WAIT_S = 0.1  # how long a rebuild waits for browsers to be told, before going on
 SEARCH_DELAY_S = 1.0  # quiet time after a rebuild before the search index is remade
 _SEARCH_LATER = SearchTiming(later=True)
@@ -157,12 +175,22 @@ class LiveSite:
         self.base_path = self._base_path()
 
     def status(self) -> dict[str, Any]:
+        """What the terminal said about the failed build, for the browser's panel: every
+        problem, errors first, and each part's report text and count apart."""
         with self._lock:
-            return {
-                "ok": not self.problems,
-                "text": self.report_text,
-                "problems": [p.as_dict(self._root) for p in self.problems],
-            }
+            problems = list(self.problems)
+            text = self.report_text
+        errors = [p for p in problems if p.severity == "error"]
+        warnings = [p for p in problems if p.severity != "error"]
+        return {
+            "ok": not problems,
+            "text": text,
+            "problems": [p.as_dict(self._root) for p in problems],
+            "errors": len(errors),
+            "warnings": len(warnings),
+            "errors_text": format_report(errors, self._root),
+            "warnings_text": format_report(warnings, self._root),
+        }
 
     def rebuild(self, changed: Iterable[Path] = ()) -> BuildReport | None:
         """Build; on success tell browsers to reload (or refresh styles); on failure keep the
@@ -257,8 +285,9 @@ class LiveSite:
             self._say(f"Search index updated in {_took(took)}.")
             return report
         self._say(
-            f"{'Built' if not changed else 'Rebuilt after ' + names}: {report.rendered} pages "
-            f"rendered, {len(files)} files changed, in {_took(took)}."
+            f"{'Built' if not changed else 'Rebuilt after ' + names}: "
+            f"{counted(report.rendered, 'page')} rendered, {counted(len(files), 'file')} changed, "
+            f"in {_took(took)}."
         )
         for warning in report.warnings if not changed else ():
             self._say(format_report([warning], self._root))
@@ -275,10 +304,16 @@ class LiveSite:
         return Urls.from_base(base_url).base_path
 
     def _failed(self, problems: list[SourceError]) -> None:
-        text = format_report(problems, self._root)
         errors = [p for p in problems if p.severity == "error"]
+        warnings = [p for p in problems if p.severity != "error"]
+        # what stopped the build comes first; format_report sorts by file within each part
+        text = "\n\n".join(
+            part
+            for part in (format_report(errors, self._root), format_report(warnings, self._root))
+            if part
+        )
         with self._lock:
-            self.problems, self.report_text = errors or problems, text
+            self.problems, self.report_text = errors + warnings, text
         self._say(
             f"{text}\n\nThe build failed; still serving the last good build. "
             "Fix the file and save: the page updates by itself."
@@ -298,7 +333,8 @@ def resolve_request(root: Path, base_path: str, raw_path: str) -> Path | None:
 
     Everything that could step outside the folder is refused before touching the disk:
     '..' and '.' segments (also percent-encoded), backslashes, NUL bytes, and a resolved path
-    that is not inside ``root`` (a symlink pointing out).
+    that is not inside ``root`` (a symlink pointing out). A segment no file name can match is
+    refused too, and whatever else the disk objects to (a path too long) is a 404 as well.
     """
     path = urlsplit(raw_path).path
     if not path.startswith(base_path):
@@ -307,18 +343,18 @@ def resolve_request(root: Path, base_path: str, raw_path: str) -> Path | None:
     if "\\" in relative or "\0" in relative or relative.startswith("/"):
         return None
     parts = relative.split("/")
-    if any(part in {"..", "."} for part in parts):
+    if any(part in {"..", "."} or segment_too_long(part) for part in parts):
         return None
     candidate = root.joinpath(*[p for p in parts if p])
     try:
         resolved = candidate.resolve()
-    except (OSError, RuntimeError):
+        if not resolved.is_relative_to(root.resolve()):
+            return None
+        if resolved.is_dir():
+            resolved = resolved / "index.html"
+        return resolved if resolved.is_file() else None
+    except (OSError, RuntimeError, ValueError):
         return None
-    if not resolved.is_relative_to(root.resolve()):
-        return None
-    if resolved.is_dir():
-        resolved = resolved / "index.html"
-    return resolved if resolved.is_file() else None
 
 
 def live_script(base_path: str) -> bytes:
@@ -339,10 +375,61 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # quiet: the terminal is for builds
         pass
 
+    def handle(self) -> None:
+        """Serve requests on this connection until it closes, or it is idle while other
+        connections wait for a thread (then it gives its thread up)."""
+        self.close_connection = False
+        while not self.close_connection and self._request_arrives():
+            self.handle_one_request()
+
+    def _request_arrives(self) -> bool:
+        """Wait for the next request in short slices, so that stopping the server or a queue
+        of waiting connections is noticed; the standard loop would block in one read."""
+        started = time.monotonic()
+        while True:
+            if self._buffered():
+                return True
+            idle = time.monotonic() - started
+            if self.server.stopping.is_set() or idle >= self.timeout:
+                return False
+            if self.server.crowded() and idle >= HANDOVER_S:
+                return False
+            slice_s = min(IDLE_SLICE_S, self.timeout - idle)
+            if select.select([self.connection], [], [], slice_s)[0]:
+                return True  # a request, or the client hung up: the read finds out which
+
+    def _buffered(self) -> bool:
+        """Whether a request is already waiting in the read buffer (a client may send two
+        at once), where select() cannot see it. The socket is made non-blocking for the look,
+        so an empty buffer answers at once."""
+        reader = self.rfile
+        assert isinstance(reader, io.BufferedReader), "StreamRequestHandler reads buffered"
+        self.connection.settimeout(0.0)
+        try:
+            return bool(reader.peek(1))
+        except OSError:
+            return True  # the read that follows reports it
+        finally:
+            self.connection.settimeout(self.timeout)
+
+    def end_headers(self) -> None:
+        if self.server.crowded() and not self.close_connection:
+            self.send_header("Connection", "close")  # others are waiting: make room
+        super().end_headers()
+
     def do_HEAD(self) -> None:
         self.do_GET()
 
     def do_GET(self) -> None:
+        host = self.headers.get("Host")
+        if not self.server.host_allowed(host):
+            body = refusal(host, self.server.port).encode()
+            self._send(HTTPStatus.FORBIDDEN, body, _TYPES[".txt"])
+            return
+        if target_too_long(self.path):
+            body = b"This address is too long to be a page of the site.\n"
+            self._send(HTTPStatus.REQUEST_URI_TOO_LONG, body, _TYPES[".txt"])
+            return
         site = self.server.site
         base = site.base_path
         path = urlsplit(self.path).path
@@ -409,8 +496,19 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def _events(self) -> None:
-        inbox = self.server.site.events.subscribe()
         self.close_connection = True
+        if not self.server.streams.acquire(blocking=False):
+            # every stream holds a thread: past the limit, the browser is asked to come back
+            body = f"retry: {STREAM_RETRY_MS}\n\n".encode()
+            self._send(HTTPStatus.OK, body, "text/event-stream")
+            return
+        try:
+            self._stream()
+        finally:
+            self.server.streams.release()
+
+    def _stream(self) -> None:
+        inbox = self.server.site.events.subscribe()
         try:
             self.send_response(HTTPStatus.OK)
             self.send_header("Content-Type", "text/event-stream")
@@ -440,17 +538,63 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.site.events.unsubscribe(inbox)
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = False  # request threads are joined on close: nothing is left running
-    block_on_close = True
+class _Server(HTTPServer):
+    """The standard library's server, with connections served by a bounded pool of threads
+    (joined on close: nothing is left running) instead of one new thread each."""
 
-    def __init__(self, address: tuple[str, int], site: LiveSite, root: Path) -> None:
+    request_queue_size = BACKLOG
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        site: LiveSite,
+        root: Path,
+        say: Callable[[str], None] = print,
+    ) -> None:
+        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         self.site = site
         self.root = root
+        self.bind = address[0]
         self.stopping = threading.Event()
+        self.streams = threading.BoundedSemaphore(MAX_STREAMS)
+        self.pool = WorkerPool(POOL_SIZE, self._serve_one)
+        self._say = say
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
         super().__init__(address, _Handler)
+
+    @property
+    def port(self) -> int:
+        return int(self.server_address[1])
+
+    def host_allowed(self, header: str | None) -> bool:
+        return host_allowed(header, self.bind) or host_allowed(header, str(self.server_address[0]))
+
+    def crowded(self) -> bool:
+        """Whether connections are waiting for a thread."""
+        return self.pool.waiting() > 0
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        self.pool.submit(request, client_address)
+
+    def _serve_one(self, request: Any, client_address: Any) -> None:
+        try:
+            self.finish_request(request, client_address)
+        except Exception:
+            self.handle_error(request, client_address)
+        finally:
+            self.shutdown_request(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """One line, never a traceback; a browser that went away is not worth a line."""
+        problem = sys.exc_info()[1]
+        if isinstance(problem, ConnectionError | TimeoutError) or self.stopping.is_set():
+            return
+        self._say(f"The preview could not answer one request ({problem!r}); it goes on serving.")
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.pool.close(self.shutdown_request)
 
     def finish_request(self, request: Any, client_address: Any) -> None:
         with self._open_lock:
@@ -484,7 +628,7 @@ class PreviewServer:
     ) -> None:
         self.site = LiveSite(options, say)
         self.options = options
-        self._http = _Server((bind, port), self.site, options.output.resolve())
+        self._http = _Server((bind, port), self.site, options.output.resolve(), say)
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._force_polling = force_polling
@@ -495,9 +639,9 @@ class PreviewServer:
 
     @property
     def url(self) -> str:
-        host = self._http.server_address[0]
-        assert isinstance(host, str), "an AF_INET server's host is text"
-        return f"http://{host}:{self.port}{self.site.base_path}"
+        host = str(self._http.server_address[0])
+        shown = f"[{host}]" if ":" in host else host
+        return f"http://{shown}:{self.port}{self.site.base_path}"
 
     def start(self) -> None:
         self.site.rebuild()
@@ -530,9 +674,14 @@ class PreviewServer:
         ]
         output = self.options.output.resolve()
 
+        usual = watchfiles.DefaultFilter()  # .git, caches, swap and backup files
+
         def wanted(change: watchfiles.Change, path: str) -> bool:
-            return not Path(path).is_relative_to(output) and watchfiles.DefaultFilter()(
-                change, path
+            where = Path(path)
+            return (
+                not where.is_relative_to(output)
+                and not is_editor_temporary(where.name)
+                and usual(change, path)
             )
 
         for changes in watchfiles.watch(
@@ -579,48 +728,123 @@ def preview_options(options: BuildOptions, output: Path | None) -> BuildOptions:
     return replace(options, output=output or options.project.cache / "preview")
 
 
-CLIENT_JS = r"""// site-builder serve: live reload and the problem overlay. Never in a built site.
+CLIENT_JS = r"""// site-builder serve: live reload and the problem panel. Never in a built site.
 (function () {
   "use strict";
   var script = document.currentScript;
   var base = script ? script.src.replace(/__live\/client\.js.*$/, "") : "/";
   var OVERLAY = "site-builder-problems";
+  var FOLDED = "site-builder-problems-folded";  // kept in sessionStorage across reloads
+  var paddingBefore = null;
+
+  function remembered() {
+    try { return window.sessionStorage.getItem(FOLDED) === "1"; } catch (e) { return false; }
+  }
+
+  function remember(folded) {
+    try { window.sessionStorage.setItem(FOLDED, folded ? "1" : "0"); } catch (e) { /* private */ }
+  }
+
+  function count(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+
+  // The panel sits at the foot of the window; the page keeps room below its own end for it,
+  // so every part of the last good build can still be scrolled into view.
+  function makeRoom(box) {
+    if (paddingBefore === null) { paddingBefore = document.body.style.paddingBottom; }
+    document.body.style.paddingBottom = box.offsetHeight + "px";
+  }
 
   function hideOverlay() {
     var old = document.getElementById(OVERLAY);
     if (old) { old.remove(); }
+    if (paddingBefore !== null) {
+      document.body.style.paddingBottom = paddingBefore;
+      paddingBefore = null;
+    }
+  }
+
+  function part(heading, text, colour) {
+    var section = document.createElement("div");
+    var title = document.createElement("h3");
+    title.style.cssText = "margin:1rem 0 .25rem;font-size:1.1rem;color:" + colour + ";";
+    title.textContent = heading;
+    var report = document.createElement("pre");
+    report.style.cssText = "margin:0;white-space:pre-wrap;background:#f3f2f1;color:#1a1a1a;" +
+      "padding:.75rem 1rem;border-left:6px solid " + colour + ";" +
+      "font:0.95rem/1.5 ui-monospace,monospace;";
+    report.textContent = text;
+    section.appendChild(title);
+    section.appendChild(report);
+    return section;
   }
 
   function showOverlay(status) {
     hideOverlay();
+    var errors = status.errors || 0;
+    var warnings = status.warnings || 0;
     var box = document.createElement("section");
     box.id = OVERLAY;
-    box.setAttribute("role", "alertdialog");
-    box.setAttribute("aria-modal", "true");
     box.setAttribute("aria-labelledby", OVERLAY + "-title");
-    box.setAttribute("aria-describedby", OVERLAY + "-help");
-    box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;" +
-      "background:#fff;color:#1a1a1a;padding:1.5rem;font:1rem/1.5 system-ui,sans-serif;";
-    var title = document.createElement("h2");
-    title.id = OVERLAY + "-title";
-    title.tabIndex = -1;
-    title.style.cssText = "margin:0 0 .5rem;color:#a4000f;font-size:1.5rem;";
-    var count = status.problems.length;
-    title.textContent = "The site did not build: " + count + " problem" +
-      (count === 1 ? "" : "s");
+    box.style.cssText = "position:fixed;left:0;right:0;bottom:0;z-index:2147483647;" +
+      "max-height:50vh;display:flex;flex-direction:column;background:#fff;color:#1a1a1a;" +
+      "border-top:6px solid #a4000f;box-shadow:0 -4px 16px rgba(0,0,0,.25);" +
+      "font:1rem/1.5 system-ui,sans-serif;text-align:left;";
+    var heading = document.createElement("h2");
+    heading.id = OVERLAY + "-title";
+    heading.style.cssText = "margin:0;font-size:1.25rem;";
+    var toggle = document.createElement("button");
+    toggle.type = "button";
+    toggle.id = OVERLAY + "-toggle";
+    toggle.setAttribute("aria-controls", OVERLAY + "-body");
+    toggle.style.cssText = "display:flex;gap:.5rem;align-items:baseline;width:100%;" +
+      "margin:0;padding:.6rem 1rem;border:0;background:#fff;color:#a4000f;cursor:pointer;" +
+      "font:inherit;font-weight:700;text-align:left;";
+    var arrow = document.createElement("span");
+    arrow.setAttribute("aria-hidden", "true");
+    var label = document.createElement("span");
+    label.textContent = "The site did not build: " + count(errors, "error") +
+      (warnings ? ", " + count(warnings, "warning") : "");
+    var hint = document.createElement("span");
+    hint.setAttribute("aria-hidden", "true");  // aria-expanded already says it
+    hint.style.cssText = "margin-left:auto;font-weight:400;font-size:.9rem;color:#1a1a1a;";
+    toggle.appendChild(arrow);
+    toggle.appendChild(label);
+    toggle.appendChild(hint);
+    heading.appendChild(toggle);
+    var body = document.createElement("div");
+    body.id = OVERLAY + "-body";
+    body.style.cssText = "overflow:auto;padding:0 1rem 1rem;";
+    body.tabIndex = 0;  // it scrolls: the keyboard must be able to reach it
+    body.setAttribute("role", "group");
+    body.setAttribute("aria-labelledby", OVERLAY + "-title");
     var help = document.createElement("p");
-    help.id = OVERLAY + "-help";
+    help.style.cssText = "margin:0;";
     help.textContent = "You are looking at the last good build. Fix the file below and " +
-      "save it: this message goes away by itself.";
-    var report = document.createElement("pre");
-    report.style.cssText = "white-space:pre-wrap;background:#f3f2f1;color:#1a1a1a;" +
-      "padding:1rem;border-left:6px solid #a4000f;font:0.95rem/1.5 ui-monospace,monospace;";
-    report.textContent = status.text;
-    box.appendChild(title);
-    box.appendChild(help);
-    box.appendChild(report);
-    document.body.appendChild(box);
-    title.focus();
+      "save it: this panel goes away by itself. Hide it to look at the page.";
+    body.appendChild(help);
+    if (errors) { body.appendChild(part(count(errors, "error"), status.errors_text, "#a4000f")); }
+    if (warnings) {
+      body.appendChild(part(count(warnings, "warning"), status.warnings_text, "#6b4e00"));
+    }
+    if (!errors && !warnings) { body.appendChild(part("Problems", status.text, "#a4000f")); }
+
+    function fold(folded) {
+      body.hidden = folded;
+      toggle.setAttribute("aria-expanded", folded ? "false" : "true");
+      arrow.textContent = folded ? "\u25B8" : "\u25BE";
+      hint.textContent = folded ? "Show" : "Hide";
+      remember(folded);
+      makeRoom(box);
+    }
+    toggle.addEventListener("click", function () { fold(!body.hidden); });
+    box.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && !body.hidden) { fold(true); toggle.focus(); }
+    });
+    box.appendChild(heading);
+    box.appendChild(body);
+    // first in the page, so the first Tab reaches it
+    document.body.insertBefore(box, document.body.firstChild);
+    fold(remembered());
   }
 
   function refreshStyles() {

@@ -138,7 +138,7 @@ def test_timeline_is_well_formed_and_described() -> None:
     root = timeline(TimelineRow("V1.1", "Gallery", "complete", START, dt.date(2025, 6, 30)))
     assert root.get("role") == "img" and root.findtext(f"{SVG}title") == "Timeline of actions"
     assert (root.findtext(f"{SVG}desc") or "").startswith(
-        "1 actions from January 2025 to December 2026"
+        "1 action from January 2025 to December 2026, grouped by theme; 1 has a date"
     )
     labels = [t.text for t in root.iter(f"{SVG}text")]
     assert {"Year 1", "Year 2", "2026", "Visibility", "V1.1"} <= set(labels)
@@ -172,7 +172,7 @@ def test_timeline_ongoing_runs_to_the_end_with_an_arrow_and_undated_says_so() ->
     right = float(bar.get("x", 0)) + float(bar.get("width", 0))
     assert right == pytest.approx(TIMELINE_WIDTH - 12, abs=0.2)
     assert "no date in the plan" in [t.text for t in root.iter(f"{SVG}text")]
-    assert (root.findtext(f"{SVG}desc") or "").startswith("2 actions") and "1 have a date" in (
+    assert (root.findtext(f"{SVG}desc") or "").startswith("2 actions") and "1 has a date" in (
         root.findtext(f"{SVG}desc") or ""
     )
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -12,7 +15,14 @@ import pytest
 from PIL import Image
 
 from site_builder import cli
-from site_builder.publish.cms import CmsOptions, cms_path, fragment_name, read_page, scope_css
+from site_builder.publish.cms import (
+    CmsOptions,
+    cms_path,
+    fragment_name,
+    read_page,
+    scope_css,
+    write_zip,
+)
 from tests.sites import TinySite
 
 ABOUT = """\
@@ -214,3 +224,39 @@ def test_the_zip_can_be_read_by_others_like_any_file_handed_on(
     out = tmp_path / "site-cms.zip"
     assert export(site, out) == 0
     assert out.stat().st_mode & 0o777 == 0o644
+
+
+@pytest.mark.parametrize(
+    ("umask", "mode"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600), (0o027, 0o640)]
+)
+@pytest.mark.parametrize("replacing", [False, True])
+def test_the_zip_gets_the_mode_of_any_new_file(
+    tmp_path: Path, umask: int, mode: int, replacing: bool
+) -> None:
+    """0666 less the umask, as a file saved by any program: readable by others where the
+    computer's setting says so, private where it says that."""
+    out = tmp_path / "exports" / "site-cms.zip"
+    if replacing:
+        out.parent.mkdir()
+        out.write_bytes(b"old")
+        out.chmod(0o600)
+    before = os.umask(umask)
+    try:
+        write_zip({"a.html": b"<p>a</p>"}, out, force=replacing)
+    finally:
+        os.umask(before)
+    assert out.stat().st_mode & 0o777 == mode
+    assert read_zip(out) == {"a.html": b"<p>a</p>"}
+    assert sorted(p.name for p in out.parent.iterdir()) == ["site-cms.zip"]  # nothing left
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+@pytest.mark.parametrize("name", ["site-cms.zip", ".cms-export-0a1b2c3d4e5f.zip"])
+def test_the_zip_and_its_temporary_file_are_ignored_by_git(name: str) -> None:
+    root = Path(__file__).resolve().parent.parent
+    if not (root / ".git").exists():
+        pytest.skip("not a git checkout")
+    ignored = subprocess.run(
+        ["git", "-C", str(root), "check-ignore", "--no-index", "-q", name], check=False
+    )
+    assert ignored.returncode == 0, f"{name} is not in .gitignore"

@@ -188,3 +188,22 @@ def test_a_domain_with_a_scheme_says_to_write_the_name_alone(tiny_site: TinySite
 def test_a_domain_base_url_does_not_use_is_refused(tiny_site: TinySite) -> None:
     said = domain_error(tiny_site, "tc.testford.example.ac.uk")
     assert "set base_url: https://tc.testford.example.ac.uk/" in said
+
+
+def test_publish_goes_to_the_remote_it_is_told_and_says_where(
+    repo: TinySite, tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A fresh clone's origin is where it was cloned from: the README's step adds the real
+    repository as another remote (or repoints origin), and the message names the address."""
+    ours = tmp_path_factory.mktemp("ours") / "real-site.git"
+    git(ours.parent, "init", "--quiet", "--bare", str(ours))
+    git(repo.root, "remote", "add", "site", str(ours))
+    assert cli.main(["publish", "--content", str(repo.content), "--remote", "site"]) == 0
+    said = capsys.readouterr().out
+    assert f"pushed to site ({ours})" in said
+    assert "index.html" in git(ours, "ls-tree", "--name-only", "gh-pages").splitlines()
+    assert git(remote_dir(repo), "branch", "--list") == ""  # origin untouched
+
+    git(repo.root, "remote", "set-url", "origin", str(ours))
+    assert cli.main(["publish", "--content", str(repo.content)]) == 0
+    assert f"origin ({ours})" in capsys.readouterr().out

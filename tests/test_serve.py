@@ -43,7 +43,8 @@ def server(tiny_site: TinySite) -> Iterator[PreviewServer]:
 def raw_get(port: int, path: str) -> tuple[int, bytes]:
     """One request written by hand, so the path reaches the server exactly as given."""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        sock.sendall(request.encode())
         data = b""
         while chunk := sock.recv(65536):
             data += chunk
@@ -57,7 +58,7 @@ class EventClient:
     def __init__(self, port: int, base: str) -> None:
         self.events: queue.Queue[tuple[str, dict[str, object]]] = queue.Queue()
         self._sock = socket.create_connection(("127.0.0.1", port), timeout=30)
-        self._sock.sendall(f"GET {base}__live/events HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        self._sock.sendall(f"GET {base}__live/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
         self._thread = threading.Thread(target=self._read, daemon=True)
         self._thread.start()
 
@@ -396,3 +397,107 @@ def test_the_bench_reads_what_serve_says_after_a_rebuild(tiny_site: TinySite) ->
     assert 0 < seconds <= took + 0.001
     slow = "Rebuilt after a.yaml: 3 pages rendered, 4 files changed, in 1.25 s."
     assert _rebuild_figures(slow) == (pytest.approx(1.25), 3)
+    one = "Rebuilt after a.md: 1 page rendered, 1 file changed, in 12 ms."
+    assert _rebuild_figures(one) == (pytest.approx(0.012), 1)
+
+
+def test_editor_temporary_files_start_no_rebuild_and_stay_out_of_the_log(
+    tiny_site: TinySite,
+) -> None:
+    """sed -i, vim and others write a file of their own, then rename it over the real one:
+    the log names the real file only, and a temporary file alone rebuilds nothing."""
+    said: list[str] = []
+    preview = PreviewServer(
+        tiny_site.options(output=tiny_site.root / "preview"),
+        port=0,
+        say=said.append,
+        force_polling=None,
+    )
+    preview.start()
+    try:
+        pages = tiny_site.root / "content/pages"
+        for name in ("4913", "about.md~", ".#about.md", "about.md.tmp", ".about.md.swp"):
+            (pages / name).write_text("scratch\n", encoding="utf-8")
+            (pages / name).unlink()
+        time.sleep(1.5)  # longer than a burst of saves takes to be built
+        assert said[1:] == []
+        about = pages / "about.md"
+        temporary = pages / "sedMkvWoy"
+        temporary.write_text(about.read_text().replace("Why we signed", "Why we joined"))
+        temporary.replace(about)
+        deadline = time.monotonic() + 30
+        while len(said) < 2:
+            assert time.monotonic() < deadline, "the save was not rebuilt"
+            time.sleep(0.05)
+        time.sleep(0.3)
+    finally:
+        preview.stop()
+    assert said[1].startswith("Rebuilt after about.md:"), said
+    assert not any("sed" in line or "4913" in line or "~" in line for line in said), said
+
+
+NO_CONSENT = (
+    "content/technicians/aaron-able.yaml",
+    "name: Aaron Able\nrole: Technician\n"
+    "department: Physics\ngallery: main\nbio: Aaron looks after the lasers.\n",
+)
+OVERDUE = (
+    "content/plans/2025-2028.yaml",
+    lambda text: text.replace(
+        "      - title: Fund registration fees\n",
+        "      - title: Fund registration fees\n        status: not-started\n"
+        "        target: 2025-10\n",
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    ("changes", "errors", "warnings"),
+    [
+        # a warning in a file that sorts before the error's
+        ([NO_CONSENT, ("content/technicians/alex-morgan.yaml", "gallery: nowhere")], 1, 1),
+        ([OVERDUE, NO_CONSENT, ("content/technicians/alex-morgan.yaml", "gallery: nowhere")], 1, 2),
+        (
+            [
+                ("content/technicians/alex-morgan.yaml", "gallery: nowhere"),
+                ("content/news/2026-10-01-awards.md", "technicians: [nobody]"),
+            ],
+            2,
+            0,
+        ),
+    ],
+)
+def test_a_failed_build_lists_errors_first_and_counts_what_it_lists(
+    tiny_site: TinySite, changes: list[tuple[str, Any]], errors: int, warnings: int
+) -> None:
+    for relative, change in changes:
+        path = tiny_site.root / relative
+        if callable(change):
+            path.write_text(change(path.read_text()))
+        elif path.exists():
+            key = change.split(":")[0]
+            lines = [
+                change if ln.startswith(key + ":") else ln for ln in path.read_text().split("\n")
+            ]
+            path.write_text("\n".join(lines))
+        else:
+            path.write_text(change)
+    said: list[str] = []
+    site = LiveSite(tiny_site.options(output=tiny_site.root / "preview"), say=said.append)
+    try:
+        assert site.rebuild() is None
+        status = site.status()
+    finally:
+        site.close()
+    severities = [p["severity"] for p in status["problems"]]
+    assert severities == ["error"] * errors + ["warning"] * warnings
+    assert (status["errors"], status["warnings"]) == (errors, warnings)
+    blocks = status["text"].split("\n\n")
+    heads = [
+        b.split(": ", 2)[1].split(" ")[0] for b in blocks if ": error" in b or ": warning" in b
+    ]
+    assert heads == ["error"] * errors + ["warning"] * warnings
+    assert status["text"] == "\n\n".join(
+        t for t in (status["errors_text"], status["warnings_text"]) if t
+    )
+    assert said[0].startswith(status["text"])  # the terminal says the same, in the same order

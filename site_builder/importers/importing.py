@@ -13,6 +13,7 @@ from ..errors import SourceError
 from ..loader import parse_yaml
 from ..models import Plan
 from ..validate import check_model
+from ..wording import counted
 from .columns import (
     Mapping,
     MappingProblem,
@@ -114,7 +115,9 @@ def _read(
             reader.caption(table.sheet, None)
         header = forced_header if number == 0 and forced_header is not None else find_header(rows)
         if header is not None and header >= len(rows):
-            raise MappingProblem(f"header_row is {header + 1} but the table has {len(rows)} rows")
+            raise MappingProblem(
+                f"header_row is {header + 1} but the table has {counted(len(rows), 'row')}"
+            )
         if header is not None:
             mapping = guess_mapping(rows, header)
             if overrides.get("columns"):

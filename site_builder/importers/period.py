@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from ..wording import counted
 from .draft import Draft
 
 DEFAULT_MONTHS = 36
@@ -45,7 +46,7 @@ def guess_period(draft: Draft, today: dt.date) -> PeriodGuess:
         if months:
             end = add_months(start, months) - dt.timedelta(days=1)
             why = f"starts with the earliest month the table mentions ({earliest:%B %Y}) and lasts "
-            why += f"the {months} months it mentions"
+            why += f"the {counted(months, 'month')} it mentions"
         else:
             end = add_months(latest.replace(day=1), 1) - dt.timedelta(days=1)
             if end <= start:
@@ -56,7 +57,9 @@ def guess_period(draft: Draft, today: dt.date) -> PeriodGuess:
     start = today
     length = months or DEFAULT_MONTHS
     end = add_months(start, length) - dt.timedelta(days=1)
-    said = f"the {length} months the table mentions" if months else f"{length} months"
+    said = (
+        f"the {counted(length, 'month')} the table mentions" if months else counted(length, "month")
+    )
     return PeriodGuess(
         start, end, f"CHECK: the table gives no dates, so this is today plus {said}."
     )

@@ -16,7 +16,7 @@ import io
 import json
 import os
 import re
-import tempfile
+import secrets
 import xml.etree.ElementTree as ElementTree
 import zipfile
 from collections.abc import Callable, Mapping
@@ -470,18 +470,31 @@ def write_zip(entries: Mapping[str, bytes], target: Path, force: bool = False) -
     if target.exists() and not force:
         raise FileExistsError(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".cms-export-", suffix=".zip", dir=target.parent)
-    os.close(handle)
+    handle, temporary = _new_file_beside(target)
     try:
-        with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with (
+            os.fdopen(handle, "wb") as stream,
+            zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+        ):
             for name in sorted(entries):
                 # A fixed date: the same site makes the same zip, byte for byte.
                 info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
                 archive.writestr(info, entries[name])
-        # mkstemp makes the file private (0600); the zip is meant to be handed on
-        os.chmod(temporary, 0o644)
         os.replace(temporary, target)
     finally:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
+
+
+def _new_file_beside(target: Path) -> tuple[int, Path]:
+    """A new file with a name of its own next to ``target``, with the mode every new file gets
+    (0666 less the umask: 0644 for most). Not mkstemp: its file is private (0600), and the zip
+    is meant to be handed on."""
+    for _ in range(100):
+        candidate = target.parent / f".cms-export-{secrets.token_hex(6)}.zip"
+        try:
+            return os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), candidate
+        except FileExistsError:
+            continue
+    raise FileExistsError(target.parent / ".cms-export-*.zip")
