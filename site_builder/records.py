@@ -54,7 +54,8 @@ _STATE_VERSION = 2
 # Modules that never shape what a build writes, left out of builder_version so that changing
 # them keeps every site's next build incremental. Each is a command around the build:
 # __main__ and cli (options and messages; what they pass a build is in its options), serve
-# (serves output/ and adds its live-reload script to responses, never to files), linkcheck
+# (serves output/ and adds its live-reload script to responses, never to files; with
+# serve_http, serve_guards and serve_client.js), linkcheck
 # (`check --links` reads a built site), scaffold (`new` starts a content file), schema (`schema`
 # writes JSON Schemas) and collector (tunes Python's garbage collector: speed, not output).
 # Subpackages (importers/, publish/) are not hashed either: `import` writes content files,
@@ -66,6 +67,8 @@ NOT_SHAPING_OUTPUT = frozenset(
         "__main__.py",
         "cli.py",
         "serve.py",
+        "serve_http.py",
+        "serve_guards.py",
         "linkcheck.py",
         "scaffold.py",
         "schema.py",

@@ -15,14 +15,8 @@ import pytest
 
 from site_builder.pipeline import build
 from site_builder.search import find_pagefind
-from site_builder.serve import (
-    Broadcaster,
-    LiveEvent,
-    LiveSite,
-    PreviewServer,
-    inject,
-    live_script,
-)
+from site_builder.serve import LiveSite, PreviewServer
+from site_builder.serve_http import Broadcaster, LiveEvent, inject, live_script
 from tests.sites import TinySite
 
 SUBPATH_SITE = "https://org.github.io/techcommit/"
