@@ -18,6 +18,8 @@ from .links import Urls
 from .output import (
     unsafe_output,
 )
+from .pages import plan_pages
+from .pages.machine import TextFile, machine_files
 from .photos import image_cache, process_photos
 from .project import BuildOptions
 from .records import (
@@ -32,7 +34,6 @@ from .records import (
     unchanged_report,
 )
 from .render_pages import render_site
-from .routes import TextFile, machine_files, plan_pages
 from .session import BuildSession, remembered_texts
 from .site_plan import plan_files, state_key, write_site
 
@@ -71,7 +72,7 @@ def build(
         raise BuildFailed([refusal])
     content, published = loaded.content, loaded.published
     urls = Urls.from_base(options.base_url or content.site.base_url)
-    pages = plan_pages(content, published, session.plan_pages)
+    pages = plan_pages(content, published, session.kept_pages)
     texts_used: set[tuple[object, ...]] = set()
     made = remembered_texts(session, content, loaded.digests, urls, published.today, texts_used)
     files = machine_files(content, published, pages, urls, made, session.markdown)

@@ -53,15 +53,15 @@ _STATE_VERSION = 2
 
 # Modules that never shape what a build writes, left out of builder_version so that changing
 # them keeps every site's next build incremental. Each is a command around the build:
-# __main__ and cli (options and messages; what they pass a build is in its options), serve
-# (serves output/ and adds its live-reload script to responses, never to files; with
-# serve_http, serve_guards and serve_client.js), linkcheck
-# (`check --links` reads a built site), scaffold (`new` starts a content file), schema (`schema`
-# writes JSON Schemas) and collector (tunes Python's garbage collector: speed, not output).
-# Subpackages (importers/, publish/) are not hashed either: `import` writes content files,
-# publish and export copy a finished build. Every other module is: a new one counts until it is
-# named here. The theme is not hashed: its templates and static files are build inputs, in the
-# fingerprints (see incremental) and in the inputs of the "nothing changed" stamp.
+# __main__ and cli (options and messages; what they pass a build is in its options), serve,
+# serve_http and serve_guards (serve output/, adding the live-reload script to responses,
+# never to files), linkcheck (`check --links` reads a built site), scaffold (`new` starts a
+# content file), schema (`schema` writes JSON Schemas) and collector (tunes Python's garbage
+# collector: speed, not output). Every other module is: a new one counts until it is named
+# here. Of the subpackages, only pages/ (the page types) counts: importers/ writes content
+# files, publish/ copies a finished build. The theme is not hashed: its templates and static
+# files are build inputs, in the fingerprints (see incremental) and in the inputs of the
+# "nothing changed" stamp.
 NOT_SHAPING_OUTPUT = frozenset(
     (
         "__main__.py",
@@ -75,6 +75,7 @@ NOT_SHAPING_OUTPUT = frozenset(
         "collector.py",
     )
 )
+SHAPING_SUBPACKAGES = ("pages",)
 PACKAGE = Path(__file__).resolve().parent
 
 
@@ -88,13 +89,17 @@ def builder_version() -> str:
 
 def code_version(package: Path) -> str:
     """The package version plus a hash of the bytes of every module in ``package`` that shapes
-    the output (all of its own ``*.py`` but those in NOT_SHAPING_OUTPUT)."""
+    the output: all of its own ``*.py`` but those in NOT_SHAPING_OUTPUT, and those of the
+    subpackages that do (SHAPING_SUBPACKAGES)."""
     digest = hashlib.sha256(__version__.encode())
-    for module in sorted(package.glob("*.py")):
-        if module.name not in NOT_SHAPING_OUTPUT:
-            source = module.read_bytes()
-            digest.update(f"\0{module.name}:{len(source)}\0".encode())
-            digest.update(source)
+    modules = [m for m in package.glob("*.py") if m.name not in NOT_SHAPING_OUTPUT]
+    for folder in SHAPING_SUBPACKAGES:
+        modules.extend(package.glob(f"{folder}/*.py"))
+    for module in sorted(modules):
+        name = module.relative_to(package).as_posix()
+        source = module.read_bytes()
+        digest.update(f"\0{name}:{len(source)}\0".encode())
+        digest.update(source)
     return digest.hexdigest()[:16]
 
 

@@ -21,6 +21,7 @@ from .incremental import (
 )
 from .links import Urls, output_file
 from .markup import MarkdownMemo
+from .pages.shared import shared_context
 from .photos import PictureUse
 from .project import BuildOptions
 from .records import BuildState, OutputRecord, content_hash
@@ -32,7 +33,6 @@ from .render import (
     theme_folders,
     theme_signature,
 )
-from .routes import shared_context
 from .session import BuildSession
 from .site_plan import SitePlan, Theme, previous_build
 from .template_helpers import Fragment, Fragments, make_template_helpers

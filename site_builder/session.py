@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import jinja2.bccache
@@ -24,6 +25,7 @@ from .incremental import (
 )
 from .links import Urls
 from .markup import MarkdownMemo
+from .pages.machine import Make
 from .photos import PICTURES_REMEMBERED, PhotoMemory
 from .project import Project
 from .published import PlanView, Published
@@ -32,7 +34,6 @@ from .records import (
     builder_version,
     stat_signature,
 )
-from .routes import Make, PlanPages
 from .template_helpers import Fragment
 from .validate import EntriesMade
 
@@ -65,7 +66,8 @@ class BuildSession:
     loaded: tuple[Sources, dict[Path, Document], dict[Path, str]] | None = None
     entries: EntriesMade = field(default_factory=dict)
     published: Published | None = None  # the last check's (its plan views are reused)
-    plan_pages: PlanPages = field(default_factory=lambda: PlanPages())  # the last build's
+    # what page types keep from one build to the next (the plans' pages), by page type
+    kept_pages: dict[str, Any] = field(default_factory=dict)
     lasting: LastingHashes = field(default_factory=lambda: LastingHashes((Entry, PlanView)))
     templates: tuple[str, TemplateIndex] | None = None  # what the theme's templates use, by theme
     # files the watcher saw change that no build has looked at yet (None: unknown, look at all)

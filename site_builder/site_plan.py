@@ -18,6 +18,7 @@ from .output import (
     fill_new_folder,
     staged_output,
 )
+from .pages.machine import TextFile
 from .photos import image_cache
 from .project import BuildOptions, Project
 from .records import (
@@ -28,7 +29,6 @@ from .records import (
     stat_signature,
     state_file,
 )
-from .routes import TextFile
 from .session import BuildSession
 
 if TYPE_CHECKING:

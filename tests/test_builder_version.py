@@ -50,7 +50,8 @@ def test_tools_and_commands_do_not_change_the_builder_version(checkout: Path, ed
 
 
 @pytest.mark.parametrize(
-    "edited", ["render.py", "routes.py", "pipeline.py", "images.py", "models.py", "__init__.py"]
+    "edited",
+    ["render.py", "pages/technicians.py", "pipeline.py", "images.py", "models.py", "__init__.py"],
 )
 def test_code_that_shapes_the_output_changes_the_builder_version(
     checkout: Path, edited: str

@@ -7,9 +7,9 @@ import re
 
 from site_builder import links
 from site_builder.checking import check
+from site_builder.pages import plan_pages
 from site_builder.project import BuildOptions, Project
 from site_builder.render import PageKind
-from site_builder.routes import plan_pages
 from tests.sites import ROOT, TODAY
 
 PLAN = r"plans/[0-9-]+/"

@@ -24,8 +24,8 @@ from site_builder.charts import (
 )
 from site_builder.content import Entry
 from site_builder.models import Plan
+from site_builder.pages.plans import completed_actions, status_history
 from site_builder.plan_data import COLUMNS, plan_csv, plan_json
-from site_builder.plan_routes import completed_actions, status_history
 from site_builder.published import plan_view
 from tests.sites import PLAN
 

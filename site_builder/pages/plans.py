@@ -1,8 +1,5 @@
-"""The pages of the action plans: overview, themes, every action, timeline, what we have done,
-and static filter pages (by status, phase and pillar) that work without JavaScript.
-
-Pure: published plans in, page specs out.
-"""
+"""The action plans: the list, and each plan's overview, themes, actions by filter and date,
+timeline and what was done."""
 
 from __future__ import annotations
 
@@ -12,12 +9,30 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from . import links
-from .charts import Band, Bar, TimelineGroup, TimelineRow, stacked_status_bars, timeline_chart
-from .models import STATUSES, Action, add_months
-from .plan_data import COLUMNS
-from .published import ActionView, PlanView, Published
-from .render import PageKind, PageSpec
+from .. import kinds, links
+from ..charts import Band, Bar, TimelineGroup, TimelineRow, stacked_status_bars, timeline_chart
+from ..models import STATUSES, Action, add_months
+from ..plan_data import COLUMNS
+from ..published import ActionView, PlanView, Published
+from ..render import PageKind, PageSpec
+from .page_type import PageType, Planning
+
+
+@dataclass
+class PlanPages:
+    """The action plans' pages of the last build (serve): made again only when the plans (the
+    very same views: no plan file was saved) or the date differ. A plan's charts, timeline
+    and filter pages took a tenth of planning after each save."""
+
+    plans: tuple[PlanView, ...] = ()
+    today: dt.date | None = None
+    pages: tuple[PageSpec, ...] = ()
+
+    def of(self, published: Published) -> tuple[PageSpec, ...]:
+        if self.plans is not published.plans or self.today != published.today:
+            self.plans, self.today = published.plans, published.today
+            self.pages = tuple(plan_specs(published))
+        return self.pages
 
 
 @dataclass(frozen=True)
@@ -293,3 +308,11 @@ def status_on(action: Action, day: dt.date) -> str:
     dated = [u for u in action.updates if u.status is not None and u.date <= day]
     latest = max(dated, key=lambda u: u.date, default=None)
     return latest.status if latest and latest.status else "not-started"
+
+
+PLANS = PageType("plans", (kinds.PLAN,), lambda planning: _plan_pages(planning))
+
+
+def _plan_pages(planning: Planning) -> tuple[PageSpec, ...]:
+    kept = planning.kept.setdefault("plans", PlanPages())
+    return kept.of(planning.published) if isinstance(kept, PlanPages) else ()
