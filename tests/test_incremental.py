@@ -267,14 +267,7 @@ def test_serve_remakes_only_the_pages_a_saved_profile_is_on(
         shutil.copytree(ROOT / name, project / name)
     session = BuildSession.for_project(Project.at(project / "content"), persist=False)
     build(_options(project, "output"), session=session)
-    rendered: list[str] = []
-
-    def render_page(env: jinja2.Environment, spec: PageSpec, context: dict) -> str:
-        rendered.append(spec.path)
-        return real_render(env, spec, context)
-
-    real_render = render_pages.render_page
-    monkeypatch.setattr(render_pages, "render_page", render_page)
+    rendered = _pages_rendered(monkeypatch)
     profile = project / "content/technicians/fatima-haddad.yaml"
     _edit(project, "content/technicians/fatima-haddad.yaml", "name: ", "name: Dr ")
     report = build(_options(project, "output"), session=session, changed=[profile])
@@ -687,6 +680,19 @@ def test_the_next_build_process_uses_the_cards_this_one_made(
 AMARA = "content/technicians/amara-nwosu.yaml"
 
 
+def _pages_rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The address of every page rendered from now on, in order."""
+    rendered: list[str] = []
+    real_render = render_pages.render_page
+
+    def render_page(env: jinja2.Environment, spec: PageSpec, context: dict) -> str:
+        rendered.append(spec.path)
+        return real_render(env, spec, context)
+
+    monkeypatch.setattr(render_pages, "render_page", render_page)
+    return rendered
+
+
 def _listing(project: Path) -> str:
     return (project / "output/technicians/index.html").read_text(encoding="utf-8")
 
@@ -703,14 +709,7 @@ def test_editing_someone_remakes_the_filter_pages_they_are_on_only(
         TECHNICIAN.replace("Alex Morgan", "Sam Lee").replace("Chemistry", "Physics"),
     )
     build(tiny_site.options())
-    rendered: list[str] = []
-
-    def render_page(env: jinja2.Environment, spec: PageSpec, context: dict) -> str:
-        rendered.append(spec.path)
-        return real_render(env, spec, context)
-
-    real_render = render_pages.render_page
-    monkeypatch.setattr(render_pages, "render_page", render_page)
+    rendered = _pages_rendered(monkeypatch)
     _edit(tiny_site.root, "content/technicians/alex-morgan.yaml", "role: ", "role: Senior ")
     build(tiny_site.options())
     assert "technicians/department/chemistry/" in rendered
