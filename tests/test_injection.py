@@ -1,0 +1,129 @@
+"""What a content writer types cannot change the structure of the files we write: a calendar
+property of its own, XML that no longer parses, or a spreadsheet formula.
+
+Each test tries several hostile values, not one example, and reads the output with an
+independent reader (the icalendar library, xml.etree, the csv module)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import icalendar
+import pytest
+
+from site_builder.feeds import CalendarEvent
+from site_builder.feeds import icalendar as write_calendar
+from site_builder.pipeline import build
+from tests.sites import TinySite
+
+# Values that tried to break out of their property, or to break the folding of lines.
+CALENDAR_VALUES = [
+    "Room 1\nORGANIZER:mailto:boss@evil.example",
+    "Room 1\r\nATTENDEE:mailto:all@evil.example",
+    "Hall\rEND:VEVENT",
+    "Lab;with,commas\\and a backslash",
+    "trailing backslash \\",
+    "a\ttab and a bell\x07 and an escape \x1b[31m and a NUL \x00",
+    "line\u2028separator and next\x85line",
+    "é" * 80,
+    "x" * 73 + "é" * 5,
+    "😀" * 40,
+    "x" * 72 + "\\n" + "y" * 80,
+    ",;" * 60,
+]
+
+
+def _calendar(value: str) -> bytes:
+    event = CalendarEvent(
+        uid="talk@x.example",
+        title=value,
+        start=dt.datetime(2026, 7, 1, 10, 0),
+        end=None,
+        place=value,
+        description=value,
+        url="https://x.example/news/talk/",
+        created=dt.date(2026, 6, 1),
+    )
+    return write_calendar(event, "Europe/London", value).encode("utf-8")
+
+
+def _expected(value: str) -> str:
+    """What a calendar program should show: line breaks as line breaks, no control characters."""
+    text = re.sub(r"\r\n|\r|\n|\u2028|\u2029|\x85", "\n", value)
+    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", text)
+
+
+@pytest.mark.parametrize("value", CALENDAR_VALUES)
+def test_icalendar_lines_are_crlf_folded_at_75_octets_and_whole_characters(value: str) -> None:
+    data = _calendar(value)
+    assert re.search(rb"\r(?!\n)|(?<!\r)\n", data) is None, "a bare CR or LF"
+    lines = data.split(b"\r\n")
+    assert lines[-1] == b""
+    for line in lines[:-1]:
+        assert len(line) <= 75, line
+        line.decode("utf-8")  # each folded piece is whole UTF-8: no character was split
+        assert re.search(rb"[\x00-\x08\x0a-\x1f\x7f]", line) is None, line
+
+
+@pytest.mark.parametrize("value", CALENDAR_VALUES)
+def test_icalendar_values_cannot_add_properties(value: str) -> None:
+    unfolded = _calendar(value).decode("utf-8").replace("\r\n ", "").split("\r\n")[:-1]
+    names = [re.match(r"[A-Z-]+", line).group() for line in unfolded]  # type: ignore[union-attr]
+    assert names == [
+        "BEGIN", "VERSION", "PRODID", "CALSCALE", "METHOD", "BEGIN", "UID", "DTSTAMP",
+        "DTSTART", "DTEND", "SUMMARY", "LOCATION", "DESCRIPTION", "URL", "END", "END",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("value", CALENDAR_VALUES)
+def test_icalendar_reads_back_as_written_in_another_reader(value: str) -> None:
+    calendar = icalendar.Calendar.from_ical(_calendar(value))
+    (event,) = calendar.walk("VEVENT")
+    for name in ("SUMMARY", "LOCATION", "DESCRIPTION"):
+        assert str(event[name]) == _expected(value), name
+    assert "ORGANIZER" not in event and "ATTENDEE" not in event
+    assert str(calendar["PRODID"]) == f"-//{_expected(value)}//site_builder//EN"
+
+
+EVENT = """\
+---
+title: "Open lab{hostile}"
+date: 2026-10-01
+summary: "Come and see{hostile}"
+event:
+  start: 2026-12-01 10:00
+  place: "Room 1{hostile}"
+  address: "1 Main Street{hostile}"
+---
+
+Details.
+"""
+
+HOSTILE_YAML = [
+    "\\nORGANIZER:mailto:boss@evil.example",
+    "\\r\\nATTENDEE;RSVP=TRUE:mailto:all@evil.example",
+    "\\rBEGIN:VALARM",
+    "; a, b \\\\ c",
+]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_YAML)
+def test_built_event_calendar_keeps_the_place_in_its_property(
+    tiny_site: TinySite, hostile: str
+) -> None:
+    tiny_site.write("content/news/2026-10-01-open-lab.md", EVENT.format(hostile=hostile))
+    build(tiny_site.options())
+    (path,) = (tiny_site.root / "output").rglob("*.ics")
+    data = path.read_bytes()
+    assert re.search(rb"\r(?!\n)|(?<!\r)\n", data) is None
+    (event,) = icalendar.Calendar.from_ical(data).walk("VEVENT")
+    assert [k for k in event if k in {"ORGANIZER", "ATTENDEE"}] == []
+    assert not event.walk("VALARM")
+    assert str(event["LOCATION"]).startswith("Room 1")
+    assert str(event["LOCATION"]).endswith("1 Main Street" + _expected(hostile_text(hostile)))
+
+
+def hostile_text(hostile: str) -> str:
+    """The YAML double-quoted escapes in HOSTILE_YAML, as the value the writer typed."""
+    return hostile.replace("\\r", "\r").replace("\\n", "\n").replace("\\\\", "\\")
