@@ -9,8 +9,9 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from xml.sax.saxutils import escape, quoteattr
 from zoneinfo import ZoneInfo
+
+from .xmltext import xml_attribute, xml_text
 
 
 @dataclass(frozen=True)
@@ -38,27 +39,27 @@ def atom_feed(
 
     entries = []
     for item in items:
-        categories = "".join(f"\n    <category term={quoteattr(c)}/>" for c in item.categories)
+        categories = "".join(f"\n    <category term={xml_attribute(c)}/>" for c in item.categories)
         entries.append(
             f"""  <entry>
-    <title>{escape(item.title)}</title>
-    <link rel="alternate" type="text/html" href={quoteattr(item.url)}/>
-    <id>{escape(item.url)}</id>
+    <title>{xml_text(item.title)}</title>
+    <link rel="alternate" type="text/html" href={xml_attribute(item.url)}/>
+    <id>{xml_text(item.url)}</id>
     <published>{stamp(item.published)}</published>
     <updated>{stamp(item.updated)}</updated>
-    <summary>{escape(item.summary)}</summary>{categories}
-    <content type="html">{escape(item.content_html)}</content>
+    <summary>{xml_text(item.summary)}</summary>{categories}
+    <content type="html">{xml_text(item.content_html)}</content>
   </entry>"""
         )
     body = "\n".join(entries)
     return f"""<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
-  <title>{escape(title)}</title>
-  <link rel="self" type="application/atom+xml" href={quoteattr(feed_url)}/>
-  <link rel="alternate" type="text/html" href={quoteattr(site_url)}/>
-  <id>{escape(feed_url)}</id>
+  <title>{xml_text(title)}</title>
+  <link rel="self" type="application/atom+xml" href={xml_attribute(feed_url)}/>
+  <link rel="alternate" type="text/html" href={xml_attribute(site_url)}/>
+  <id>{xml_text(feed_url)}</id>
   <updated>{stamp(updated)}</updated>
-  <author><name>{escape(author)}</name></author>
+  <author><name>{xml_text(author)}</name></author>
 {body}
 </feed>
 """
@@ -171,7 +172,7 @@ def sitemap(entries: Sequence[SitemapEntry]) -> str:
     rows = []
     for entry in entries:
         lastmod = f"<lastmod>{entry.lastmod.isoformat()}</lastmod>" if entry.lastmod else ""
-        rows.append(f"  <url><loc>{escape(entry.url)}</loc>{lastmod}</url>")
+        rows.append(f"  <url><loc>{xml_text(entry.url)}</loc>{lastmod}</url>")
     body = "\n".join(rows)
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n'

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
 
 import icalendar
 import pytest
 
-from site_builder.feeds import CalendarEvent
+from site_builder.feeds import CalendarEvent, FeedItem, SitemapEntry, atom_feed, sitemap
 from site_builder.feeds import icalendar as write_calendar
 from site_builder.pipeline import build
+from site_builder.xmltext import xml_attribute, xml_chars, xml_text
 from tests.sites import TinySite
 
 # Values that tried to break out of their property, or to break the folding of lines.
@@ -127,3 +130,84 @@ def test_built_event_calendar_keeps_the_place_in_its_property(
 def hostile_text(hostile: str) -> str:
     """The YAML double-quoted escapes in HOSTILE_YAML, as the value the writer typed."""
     return hostile.replace("\\r", "\r").replace("\\n", "\n").replace("\\\\", "\\")
+
+
+# --- XML: every character XML 1.0 does not allow is removed --------------------------------------
+
+NOT_XML = [
+    "\x00",
+    "\x01",
+    "\x07",
+    "\x08",
+    "\x0b",
+    "\x0c",
+    "\x1b",
+    "\x1f",
+    "\ud800",
+    "\ufffe",
+    "\uffff",
+]
+
+
+def _xml_files(output: Path) -> list[Path]:
+    return sorted(p for p in output.rglob("*") if p.suffix in {".xml", ".atom", ".rss"})
+
+
+@pytest.mark.parametrize("bad", NOT_XML)
+def test_feed_and_sitemap_functions_drop_characters_xml_forbids(bad: str) -> None:
+    text = f"News{bad} & <views>{bad}"
+    item = FeedItem(
+        text, f"https://x.example/a{bad}/", dt.date(2026, 1, 2), dt.date(2026, 1, 2), text,
+        f"<p>{text}</p>", (f"theme{bad}",),
+    )  # fmt: skip
+    feed = atom_feed(
+        title=text, site_url="https://x.example/", feed_url="https://x.example/feed.xml",
+        author=text, items=[item], updated=dt.date(2026, 1, 2),
+    )  # fmt: skip
+    root = ElementTree.fromstring(feed.encode("utf-8", "surrogatepass"))
+    atom = {"a": "http://www.w3.org/2005/Atom"}
+    assert root.findtext("a:title", namespaces=atom) == "News & <views>"
+    assert root.findtext("a:entry/a:summary", namespaces=atom) == "News & <views>"
+    assert root.find("a:entry/a:category", atom).get("term") == "theme"  # type: ignore[union-attr]
+    urls = ElementTree.fromstring(sitemap([SitemapEntry(f"https://x.example/{bad}a/")]))
+    assert [u.findtext("{*}loc") for u in urls] == ["https://x.example/a/"]
+
+
+def test_xml_keeps_every_allowed_character() -> None:
+    allowed = "\t\n\r tab é ∑ 😀 \x7f \x85 \ud7ff \ue000 \ufffd \U0010ffff"
+    assert xml_chars(allowed) == allowed
+    root = ElementTree.fromstring(f"<a b={xml_attribute(allowed)}>{xml_text(allowed)}</a>")
+    assert root.get("b") == allowed
+    assert root.text == allowed.replace("\r", "\n")  # as XML reads every line break
+
+
+# YAML double-quoted escapes: the characters reach the content as they would from a paste.
+CONTROLS_YAML = ["\\x01", "\\x08", "\\e", "\\x0b\\x0c", "\\x1f", "\\uFFFE"]
+
+NEWS_WITH = """\
+---
+title: "Award{bad} winners"
+date: 2026-10-02
+summary: "Three{bad} technicians"
+---
+
+Body text.
+"""
+
+
+@pytest.mark.parametrize("bad", CONTROLS_YAML)
+def test_every_xml_file_built_parses_with_control_characters_in_titles(
+    tiny_site: TinySite, bad: str
+) -> None:
+    tiny_site.write("content/news/2026-10-02-award.md", NEWS_WITH.format(bad=bad))
+    site = (tiny_site.root / "content/site.yaml").read_text()
+    short = 'short_name: "Test' + bad + 'ford"'
+    tiny_site.write("content/site.yaml", site.replace("short_name: Testford", short))
+    build(tiny_site.options())
+    files = _xml_files(tiny_site.root / "output")
+    assert {p.name for p in files} >= {"feed.xml", "sitemap.xml"}
+    for path in files:
+        ElementTree.parse(path)  # raises on a character XML does not allow
+    feed = ElementTree.parse(tiny_site.root / "output/feed.xml").getroot()
+    titles = [t.text for t in feed.iter("{http://www.w3.org/2005/Atom}title")]
+    assert "Award winners" in titles and "Testford technicians: news and events" in titles
