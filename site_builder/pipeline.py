@@ -45,8 +45,8 @@ from .links import Urls, output_file
 from .output import (
     MARKER,
     Planned,
-    apply_changes,
     fill_new_folder,
+    replace_site,
     staged_output,
     unsafe_output,
 )
@@ -1288,8 +1288,8 @@ def _planned_bytes(site: _SitePlan, relative: str) -> bytes:
 
 
 def _write(site: _SitePlan, options: BuildOptions, indexing: _Indexing | None = None) -> list[str]:
-    """Write the changes: a first build into a fresh folder swapped in whole, later builds
-    file by file (each atomically), only after every page has rendered. A first build's
+    """Write the changes, only after every page has rendered: a first build into a fresh
+    folder, later builds into a tree of hard links to the unchanged files; each swapped in whole. A first build's
     search index is made while its pages are written: if indexing fails, the folder goes."""
     if site.previous is None:
         with staged_output(options.output) as staging:
@@ -1309,7 +1309,7 @@ def _write(site: _SitePlan, options: BuildOptions, indexing: _Indexing | None = 
         return []
     # If writing stops half-way (a full disk), the next build must not trust the old record.
     BuildState.forget(state_file(options.project.cache, options.output))
-    written = apply_changes(options.output, site.changes, removed)
+    written = replace_site(options.output, site.changes, site.records)
     for relative, info in written.items():
         site.records[relative].stat = (info.st_size, info.st_mtime_ns)
     return [*written, *removed]
