@@ -1289,8 +1289,9 @@ def _planned_bytes(site: _SitePlan, relative: str) -> bytes:
 
 def _write(site: _SitePlan, options: BuildOptions, indexing: _Indexing | None = None) -> list[str]:
     """Write the changes, only after every page has rendered: a first build into a fresh
-    folder, later builds into a tree of hard links to the unchanged files; each swapped in whole. A first build's
-    search index is made while its pages are written: if indexing fails, the folder goes."""
+    folder, later builds into a tree of hard links to the unchanged files, each swapped in
+    whole. A first build's search index is made while its pages are written: if indexing
+    fails, the folder goes."""
     if site.previous is None:
         with staged_output(options.output) as staging:
             pages = dict(site.changes)
