@@ -85,7 +85,7 @@ def staged_output(output: Path) -> Iterator[Path]:
         _pause()
         _swap_in(staging, output)
     except OSError as error:
-        raise BuildFailed([_write_failed(error, output)]) from error
+        raise BuildFailed([_write_failed(error, output, staging)]) from error
     finally:
         # after a swap this is the old site: its names go, and the new site's files, hard
         # links to the same bytes, stay
@@ -138,8 +138,9 @@ def clean_leftovers(output: Path) -> None:
         if not output.exists() and entry.name.startswith(f"{STAGING_PREFIX}old-{output.name}-"):
             os.replace(entry, output)
             continue
-        ours = entry.is_dir() and not entry.is_symlink()
-        if ours and ((entry / MARKER).is_file() or not any(entry.iterdir())):
+        # Only builds make names with this prefix; a killed one can leave a folder it was
+        # still filling or emptying, marker and all gone, so the name alone decides.
+        if entry.is_dir() and not entry.is_symlink():
             shutil.rmtree(entry, ignore_errors=True)
 
 
@@ -185,8 +186,10 @@ def _read_only(output: Path) -> SourceError | None:
     return None
 
 
-def _write_failed(error: OSError, output: Path) -> SourceError:
+def _write_failed(error: OSError, output: Path, staging: Path | None = None) -> SourceError:
     where = Path(error.filename) if error.filename else None
+    if where is not None and staging is not None and where.is_relative_to(staging):
+        where = output / where.relative_to(staging)  # where the file belongs in the site
     reason = error.strerror or str(error)
     if error.errno in {errno.ENOSPC, errno.EDQUOT}:
         fix = "free some disk space, then build again"
