@@ -1290,8 +1290,9 @@ def _planned_bytes(site: _SitePlan, relative: str) -> bytes:
 def _write(site: _SitePlan, options: BuildOptions, indexing: _Indexing | None = None) -> list[str]:
     """Write the changes, only after every page has rendered: a first build into a fresh
     folder, later builds into a tree of hard links to the unchanged files, each swapped in
-    whole. A first build's search index is made while its pages are written: if indexing
-    fails, the folder goes."""
+    whole (serve's rebuilds of its own preview: in place, see output.replace_site). A first
+    build's search index is made while its pages are written: if indexing fails, the folder
+    goes."""
     if site.previous is None:
         with staged_output(options.output) as staging:
             pages = dict(site.changes)
@@ -1310,7 +1311,7 @@ def _write(site: _SitePlan, options: BuildOptions, indexing: _Indexing | None = 
         return []
     # If writing stops half-way (a full disk), the next build must not trust the old record.
     BuildState.forget(state_file(options.project.cache, options.output))
-    written = replace_site(options.output, site.changes, site.records)
+    written = replace_site(options.output, site.changes, site.records, removed, site.trusted)
     for relative, info in written.items():
         site.records[relative].stat = (info.st_size, info.st_mtime_ns)
     return [*written, *removed]
