@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.errors import BuildFailed
-from site_builder.output import STAGING_PREFIX
+from site_builder.output import STAGING_PREFIX, clean_leftovers
 from site_builder.pipeline import build
 from tests.sites import ROOT, TODAY, TinySite
 
@@ -168,6 +168,23 @@ def test_what_an_older_killed_build_left_goes_with_the_next_build(site: TinySite
     version(site, new=True)
     build(site.options())
     assert leftovers(site) == []
+    assert "Newford" in (output / "index.html").read_text()
+
+
+def test_a_swap_stopped_between_two_renames_gets_the_old_site_back(site: TinySite) -> None:
+    """Where there is no atomic exchange, a swap is two renames: output/ aside, then the new
+    tree in. Stopped between them, output/ is missing; what comes next puts it back."""
+    build(site.options())
+    output = site.root / "output"
+    old = tree(output)
+    for pid in ("999999999", "999999998"):  # the newer of two would do as well: both are whole
+        shutil.copytree(output, site.root / f"{STAGING_PREFIX}old-output-{pid}")
+    shutil.rmtree(output)
+    clean_leftovers(output)
+    assert tree(output) == old
+    assert leftovers(site) == []
+    version(site, new=True)
+    build(site.options())
     assert "Newford" in (output / "index.html").read_text()
 
 
