@@ -16,14 +16,20 @@ from pathlib import Path
 
 import icalendar
 import pytest
+import yaml
 
 from site_builder import cli
+from site_builder.content import Entry
 from site_builder.feeds import CalendarEvent, FeedItem, SitemapEntry, atom_feed, sitemap
 from site_builder.feeds import icalendar as write_calendar
+from site_builder.importers import import_file
+from site_builder.models import Plan
 from site_builder.pipeline import build
+from site_builder.plan_data import plan_csv
+from site_builder.published import plan_view
 from site_builder.spreadsheet import csv_text, read_cell
 from site_builder.xmltext import xml_attribute, xml_chars, xml_text
-from tests.sites import TinySite
+from tests.sites import TODAY, TinySite
 
 # Values that tried to break out of their property, or to break the folding of lines.
 CALENDAR_VALUES = [
@@ -314,3 +320,18 @@ def test_plan_csv_download_and_cms_manifest_never_hold_a_formula(
         assert {"'" + typed, "'" + typed.strip()} & set(cells)
     plan = _csv_rows(download.read_bytes())
     assert read_cell(plan[1][plan[0].index("details")]) in {typed, typed.strip()}
+
+
+ROUND_TRIP = ["=1+1 counted", "+44 20 7946 0000", "-2 days early", "@technicians", "'=quoted"]
+
+
+@pytest.mark.parametrize("value", ROUND_TRIP)
+def test_our_plan_csv_imports_back_with_the_values_as_written(tmp_path: Path, value: str) -> None:
+    plan = Plan.model_validate(yaml.safe_load(PLAN_WITH.format(value=value.replace('"', '\\"'))))
+    view = plan_view(Entry("2025-2028", Path("content/plans/2025-2028.yaml"), plan))
+    path = tmp_path / "2025-2028.csv"
+    path.write_text(plan_csv(view, lambda v: f"https://x.example/#{v.anchor}"), encoding="utf-8")
+    back = Plan.model_validate(yaml.safe_load(import_file(path, today=TODAY).text))
+    (first, *_) = back.themes.visibility.actions
+    assert first.title == f"{value} in the title"
+    assert (first.details, first.evidence, first.lead[0]) == (value, value, value)
