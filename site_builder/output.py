@@ -219,14 +219,14 @@ def _read_only(output: Path) -> SourceError | None:
         if not os.access(folder, os.W_OK | os.X_OK):
             return SourceError(
                 Path(folder),
-                f"{folder} is read-only, so the new site cannot replace the old one",
+                "this folder is read-only, so the new site cannot replace the old one",
                 hint=f"make it writable again (chmod -R u+w {output}, or ask whoever made it "
                 "read-only), then build again; nothing was changed",
             )
     if not os.access(output.parent, os.W_OK | os.X_OK):
         return SourceError(
             output.parent,
-            f"{output.parent} is read-only, so the new site cannot be put beside the old one",
+            "this folder is read-only, so the new site cannot be put beside the old one",
             hint=f"make {output.parent} writable, or build into another folder (--output)",
         )
     return None
