@@ -6,10 +6,12 @@ Pure functions from values to text, so each is tested without building a site.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from xml.sax.saxutils import escape, quoteattr
 from zoneinfo import ZoneInfo
+
+from .xmltext import xml_attribute, xml_text
 
 
 @dataclass(frozen=True)
@@ -37,27 +39,27 @@ def atom_feed(
 
     entries = []
     for item in items:
-        categories = "".join(f"\n    <category term={quoteattr(c)}/>" for c in item.categories)
+        categories = "".join(f"\n    <category term={xml_attribute(c)}/>" for c in item.categories)
         entries.append(
             f"""  <entry>
-    <title>{escape(item.title)}</title>
-    <link rel="alternate" type="text/html" href={quoteattr(item.url)}/>
-    <id>{escape(item.url)}</id>
+    <title>{xml_text(item.title)}</title>
+    <link rel="alternate" type="text/html" href={xml_attribute(item.url)}/>
+    <id>{xml_text(item.url)}</id>
     <published>{stamp(item.published)}</published>
     <updated>{stamp(item.updated)}</updated>
-    <summary>{escape(item.summary)}</summary>{categories}
-    <content type="html">{escape(item.content_html)}</content>
+    <summary>{xml_text(item.summary)}</summary>{categories}
+    <content type="html">{xml_text(item.content_html)}</content>
   </entry>"""
         )
     body = "\n".join(entries)
     return f"""<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
-  <title>{escape(title)}</title>
-  <link rel="self" type="application/atom+xml" href={quoteattr(feed_url)}/>
-  <link rel="alternate" type="text/html" href={quoteattr(site_url)}/>
-  <id>{escape(feed_url)}</id>
+  <title>{xml_text(title)}</title>
+  <link rel="self" type="application/atom+xml" href={xml_attribute(feed_url)}/>
+  <link rel="alternate" type="text/html" href={xml_attribute(site_url)}/>
+  <id>{xml_text(feed_url)}</id>
   <updated>{stamp(updated)}</updated>
-  <author><name>{escape(author)}</name></author>
+  <author><name>{xml_text(author)}</name></author>
 {body}
 </feed>
 """
@@ -76,7 +78,12 @@ class CalendarEvent:
 
 
 def icalendar(event: CalendarEvent, timezone: str, product: str) -> str:
-    """One event as an RFC 5545 file; times are written in UTC so no VTIMEZONE is needed."""
+    """One event as an RFC 5545 file; times are written in UTC so no VTIMEZONE is needed.
+
+    Written by hand rather than with the icalendar library: one event of a dozen fixed lines
+    needs only the escaping and folding below, and the library keeps control characters in
+    TEXT and reads a typed backslash-N as a line break. The tests read our files back with
+    the library, as a calendar program would."""
     zone = ZoneInfo(timezone)
 
     def when(name: str, value: dt.date | dt.datetime) -> str:
@@ -102,36 +109,56 @@ def icalendar(event: CalendarEvent, timezone: str, product: str) -> str:
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
         "BEGIN:VEVENT",
-        f"UID:{event.uid}",
+        f"UID:{_plain(event.uid)}",
         f"DTSTAMP:{event.created:%Y%m%d}T000000Z",
         when("DTSTART", event.start),
         when("DTEND", end),
         f"SUMMARY:{_text(event.title)}",
         f"LOCATION:{_text(event.place)}",
         f"DESCRIPTION:{_text(event.description)}",
-        f"URL:{event.url}",
+        f"URL:{_plain(event.url)}",
         "END:VEVENT",
         "END:VCALENDAR",
     ]
     return "".join(_fold(line) + "\r\n" for line in lines)
 
 
+# RFC 5545 allows no control character in a value but HTAB; line breaks are written as \n.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x85")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def _text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+    """A TEXT value (RFC 5545 3.3.11): a line break in a place or title becomes the two
+    characters \\n, never a real one that would start a property of its own."""
+    escaped = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return _CONTROL.sub("", _LINE_BREAK.sub("\\\\n", escaped))
+
+
+def _plain(value: str) -> str:
+    """A value that is not TEXT (a URI, an id): nothing to escape, but no control character
+    may reach the file either."""
+    return _CONTROL.sub("", _LINE_BREAK.sub("", value))
 
 
 def _fold(line: str) -> str:
-    """RFC 5545 lines are at most 75 octets; longer ones continue after CRLF and a space."""
-    encoded = line.encode()
-    if len(encoded) <= 75:
+    """RFC 5545 lines are at most 75 octets; longer ones continue after CRLF and a space.
+    Folded between characters, so a UTF-8 character is never split, and never inside a
+    backslash escape, which some calendar programs misread when it is split (the icalendar
+    library does the same)."""
+    if len(line.encode()) <= 75:
         return line
-    parts, start, limit = [], 0, 75
-    while start < len(encoded):
-        end = min(start + limit, len(encoded))
-        while end < len(encoded) and (encoded[end] & 0xC0) == 0x80:
-            end -= 1  # never split inside a UTF-8 character
-        parts.append(encoded[start:end].decode())
-        start, limit = end, 74
+    parts: list[str] = []
+    current: list[str] = []
+    size, limit = 0, 75
+    for char in re.findall(r"\\.|.", line, flags=re.DOTALL):
+        width = len(char.encode())
+        if current and size + width > limit:
+            parts.append("".join(current))
+            current, size, limit = [], 0, 74  # the leading space is the 75th octet
+        current.append(char)
+        size += width
+    parts.append("".join(current))
     return "\r\n ".join(parts)
 
 
@@ -145,7 +172,7 @@ def sitemap(entries: Sequence[SitemapEntry]) -> str:
     rows = []
     for entry in entries:
         lastmod = f"<lastmod>{entry.lastmod.isoformat()}</lastmod>" if entry.lastmod else ""
-        rows.append(f"  <url><loc>{escape(entry.url)}</loc>{lastmod}</url>")
+        rows.append(f"  <url><loc>{xml_text(entry.url)}</loc>{lastmod}</url>")
     body = "\n".join(rows)
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n'

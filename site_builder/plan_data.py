@@ -5,14 +5,13 @@ The columns are documented here once; the plan page and the README list them fro
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Callable
 from typing import Any
 
 from .models import STATUSES, THEMES, ProgressUpdate
 from .published import ActionLink, ActionView, PlanView
+from .spreadsheet import csv_text
 
 COLUMNS: list[tuple[str, str]] = [
     ("plan", "The plan's file name, e.g. 2024-2027."),
@@ -104,13 +103,9 @@ def _update_line(update: ProgressUpdate) -> str:
 
 
 def plan_csv(plan: PlanView, action_url: Callable[[ActionView], str]) -> str:
-    """CSV with a byte-order mark, so Excel opens the UTF-8 text correctly."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=[name for name, _ in COLUMNS], lineterminator="\r\n")
-    writer.writeheader()
-    for view in plan.actions:
-        writer.writerow(action_row(plan, view, action_url(view)))
-    return "\ufeff" + buffer.getvalue()
+    """One row per action, every cell safe to open in a spreadsheet (spreadsheet.py)."""
+    rows = (action_row(plan, view, action_url(view)).values() for view in plan.actions)
+    return csv_text([name for name, _ in COLUMNS], (list(row) for row in rows))
 
 
 def plan_json(plan: PlanView, action_url: Callable[[ActionView], str]) -> str:

@@ -14,8 +14,8 @@ from .links import Urls
 from .output import (
     MARKER,
     Planned,
-    apply_changes,
     fill_new_folder,
+    replace_site,
     staged_output,
 )
 from .pages.machine import TextFile
@@ -126,9 +126,11 @@ class SitePlan:
 def write_site(
     site: SitePlan, options: BuildOptions, indexing: Indexing | None = None
 ) -> list[str]:
-    """Write the changes: a first build into a fresh folder swapped in whole, later builds
-    file by file (each atomically), only after every page has rendered. A first build's
-    search index is made while its pages are written: if indexing fails, the folder goes."""
+    """Write the changes, only after every page has rendered: a first build into a fresh
+    folder, later builds into a tree of hard links to the unchanged files, each swapped in
+    whole (serve's rebuilds of its own preview: in place, see output.replace_site). A first
+    build's search index is made while its pages are written: if indexing fails, the folder
+    goes."""
     if site.previous is None:
         with staged_output(options.output) as staging:
             pages = dict(site.changes)
@@ -147,7 +149,7 @@ def write_site(
         return []
     # If writing stops half-way (a full disk), the next build must not trust the old record.
     BuildState.forget(state_file(options.project.cache, options.output))
-    written = apply_changes(options.output, site.changes, removed)
+    written = replace_site(options.output, site.changes, site.records, removed, site.trusted)
     for relative, info in written.items():
         site.records[relative].stat = (info.st_size, info.st_mtime_ns)
     return [*written, *removed]

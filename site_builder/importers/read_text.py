@@ -1,5 +1,7 @@
 """Text tables: .csv (comma or semicolon) and tab-separated .tsv/.txt, as copied out of Word or
 Excel; UTF-8 with or without a byte-order mark, UTF-16 (Excel's 'Unicode text'), or Windows-1252.
+A cell our own CSV download made safe for spreadsheets (a quote before =, +, -, @) reads back
+as it was written.
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ import csv
 import io
 from pathlib import Path
 
+from ..spreadsheet import read_cell
 from .grid import Row, Table
 from .problems import ImportStopped
 
@@ -70,7 +73,7 @@ def _delimited(text: str, delimiter: str) -> list[Row]:
     rows = []
     line = 1
     for cells in reader:
-        rows.append(Row(f"line {line}", tuple(cells)))
+        rows.append(Row(f"line {line}", tuple(map(read_cell, cells))))
         line = reader.line_num + 1
     return rows
 
@@ -88,7 +91,7 @@ def _tab_separated(text: str) -> list[Row]:
         end = text[position] if position < len(text) else "\n"
         position += 1
         if end == "\n":
-            rows.append(Row(f"line {row_line}", tuple(cells)))
+            rows.append(Row(f"line {row_line}", tuple(map(read_cell, cells))))
             cells = []
             line += 1
             row_line = line

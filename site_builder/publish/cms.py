@@ -10,9 +10,7 @@ path the web team chooses.
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import json
 import os
 import re
@@ -28,6 +26,7 @@ from pathlib import Path, PurePosixPath
 import tinycss2
 
 from ..linkcheck import SiteAddress, srcset_urls
+from ..spreadsheet import csv_text
 
 MANIFEST_COLUMNS = (
     "path",
@@ -429,14 +428,10 @@ def manifest_json(rows: list[ManifestRow], base_url: str, options: CmsOptions) -
 
 
 def manifest_csv(rows: list[ManifestRow]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(MANIFEST_COLUMNS)
-    for row in rows:
-        values = asdict(row)
-        writer.writerow([_cell(values[column]) for column in MANIFEST_COLUMNS])
-    # With a byte order mark, Excel reads the accents in names correctly.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """Every cell safe to open in a spreadsheet: a title may begin with = or @ (spreadsheet.py)."""
+    values = [asdict(row) for row in rows]
+    table = ([_cell(v[column]) for column in MANIFEST_COLUMNS] for v in values)
+    return csv_text(MANIFEST_COLUMNS, table).encode("utf-8")
 
 
 def _cell(value: object) -> object:
