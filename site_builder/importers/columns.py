@@ -144,7 +144,9 @@ _COMPILED = tuple((role, re.compile(pattern)) for role, pattern in _WORDS)
 _PHASE = re.compile(
     r"\b\d{1,2}\s*(?:-|–|to)\s*\d{1,2}\s*months?\b|\bmonths?\s*\d{1,2}\s*(?:-|–|to)\s*\d{1,2}\b"
     r"|\b(?:year|yr|y)\s*\d\b|\b(?:short|medium|long)[- ]term\b|\bq[1-4]\b"
-    r"|\b(?:19|20)\d\d\s*(?:/|-|–)\s*\d{2,4}\b|\bphase\s*\d{1,2}\b|\bwithin \d{1,2} months\b",
+    r"|\b(?:19|20)\d\d\s*(?:/|-|–)\s*\d{2,4}\b|\bphase\s*\d{1,2}\b"
+    r"|\b(?:within|up to|first) \d{1,2} (?:months?|years?)\b|\b\d\s*(?:-|–|to)\s*\d\s*years?\b"
+    r"|\b(?:first|second|third|fourth|fifth) year\b",
     re.I,
 )
 
@@ -256,6 +258,7 @@ def guess_mapping(rows: Sequence[Row], header: int) -> Mapping:
             title = rows[header + 1].cell(index)  # 'Year 1' under a merged 'Timescale'
         values = [r.cell(index) for r in data if r.cell(index)]
         columns.append(_classify(index, title, values))
+    columns = _phase_pairs(_themes_by_content(columns, data))
     if is_own_export(head):
         columns = [replace(c, bars=True) for c in columns]
         columns = [
@@ -313,6 +316,47 @@ def _classify(index: int, title: str, values: list[str]) -> Column:
         # 'Progress' holding sentences rather than statuses: more detail, in its own words.
         return Column(index, title, "details")
     return Column(index, title, role)
+
+
+def _themes_by_content(columns: list[Column], data: Sequence[Row]) -> list[Column]:
+    """A column with no heading we know, whose cells mostly open with a theme's name or code
+    ('Visibility Ensure that ...', 'CD Career development'), is the theme column: what the
+    cells say counts, not the heading, which is often left blank."""
+    if any(c.role == "theme" and not c.guessed for c in columns):
+        return columns
+    for number, column in enumerate(columns):
+        if column.header.strip() and not column.guessed:
+            continue
+        values = [r.cell(column.index) for r in data if r.cell(column.index)]
+        named = [v for v in values if (found := match_theme(v)) and not found.partial]
+        if len(named) >= 2 and 2 * len(named) >= len(values):
+            columns[number] = replace(column, role="theme", guessed=False)
+            return columns
+    return columns
+
+
+def _phase_pairs(columns: list[Column]) -> list[Column]:
+    """Phases side by side, each a run of columns ('Up to 12 months | Evaluation of impact |
+    1-2 years | Evaluation of impact'): a column whose heading repeats, each time just after a
+    phase's column, holds that phase's text for the same field."""
+    phased = [c for c in columns if c.phase is not None and not c.ticks]
+    if len({c.phase for c in phased}) < 2:
+        return columns
+    headers = [clean_header(c.header).lower() for c in columns]
+    paired = list(columns)
+    for number, column in enumerate(columns):
+        before = paired[number - 1] if number else None
+        repeated = headers.count(headers[number]) >= 2 and headers[number] != ""
+        if (
+            before is not None
+            and before.phase is not None
+            and not before.ticks
+            and column.phase is None
+            and repeated
+            and column.role in (*TEXT_FIELDS, "details")
+        ):
+            paired[number] = replace(column, phase=before.phase, guessed=False)
+    return paired
 
 
 def _settle(columns: list[Column]) -> list[Column]:

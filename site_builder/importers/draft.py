@@ -57,6 +57,8 @@ class Draft:
     months: int | None = None  # the plan's length, when the table says it
     title: str | None = None  # a short line above the table that names the plan
     years: tuple[int, int] | None = None  # a span of years the table names ('2025 to 2028')
+    title_months: int | None = None  # the length the title names ('24 Month Action Plan')
+    column_years: list[tuple[int, int]] = field(default_factory=list)  # Year column spans
 
     def theme(self, theme_id: str) -> DraftTheme:
         if theme_id not in self.themes:

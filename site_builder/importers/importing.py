@@ -108,10 +108,7 @@ def _read(
         rows = table.rows
         if not rows:
             continue
-        if table.caption:
-            reader.caption(table.caption, f"above table {number + 1}")
-        if table.sheet:
-            reader.caption(table.sheet, None)
+        _captions(reader, table, number)
         header = forced_header if number == 0 and forced_header is not None else find_header(rows)
         if header is not None and header >= len(rows):
             raise MappingProblem(f"header_row is {header + 1} but the table has {len(rows)} rows")
@@ -152,6 +149,16 @@ def _read(
             hint,
         )
     return reader, mappings
+
+
+def _captions(reader: Reader, table: Table, number: int) -> None:
+    """The paragraphs before a table and its sheet's name: a title, a preamble or a theme."""
+    for line in table.before:
+        reader.caption(line, f"before table {number + 1}")
+    if table.caption:
+        reader.caption(table.caption, f"above table {number + 1}")
+    if table.sheet:
+        reader.caption(table.sheet, None)
 
 
 def note_missing_plans(draft: Draft, out: Path) -> None:

@@ -13,9 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from .columns import TEXT_FIELDS, Column, Mapping, clean_header
+from .continued import join_continuations
 from .draft import Draft, DraftAction, DraftObjective
 from .fields import JOINED_TEXT, add_list, fill, joined, register
 from .grid import Row
+from .phases import phase_months
 from .words import (
     THEME_KEYS,
     Code,
@@ -25,11 +27,13 @@ from .words import (
     normalise,
     split_code,
     squash,
+    years_in,
 )
 
 THEME_NAMES = dict(THEME_KEYS)  # 'careerdevelopment' -> 'career-development'
 
 
+_NUMBERING = re.compile(r"(?:\d{1,2}|[ivx]{1,4}|[a-h])[.):]?", re.I)
 _YEARS = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|to|/)\s*((?:19|20)\d\d|\d\d)\b")
 
 
@@ -39,6 +43,7 @@ class _State:
     objective: DraftObjective | None = None
     theme_cell: str = ""  # the last theme cell's text, to join names broken across rows
     named_here: bool = False  # this row's own cells named the theme
+    since_theme: int = 2  # rows since a theme cell gave the goal (1: it was the row above)
     last: list[DraftAction] = field(default_factory=list)
 
 
@@ -81,7 +86,8 @@ class Reader:
                 self.draft.headers.append(f"{row.place}: {said}")
         self._labels(mapping)
         self._remember_dates(" ".join(header.cells), titles=True)
-        for row in rows:
+        self._remember_years(mapping, rows)
+        for row in join_continuations(rows):
             self.row(mapping, header, row)
 
     def _labels(self, mapping: Mapping) -> None:
@@ -98,11 +104,25 @@ class Reader:
         )
         if months:
             self.draft.months = max(int(end) for _, end in months)
+        spans = [phase_months(phase) for phase in mapping.phase_groups]
+        spans += [phase_months(c.header) for c in mapping.columns if c.role == "phase"]
+        ends = [span[1] for span in spans if span is not None]
+        if ends:
+            self.draft.months = max(ends)
+
+    def _remember_years(self, mapping: Mapping, rows: Sequence[Row]) -> None:
+        """Years written in the Year or timeline columns ('2023/2024', '2024-25', '2026')."""
+        timeline = [c.index for c in mapping.columns if c.role in ("target", "start", "phase")]
+        for row in rows:
+            for index in timeline:
+                self.draft.column_years.extend(years_in(row.cell(index)))
 
     # --- one row -----------------------------------------------------------------------------
 
     def row(self, mapping: Mapping, header: Row, row: Row) -> None:
+        self.state.since_theme += 1
         if self._no_actions(mapping, header, row):
+            self._note_joined(row, [])
             return
         cells = {c.index: row.cell(c.index) for c in mapping.columns}
         self.state.named_here = False
@@ -116,7 +136,23 @@ class Reader:
         if objective_text:
             self._objective(objective_text, row.place, code if mapping.of("objective") else None)
         actions = self._actions(mapping, row, cells, code, objective_text)
+        self._note_joined(row, actions)
         self.state.last = actions or self.state.last
+
+    def _note_joined(self, row: Row, actions: Sequence[DraftAction]) -> None:
+        if not row.joined:
+            return
+        note = (
+            f"{row.place} and {', '.join(row.joined)} were read as one row: the later text "
+            "looked like the rest of the cell above (check it belongs there)"
+        )
+        if actions:
+            for action in actions:
+                action.notes.append(note)
+        elif self.state.theme is not None:
+            self.draft.theme(self.state.theme).notes.append(note)
+        else:
+            self.draft.skipped.append(note)
 
     def _no_actions(self, mapping: Mapping, header: Row, row: Row) -> bool:
         """An empty row, the header repeated, a row of ticks alone or a heading: what it says
@@ -149,6 +185,10 @@ class Reader:
     def _heading(self, mapping: Mapping, row: Row) -> bool:
         """A row that only names a theme, perhaps with its goal statement in another cell."""
         text_cells = [(i, t) for i, t in row.filled if not is_tick(t)]
+        # A numbered list's heading ('2 | Recognition - ...'): the number is not its text.
+        numbers = [t for _, t in text_cells if _NUMBERING.fullmatch(t.strip())]
+        if numbers and len(numbers) < len(text_cells):
+            text_cells = [(i, t) for i, t in text_cells if not _NUMBERING.fullmatch(t.strip())]
         if not 1 <= len(text_cells) <= 2:
             return False
         first_index, first = text_cells[0]
@@ -167,7 +207,8 @@ class Reader:
             said_so = found.explicit or found.separated
             if not said_so or (not found.rest and len(first) > 40):
                 return False
-        self._enter_theme(found.theme, f"'{normalise(first)}' ({row.place}, a heading row)")
+        said = " ".join([*numbers, normalise(first)])
+        self._enter_theme(found.theme, f"'{said}' ({row.place}, a heading row)")
         goal = text_cells[1][1] if len(text_cells) == 2 else found.rest
         if goal and _is_statement(goal):
             self._goal(goal, row.place)
@@ -197,7 +238,10 @@ class Reader:
                 state.theme_cell = text
                 if found.rest and _is_statement(found.rest):
                     self._goal(found.rest, row.place)
+                    state.since_theme = 0
                 return ""
+        if not found and state.since_theme == 1 and self._goal_continues(text, row.place):
+            return ""
         before = squash(state.theme_cell)
         whole = squash(state.theme_cell + text)
         joined = state.theme_cell and whole in THEME_NAMES and before not in THEME_NAMES
@@ -222,6 +266,22 @@ class Reader:
                 self.draft.outside.append(f"{row.place}: {normalise(text)}")
             return ""
         return text
+
+    def _goal_continues(self, text: str, place: str) -> bool:
+        """A theme cell just under the one that gave the goal, carrying on its sentence
+        ('... known across the' / 'university and beyond it.'), is the rest of the goal."""
+        theme = self.draft.theme(self.state.theme) if self.state.theme else None
+        if theme is None or not theme.goal:
+            return False
+        unfinished = theme.goal.rstrip()[-1:] not in ".!?"
+        if not (text.strip()[:1].islower() or (unfinished and text.strip()[:1] in "(),;")):
+            return False
+        theme.goal = f"{theme.goal.rstrip()} {text.strip()}"
+        theme.notes.append(
+            f"the goal statement continues on {place}, so the two rows were joined (check it)"
+        )
+        self.state.since_theme = 2
+        return True
 
     def _enter_theme(self, theme_id: str, wording: str | None) -> None:
         state = self.state
@@ -416,8 +476,13 @@ class Reader:
     # --- plan-wide lists ---------------------------------------------------------------------
 
     def _title(self, text: str) -> None:
+        # A Markdown heading's '## ' or a bullet is how the line was written, not its words.
+        text = normalise(text).lstrip("#*•-–> ").strip()
         if self.draft.title is None and len(text) <= 80 and "plan" in text.lower():
-            self.draft.title = normalise(text)
+            self.draft.title = text
+            months = re.search(r"\b(\d{1,3})[- ]?months?\b", text, re.I)
+            if months:
+                self.draft.title_months = int(months[1])
 
     def _remember_dates(self, text: str, titles: bool = False) -> None:
         """Months mentioned anywhere; a span of years only in titles and headers, where it
@@ -429,7 +494,7 @@ class Reader:
             last = last + first // 100 * 100 if last < 100 else last
             if 0 < last - first <= 10:
                 self.draft.years = (first, last)
-        match = re.search(r"\b(\d{2})[- ]month", text)
+        match = re.search(r"\b(\d{2})[- ]month", text, re.I)
         if match and self.draft.months is None:
             self.draft.months = int(match.group(1))
 

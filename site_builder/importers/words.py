@@ -263,3 +263,24 @@ def slug(text: str) -> str:
 def normalise(text: str) -> str:
     """Whitespace made single spaces, for comparing cells."""
     return " ".join(text.split())
+
+
+_YEAR_SPAN = re.compile(r"\b((?:19|20)\d\d)(?:\s*(?:/|-|–|to)\s*((?:19|20)?\d\d))?\b")
+
+
+def years_in(text: str) -> list[tuple[int, int]]:
+    """Years a timeline cell names, each as (first, last): '2023/2024' and '2023-24' give
+    (2023, 2024), '2026' gives (2026, 2026). Months ('2026-03') are not years."""
+    found = []
+    for match in _YEAR_SPAN.finditer(text):
+        first = int(match[1])
+        last_text = match[2]
+        if last_text is None:
+            found.append((first, first))
+            continue
+        last = int(last_text) if len(last_text) == 4 else first // 100 * 100 + int(last_text)
+        if first < last <= first + 10:
+            found.append((first, last))
+        elif len(last_text) == 2 and int(last_text) <= 12:
+            found.append((first, first))  # '2026-03' is a month of 2026
+    return found
