@@ -428,6 +428,9 @@ def _xlsx(
         sheet.append([])
     for row in rows:
         sheet.append([text or None for text in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text that looks like a formula, as typed after a quote
     for top, left, bottom, right in merges:
         sheet.merge_cells(
             start_row=top + offset + 1,

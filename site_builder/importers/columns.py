@@ -329,7 +329,9 @@ def _themes_by_content(columns: list[Column], data: Sequence[Row]) -> list[Colum
             continue
         values = [r.cell(column.index) for r in data if r.cell(column.index)]
         named = [v for v in values if (found := match_theme(v)) and not found.partial]
-        if len(named) >= 2 and 2 * len(named) >= len(values):
+        # A blank heading over one theme's name is enough; an odd heading needs two.
+        enough = 1 if not column.header.strip() else 2
+        if len(named) >= enough and 2 * len(named) >= len(values):
             columns[number] = replace(column, role="theme", guessed=False)
             return columns
     return columns

@@ -9,10 +9,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from ..content import Entry
 from ..errors import SourceError
 from ..loader import parse_yaml
 from ..models import Plan
-from ..validate import check_model
+from ..validate import check_model, check_plan
 from .columns import (
     Mapping,
     MappingProblem,
@@ -92,7 +93,7 @@ def import_tables(
         title = f"Action plan {period.start.year}-{period.end.year}"
         title_note = "CHECK: made from the period; use your plan's own title."
     text = plan_yaml(draft, period, (title, title_note), path.name, today, mapping_text)
-    _check(text, out or path.with_suffix(".yaml"))
+    _check(text, out or path.with_suffix(".yaml"), today)
     return Imported(draft, tuple(mappings), mapping_text, period, text)
 
 
@@ -184,10 +185,18 @@ def _places(places: list[str]) -> str:
     return shown + (f" and {len(places) - 5} more" if len(places) > 5 else "")
 
 
-def _check(text: str, path: Path) -> None:
-    """The YAML must load and validate exactly as a build would read it."""
+def _check(text: str, path: Path, today: dt.date) -> None:
+    """The YAML must load and validate exactly as a build would read it, and pass the plan's
+    own checks that `make check` runs (unique ids, phases and pillars defined, dates in order);
+    warnings, such as an action overdue and not started, are for the person to act on."""
     located = parse_yaml(text, path)
-    problems = [located] if isinstance(located, SourceError) else check_model(Plan, located)[1]
+    if isinstance(located, SourceError):
+        problems = [located]
+    else:
+        plan, problems = check_model(Plan, located)
+        if plan is not None:
+            entry = Entry(path.stem, path, plan, located=located)
+            problems = [p for p in check_plan(entry, today) if p.severity == "error"]
     if problems:
         first = problems[0]
         raise ImportStopped(

@@ -91,6 +91,8 @@ class Reader:
             self.row(mapping, header, row)
 
     def _labels(self, mapping: Mapping) -> None:
+        if any(c.bars for c in mapping.columns):
+            self.draft.own_export = True
         for column in mapping.columns:
             label = clean_header(column.header)
             own_name = label.lower().replace(" ", "_") == column.role  # our own CSV's heading
@@ -126,6 +128,8 @@ class Reader:
             return
         cells = {c.index: row.cell(c.index) for c in mapping.columns}
         self.state.named_here = False
+        if not mapping.of("theme"):
+            self._theme_in_text_cell(mapping, row, cells)
         objective_text = self._theme_and_goal(mapping, row, cells)
         code = _code_in(mapping, cells)
         for column in mapping.of("objective"):
@@ -136,8 +140,28 @@ class Reader:
         if objective_text:
             self._objective(objective_text, row.place, code if mapping.of("objective") else None)
         actions = self._actions(mapping, row, cells, code, objective_text)
+        if not actions and not objective_text and not self.state.named_here:
+            self._keep_unused(mapping, row, cells)
         self._note_joined(row, actions)
         self.state.last = actions or self.state.last
+
+    def _keep_unused(self, mapping: Mapping, row: Row, cells: dict[int, str]) -> None:
+        """A row that made nothing (text only in a code or ignored column, say) is kept in a
+        comment, so no cell's text is lost."""
+        if row.place in self._used_rows():
+            return
+        said = " | ".join(cells[c.index] for c in mapping.columns if cells[c.index])
+        if said:
+            self.draft.skipped.append(f"{row.place}: {normalise(said)} (no action in it)")
+
+    def _used_rows(self) -> set[str]:
+        # Rows added to the action above say so in its notes.
+        return {
+            note.split(" had no action", 1)[0]
+            for action in self.state.last
+            for note in action.notes
+            if " had no action of its own" in note
+        }
 
     def _note_joined(self, row: Row, actions: Sequence[DraftAction]) -> None:
         if not row.joined:
@@ -182,6 +206,26 @@ class Reader:
                 self._goal(cells[column.index], row.place)
         return objective_text
 
+    def _theme_in_text_cell(self, mapping: Mapping, row: Row, cells: dict[int, str]) -> None:
+        """With no theme column, a cell of a text column that opens with a theme's name and
+        its statement ('Recognition: technical work is valued', 'Visibility Ensure that ...')
+        names the row's theme, wherever it is; the cell is then read as the theme, not as
+        more detail."""
+        for column in mapping.columns:
+            if column.role in ("action", "objective", "code", "id") or column.ticks:
+                continue
+            text = cells[column.index]
+            found = match_theme(text) if text else None
+            if found is None or found.partial:
+                continue
+            if found.explicit or (found.rest and found.separated) or _opens_statement(found.rest):
+                self._enter_theme(found.theme, f"'{normalise(text)}' ({row.place})")
+                self.state.named_here = True
+                if found.rest and _is_statement(found.rest):
+                    self._goal(found.rest, row.place)
+                cells[column.index] = ""
+                return
+
     def _heading(self, mapping: Mapping, row: Row) -> bool:
         """A row that only names a theme, perhaps with its goal statement in another cell."""
         text_cells = [(i, t) for i, t in row.filled if not is_tick(t)]
@@ -204,7 +248,7 @@ class Reader:
         if first_index not in theme_columns:
             # 'Theme 1: Visibility - our goal' is a heading; 'Visibility of technicians on
             # committees' is an action, or more text for the action above.
-            said_so = found.explicit or found.separated
+            said_so = found.explicit or found.separated or _opens_statement(found.rest)
             if not said_so or (not found.rest and len(first) > 40):
                 return False
         said = " ".join([*numbers, normalise(first)])
@@ -287,6 +331,7 @@ class Reader:
         state = self.state
         if theme_id != state.theme:
             state.objective = None
+            state.last = []  # a row with no action of its own never joins another theme's
         state.theme = theme_id
         theme = self.draft.theme(theme_id)
         if wording is None:
@@ -315,7 +360,10 @@ class Reader:
             current.title = f"{current.title} {title}"
             current.notes.append(f"its title continues on {place}")
             return
-        if current and normalise(title) == normalise(current.title):
+        same_code = (
+            written_code is None or written_code.objective == current.code if current else True
+        )
+        if current and normalise(title) == normalise(current.title) and same_code:
             return
         if code and (state.theme is None or not state.named_here):
             self._enter_theme(code.theme, None)  # 'R2 ...' under a merged 'Visibility' cell
@@ -439,6 +487,11 @@ class Reader:
             action.kept.extend(
                 f"{name}: written '{text}'" for name, text in extra.as_written.items()
             )
+            action.kept.extend(
+                f"{c.label} on {row.place}: {cells[c.index]}"
+                for c in columns
+                if c.role == "code" and cells[c.index] and split_code(cells[c.index])[0]
+            )
             action.notes.append(f"{row.place} had no action of its own and was added to this one")
 
     def _without_phase(
@@ -454,7 +507,8 @@ class Reader:
         own = [c for c in shared if c.role not in ("theme", "goal", "objective", "code", "ignore")]
         if not any(cells[c.index] for c in own):
             return []
-        if self.state.last:
+        titled = any(c.role == "action" and cells[c.index] for c in own)
+        if self.state.last and not titled:
             self._add_to_last(row, shared, cells)
             return []
         action = self._action(row, shared, cells, code, objective_text, None)
@@ -497,6 +551,12 @@ class Reader:
         match = re.search(r"\b(\d{2})[- ]month", text, re.I)
         if match and self.draft.months is None:
             self.draft.months = int(match.group(1))
+
+
+def _opens_statement(rest: str) -> bool:
+    """'Visibility Ensure that ...': after the name, a sentence of its own begins (a capital),
+    unlike 'Visibility of technicians on committees', which is one phrase."""
+    return _is_statement(rest) and rest[:1].isupper()
 
 
 def mapping_has_theme(columns: Sequence[Column], cells: dict[int, str]) -> bool:

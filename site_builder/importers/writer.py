@@ -11,7 +11,8 @@ import yaml
 
 from ..models import THEMES
 from .draft import Draft, DraftAction, DraftObjective, DraftTheme
-from .period import PeriodGuess
+from .period import PeriodGuess, add_months
+from .phases import phase_months
 from .words import THEME_ORDER
 
 WIDTH = 96
@@ -114,11 +115,28 @@ def _plan_fields(out: _Lines, draft: Draft, period: PeriodGuess, title: tuple[st
         out.lines.append("labels:")
         for key, label in draft.labels.items():
             out.field(2, key, label)
-    for name, known in (("phases", draft.phases), ("pillars", draft.pillars)):
-        if known:
-            out.lines.append(f"{name}:")
-            for ident, label in known.items():
-                out.item(2, [("id", ident), ("label", label)])
+    if draft.phases:
+        out.lines.append("phases:")
+        for ident, label in draft.phases.items():
+            dates = [] if draft.own_export else phase_dates(label, period.start)
+            out.item(2, [("id", ident), ("label", label), *dates])
+    if draft.pillars:
+        out.lines.append("pillars:")
+        for ident, label in draft.pillars.items():
+            out.item(2, [("id", ident), ("label", label)])
+
+
+def phase_dates(label: str, start: dt.date) -> list[tuple[str, dt.date]]:
+    """A phase named by months or years ('0-12 months', '1-2 years', 'Year 3') runs from that
+    many months after the plan's start; its actions then have dates on the timeline."""
+    span = phase_months(label)
+    if span is None:
+        return []
+    first, last = span
+    return [
+        ("start", add_months(start, first)),
+        ("end", add_months(start, last) - dt.timedelta(days=1)),
+    ]
 
 
 def _theme(out: _Lines, theme_id: str, theme: DraftTheme | None) -> None:
