@@ -504,15 +504,30 @@ def apply_overrides(mapping: Mapping, rows: Sequence[Row], overrides: dict[str, 
         columns[index] = replace(
             columns[index], role=role, phase=phase, guessed=False, derived=derived
         )
-    return Mapping(mapping.header, tuple(columns))
+    return replace(mapping, columns=tuple(columns))
 
 
 def _find_column(key: str, columns: Sequence[Column]) -> int | None:
+    """A column named by its heading, its letter (A, B, ... as a spreadsheet shows them) or
+    its position (1, 2, ...; 'column 3'); a blank heading is named by letter or position."""
+    position = re.fullmatch(r"(?:column\s*)?(\d{1,3})", key.strip(), re.I)
+    if position:
+        number = int(position[1])
+        if 1 <= number <= len(columns):
+            return number - 1
+        raise MappingProblem(f"'{key}': the table has {len(columns)} columns, numbered from 1")
     if re.fullmatch(r"[A-Z]{1,2}", key.strip()):
         letters = [column_letter(c.index) for c in columns]
         if key.strip() in letters:
             return letters.index(key.strip())
     wanted = clean_header(key).lower()
+    blank = [column_letter(c.index) for c in columns if not clean_header(c.header)]
+    if not wanted and len(blank) > 1:
+        raise MappingProblem(
+            "more than one column has no heading: name each by its letter ("
+            + ", ".join(blank)
+            + ") or its position (1, 2, ...)"
+        )
     for column in columns:
         if clean_header(column.header).lower() == wanted:
             return column.index
@@ -540,9 +555,15 @@ def header_row_override(overrides: dict[str, object]) -> int | None:
     return value - 1
 
 
-def describe(mapping: Mapping) -> str:
-    """The mapping as a file for --map: edit a line, save it, import again with --map FILE."""
+def describe(mapping: Mapping, first: bool = True) -> str:
+    """The mapping as a file for --map: edit a line, save it, import again with --map FILE.
+    Columns are named by heading, or by letter where the heading is blank or repeated; the
+    first table's mapping also says which row is the header."""
     lines = ["columns:"]
+    if first:
+        lines.insert(
+            0, f"header_row: {mapping.header + 1}  # the row naming the columns (1 is the first)"
+        )
     if mapping.header_rows == 2:
         lines.insert(0, "# (the header is two rows; the lower row's names are used)")
     names = [clean_header(c.header).lower() for c in mapping.columns]

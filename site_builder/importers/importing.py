@@ -68,7 +68,22 @@ def import_tables(
         message = what.get(path.suffix.lower(), "there is no text in the file")
         raise ImportStopped(path, message, "check it is the right file (and sheet)")
     reader, mappings = _read(tables, path, overrides or {})  # MappingProblem: for the caller
-    draft = reader.draft
+    mapping_text = "\n".join(describe(m, first=n == 0) for n, m in enumerate(mappings))
+    try:
+        return _finish(reader.draft, mappings, mapping_text, path, today, out)
+    except ImportStopped as stopped:
+        stopped.mapping = mapping_text  # printed, so the person can correct it and --map it
+        raise
+
+
+def _finish(
+    draft: Draft,
+    mappings: list[Mapping],
+    mapping_text: str,
+    path: Path,
+    today: dt.date,
+    out: Path | None,
+) -> Imported:
     if draft.unplaced:
         raise ImportStopped(
             path,
@@ -86,7 +101,6 @@ def import_tables(
     if out is not None:
         note_missing_plans(draft, out)
     period = guess_period(draft, today)
-    mapping_text = "\n".join(describe(m) for m in mappings)
     if draft.title:
         title, title_note = draft.title, "CHECK: the line above the table; is it the title?"
     else:
@@ -136,20 +150,31 @@ def _read(
         else:
             reader.outside(rows)
     if current is None:
-        first = tables[0] if tables else None
-        if first is not None and first.other_sheets:
-            hint = f"this is the sheet '{first.sheet}'; to read another, pass --sheet NAME ("
-            hint += ", ".join(f"'{name}'" for name in first.other_sheets) + ")"
-        else:
-            hint = "add a header row to the table, or give header_row and columns in a mapping "
-            hint += "file (--map; see the README)"
-        raise ImportStopped(
-            path,
-            "no header row found: no row names columns such as Theme, Objective, Actions, "
-            "Details, Success measures or Timeline",
-            hint,
-        )
+        raise _no_header(tables, path)
     return reader, mappings
+
+
+def _no_header(tables: list[Table], path: Path) -> ImportStopped:
+    """No row names the columns: say so, with a mapping to start from (the first row taken as
+    the header, every column by letter) for the person to correct."""
+    first = tables[0] if tables else None
+    if first is not None and first.other_sheets:
+        hint = f"this is the sheet '{first.sheet}'; to read another, pass --sheet NAME ("
+        hint += ", ".join(f"'{name}'" for name in first.other_sheets) + ")"
+    else:
+        hint = "add a header row to the table, or give header_row and columns in a mapping "
+        hint += "file (--map; see the README)"
+    stopped = ImportStopped(
+        path,
+        "no header row found: no row names columns such as Theme, Objective, Actions, "
+        "Details, Success measures or Timeline",
+        hint,
+    )
+    rows = first.rows if first is not None else ()
+    top = next((n for n, row in enumerate(rows) if row.filled), None)
+    if top is not None:
+        stopped.mapping = describe(guess_mapping(rows, top))
+    return stopped
 
 
 def _captions(reader: Reader, table: Table, number: int) -> None:
