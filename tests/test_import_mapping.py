@@ -122,3 +122,22 @@ def test_the_printed_mapping_of_phase_pairs_reimports_the_same(
         ("Run two", "More", ["1-2-years"]),
     ]
     assert out.read_text(encoding="utf-8").count("title:") == first.count("title:")
+
+
+def test_the_readme_mapping_example_works(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    example = readme.split("A mapping looks like this:", 1)[1].split("```yaml\n", 1)[1]
+    example = example.split("```", 1)[0]
+    table = (
+        "Our plan\n\n"
+        "\tSponsor\tAction\tOwner\tNotes\n"
+        "Visibility\tDean\tRun a fair\tAli\tVisitors counted\n"
+    )
+    source = _write(tmp_path / "plan.txt", table)
+    map_file = _write(tmp_path / "map.yaml", example)
+    out = tmp_path / "plan.yaml"
+    assert main(["import", str(source), "--out", str(out), "--map", str(map_file)]) == 0
+    plan = Plan.model_validate(yaml.safe_load(out.read_text(encoding="utf-8")))
+    (action,) = plan.themes.visibility.actions
+    assert (action.title, action.lead, action.stakeholders) == ("Run a fair", ["Ali"], "Dean")
+    assert action.evidence == "Visitors counted" and action.phases == ["up-to-12-months"]
