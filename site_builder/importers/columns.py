@@ -14,7 +14,7 @@ import yaml
 
 from ..models import STATUSES, TIMING_KINDS
 from .grid import Row
-from .words import is_tick, match_status, match_theme, normalise
+from .words import is_tick, match_status, match_theme, normalise, split_code
 
 # What a column can hold. Text fields go to the action field of the same name.
 TEXT_FIELDS = (
@@ -258,7 +258,7 @@ def guess_mapping(rows: Sequence[Row], header: int) -> Mapping:
             title = rows[header + 1].cell(index)  # 'Year 1' under a merged 'Timescale'
         values = [r.cell(index) for r in data if r.cell(index)]
         columns.append(_classify(index, title, values))
-    columns = _phase_pairs(_themes_by_content(columns, data))
+    columns = _phase_pairs(_codes_by_content(_themes_by_content(columns, data), data))
     if is_own_export(head):
         columns = [replace(c, bars=True) for c in columns]
         columns = [
@@ -334,6 +334,29 @@ def _themes_by_content(columns: list[Column], data: Sequence[Row]) -> list[Colum
         if len(named) >= enough and 2 * len(named) >= len(values):
             columns[number] = replace(column, role="theme", guessed=False)
             return columns
+    return columns
+
+
+def _codes_by_content(columns: list[Column], data: Sequence[Row]) -> list[Column]:
+    """Cells that open with a code ('V1 Make technical work seen', 'CD3'), under a blank or
+    unknown heading or a code heading: codes alone are codes; codes with words are the
+    objectives they name (when no other column holds objectives)."""
+    has_objectives = any(c.role == "objective" for c in columns)
+    for number, column in enumerate(columns):
+        unknown = not column.header.strip() or column.guessed
+        if not (unknown or column.role == "code"):
+            continue
+        values = [r.cell(column.index) for r in data if r.cell(column.index)]
+        coded = [split_code(v) for v in values]
+        worded = [code for code, rest in coded if code is not None and rest]
+        bare = [code for code, rest in coded if code is not None and not rest]
+        if not values or 2 * (len(worded) + len(bare)) < len(values):
+            continue
+        if len(worded) >= len(bare) and not has_objectives:
+            columns[number] = replace(column, role="objective", guessed=False)
+            has_objectives = True
+        elif unknown and len(bare) > len(worded):
+            columns[number] = replace(column, role="code", guessed=False)
     return columns
 
 

@@ -33,7 +33,7 @@ def join_continuations(rows: Sequence[Row]) -> list[Row]:
 
 def continues(above: Row, row: Row) -> bool:
     """Every filled cell of `row` carries on the text of the cell above it: it starts in
-    lower case or with closing punctuation, and is no code, tick or theme name of its own.
+    lower case or with a bracket or a comma, and is no code, tick or theme name of its own.
     A cell starting with a capital is a new item even when the one above has no full stop,
     so a table whose rows really are separate items is never run together."""
     filled = row.filled
@@ -46,7 +46,7 @@ def continues(above: Row, row: Row) -> bool:
             return False
         if split_code(stripped)[0] is not None or match_theme(stripped):
             return False
-        if not (stripped[:1].islower() or stripped[:1] in "),;"):
+        if not (stripped[:1].islower() or stripped[:1] in "(),;"):
             return False
     return True
 

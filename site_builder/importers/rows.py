@@ -33,7 +33,8 @@ from .words import (
 THEME_NAMES = dict(THEME_KEYS)  # 'careerdevelopment' -> 'career-development'
 
 
-_NUMBERING = re.compile(r"(?:\d{1,2}|[ivx]{1,4}|[a-h])[.):]?", re.I)
+# '2', '2.', '2)', 'iv.', 'b)': a list's numbering; a letter alone ('A') is not.
+_NUMBERING = re.compile(r"\d{1,2}[.):]?|(?:[ivx]{1,4}|[a-h])[.):]", re.I)
 _YEARS = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|to|/)\s*((?:19|20)\d\d|\d\d)\b")
 
 
@@ -69,8 +70,8 @@ class Reader:
         found = match_theme(text)
         if found and (not found.rest or found.separated or found.explicit):
             self._enter_theme(found.theme, f"'{normalise(text)}' ({place or 'the sheet name'})")
-            if found.rest and _is_statement(found.rest):
-                self._goal(found.rest, place or "the sheet name")
+            if found.statement and _is_statement(found.statement):
+                self._goal(found.statement, place or "the sheet name")
         elif place:
             self.draft.outside.append(f"{place}: {normalise(text)}")
             self._remember_dates(text, titles=True)
@@ -218,11 +219,15 @@ class Reader:
             found = match_theme(text) if text else None
             if found is None or found.partial:
                 continue
-            if found.explicit or (found.rest and found.separated) or _opens_statement(found.rest):
+            if (
+                found.explicit
+                or (found.statement and found.separated)
+                or _opens_statement(found.statement)
+            ):
                 self._enter_theme(found.theme, f"'{normalise(text)}' ({row.place})")
                 self.state.named_here = True
-                if found.rest and _is_statement(found.rest):
-                    self._goal(found.rest, row.place)
+                if found.statement and _is_statement(found.statement):
+                    self._goal(found.statement, row.place)
                 cells[column.index] = ""
                 return
 
@@ -248,12 +253,12 @@ class Reader:
         if first_index not in theme_columns:
             # 'Theme 1: Visibility - our goal' is a heading; 'Visibility of technicians on
             # committees' is an action, or more text for the action above.
-            said_so = found.explicit or found.separated or _opens_statement(found.rest)
+            said_so = found.explicit or found.separated or _opens_statement(found.statement)
             if not said_so or (not found.rest and len(first) > 40):
                 return False
         said = " ".join([*numbers, normalise(first)])
         self._enter_theme(found.theme, f"'{said}' ({row.place}, a heading row)")
-        goal = text_cells[1][1] if len(text_cells) == 2 else found.rest
+        goal = text_cells[1][1] if len(text_cells) == 2 else found.statement
         if goal and _is_statement(goal):
             self._goal(goal, row.place)
         elif len(text_cells) == 2:
@@ -272,16 +277,16 @@ class Reader:
                 found.theme == state.theme
                 and theme is not None
                 and theme.goal
-                and found.rest
-                and _is_statement(found.rest)
-                and normalise(found.rest) != normalise(theme.goal)
+                and found.statement
+                and _is_statement(found.statement)
+                and normalise(found.statement) != normalise(theme.goal)
             )
             if not repeated:
                 self._enter_theme(found.theme, f"'{normalise(text)}' ({row.place})")
                 state.named_here = True
                 state.theme_cell = text
-                if found.rest and _is_statement(found.rest):
-                    self._goal(found.rest, row.place)
+                if found.statement and _is_statement(found.statement):
+                    self._goal(found.statement, row.place)
                     state.since_theme = 0
                 return ""
         if not found and state.since_theme == 1 and self._goal_continues(text, row.place):

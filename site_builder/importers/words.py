@@ -35,6 +35,7 @@ TICKS = frozenset("xXхХ✓✔☑✅√●•*yY") | {"yes", "Yes", "YES", "✗
 _TICK_CHARS = frozenset("xXхХ✓✔☑✅√●•*✗")
 
 _LETTERS = re.compile(r"[^a-z]")
+_QUALIFIER = re.compile(r"\([^()]*\)\s*[:;,.\-–—]?\s*")
 _LEADING_NUMBERING = re.compile(r"^\s*(?:theme\s*)?(?:\d{1,2}|[ivx]{1,4})?\s*[.:)\-–]?\s*", re.I)
 
 
@@ -50,6 +51,13 @@ class ThemeMatch:
     partial: bool  # only the start of the name was there ('Sustainab')
     separated: bool = True  # nothing follows the name, or punctuation does ('Visibility: ...')
     explicit: bool = False  # the cell says 'Theme 1: ...' or '2. ...'
+
+    @property
+    def statement(self) -> str:
+        """The rest without a qualifier in brackets: 'Sustainability (of technical workforce)
+        Keep the skills' states 'Keep the skills'. An unclosed bracket is no qualifier."""
+        qualifier = _QUALIFIER.match(self.rest)
+        return self.rest[qualifier.end() :] if qualifier else self.rest
 
 
 def match_theme(text: str) -> ThemeMatch | None:
