@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from site_builder.cli import main
 from site_builder.importers import import_file
 from site_builder.importers.words import THEME_ORDER, is_tick
 from site_builder.models import Plan
 from tests.plan_tables import FORMATS, LAYOUTS, Layout, words, write_table
-from tests.sites import TODAY
+from tests.sites import TODAY, TinySite
 
 CASES = [(layout, suffix) for layout in LAYOUTS for suffix in FORMATS]
 IDS = [f"{layout.name}{suffix}" for layout, suffix in CASES]
@@ -90,3 +91,20 @@ def _has_statement(layout: Layout, theme_id: str) -> bool:
             if len(after.split()) >= 3 or (len(later) == 1 and len(later[0].split()) >= 3):
                 return True
     return False
+
+
+def test_every_written_file_passes_site_builder_check(
+    tiny_site: TinySite, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """All 24 files at once in one site, checked as `make check` checks them."""
+    folder = tiny_site.root / "tables"
+    folder.mkdir()
+    for layout, suffix in CASES:
+        result = import_file(write_table(layout, folder, suffix), today=TODAY)
+        name = f"{layout.name}-{suffix[1:]}"
+        tiny_site.write(f"content/plans/{name}.yaml", result.text)
+    monkeypatch.chdir(tiny_site.root)
+    code = main(["check", "--today", TODAY.isoformat()])
+    captured = capsys.readouterr()
+    assert code == 0, captured.out + captured.err
+    assert ": error" not in captured.out + captured.err

@@ -398,15 +398,22 @@ class Reader:
         groups = mapping.phase_groups
         made = []
         if groups:
+            ticked = []  # a tick in a phase's column says the row's action is in that phase
             for phase in groups:
                 own = [c for c in mapping.columns if c.phase == phase]
-                if not any(cells[c.index] for c in own):
+                texts = [cells[c.index] for c in own if cells[c.index]]
+                if not texts:
+                    continue
+                if all(is_tick(text) for text in texts):
+                    ticked.append(register(self.draft.phases, phase))
                     continue
                 action = self._action(row, [*shared, *own], cells, code, objective_text, phase)
                 if action:
                     made.append(action)
             if not made:
                 made = self._without_phase(row, shared, cells, code, objective_text)
+            for action in made:
+                add_list(action, "phases", ticked)
         else:
             action = self._action(row, shared, cells, code, objective_text, None)
             made = [action] if action else []
@@ -421,7 +428,11 @@ class Reader:
         objective_text: str,
         phase: str | None,
     ) -> DraftAction | None:
-        title_column = next((c for c in columns if c.role == "action"), None)
+        # The first action column with text: two columns under one phase heading are both
+        # action columns, and either may hold the row's action.
+        action_columns = [c for c in columns if c.role == "action"]
+        title_column = next((c for c in action_columns if cells[c.index]), None)
+        title_column = title_column or (action_columns[0] if action_columns else None)
         title = cells[title_column.index] if title_column else ""
         content = [
             c
@@ -445,7 +456,12 @@ class Reader:
                 self._add_to_last(row, columns, cells)
                 return None
             else:
-                first = used = content[0]
+                worded = [c for c in content if not is_tick(cells[c.index])]
+                if not worded:  # only tick marks: no action of its own to name
+                    if self.state.last:
+                        self._add_to_last(row, columns, cells)
+                    return None
+                first = used = worded[0]
                 action.title = cells[first.index]
                 action.notes.append(
                     f"no action text in this row: the title is the '{first.label}' cell"
