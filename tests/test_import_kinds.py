@@ -92,6 +92,8 @@ CONTINUED = [
         "Publish a guide for (and with) line managers",
     ),
     ("Fund places on leader-", "ship courses", "Fund places on leader-ship courses"),
+    ("Hold an event for", "Technicians Week", "Hold an event for Technicians Week"),
+    ("Share the results with the", "Steering Group.", "Share the results with the Steering Group."),
 ]
 
 
@@ -124,6 +126,7 @@ def test_a_row_that_only_continues_the_cell_above_is_joined_with_a_check(
         ("", "V2 open the labs", ""),  # a code
         ("", "x", ""),  # a tick
         ("", "recognition of long service", ""),  # lower case, but a theme's name
+        ("", "Technicians Week", "Sam"),  # two cells: a row of its own
     ],
 )
 def test_rows_that_are_not_continuations_are_not_joined(
@@ -317,3 +320,28 @@ def test_actions_that_would_share_an_address_are_given_their_own(
     anchors = [item.anchor for item in plan.located_actions()]
     assert len(anchors) == len(set(anchors)) == len(rows)
     assert "another action already has the address" in _said(written)
+
+
+def test_an_unfinished_cell_takes_only_a_row_of_one_cell(tmp_path: Path) -> None:
+    text = _rows(
+        ("Theme", "Actions", "Lead"),
+        ("Visibility", "Hold an event for", "Ali"),
+        ("", "Technicians Week", "Sam"),  # a lead of its own: a second action
+    )
+    written, plan = _plan(tmp_path, text)
+    assert [a.title for a in plan.themes.visibility.actions] == [
+        "Hold an event for",
+        "Technicians Week",
+    ]
+    assert "read as one row" not in _said(written)
+
+
+def test_dates_written_as_dates_count_for_the_period(tmp_path: Path) -> None:
+    for first, last in (("31/03/2026", "30/09/2027"), ("2026-03", "2027-09")):
+        text = _rows(
+            ("Theme", "Actions", "Target date"),
+            ("Visibility", "Run a fair", first),
+            ("", "Open the labs", last),
+        )
+        _, plan = _plan(tmp_path, text)
+        assert (plan.period.start, plan.period.end) == (dt.date(2026, 3, 1), dt.date(2027, 9, 30))

@@ -39,6 +39,8 @@ def continues(above: Row, row: Row) -> bool:
     filled = row.filled
     if not filled or not above.filled:
         return False
+    if len(filled) == 1 and _unfinished(above.cell(filled[0][0])) and _plain(filled[0][1]):
+        return True  # 'Hold an event for' / 'Technicians Week': the sentence ends here
     for index, text in filled:
         before = above.cell(index)
         stripped = text.strip()
@@ -49,6 +51,45 @@ def continues(above: Row, row: Row) -> bool:
         if not (stripped[:1].islower() or stripped[:1] in "(),;"):
             return False
     return True
+
+
+# Words a sentence never ends on: a cell ending with one was cut off by the export.
+_OPEN_ENDINGS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "of",
+        "for",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "with",
+        "from",
+        "into",
+        "our",
+        "their",
+        "its",
+        "as",
+        "than",
+        "that",
+    ]
+)
+
+
+def _unfinished(text: str) -> bool:
+    words = text.strip().split()
+    return bool(words) and words[-1].lower() in _OPEN_ENDINGS
+
+
+def _plain(text: str) -> bool:
+    """Text that can only be the rest of a sentence: no code, tick or theme name."""
+    stripped = text.strip()
+    return not (is_tick(stripped) or split_code(stripped)[0] or match_theme(stripped))
 
 
 def _join(before: str, after: str) -> str:

@@ -8,6 +8,7 @@ field of its own is kept as a comment beside the action, and every guess is note
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -25,6 +26,7 @@ from .words import (
     match_theme,
     months_mentioned,
     normalise,
+    parse_target,
     split_code,
     squash,
     years_in,
@@ -563,6 +565,11 @@ class Reader:
         """Months mentioned anywhere; a span of years only in titles and headers, where it
         names the plan's own years rather than something an action refers to."""
         self.draft.dates.extend(months_mentioned(text))
+        parsed = parse_target(text)  # a cell that is a date: '31/03/2026', '2026-09'
+        if isinstance(parsed, dt.date):
+            self.draft.dates.append(parsed.replace(day=1))
+        elif isinstance(parsed, str) and re.fullmatch(r"\d{4}-\d{2}", parsed):
+            self.draft.dates.append(dt.date(int(parsed[:4]), int(parsed[5:]), 1))
         years = _YEARS.search(text) if titles else None
         if years and self.draft.years is None:
             first, last = int(years[1]), int(years[2])
