@@ -82,7 +82,7 @@ HEADINGS = {
     "lead": ("Lead", "Owner", "Responsible"),
     "target": ("Timeline", "Target date", "Year", "By when", "Timescale"),
     "status": ("RAG", "Status", "Progress"),
-    "ticks": ("0-12 months", "12-24 months", "Year 1", "Year 2"),
+    "ticks": ("0-12 months", "12-24 months", "Year 1", "Year 2", "2024/25", "2026"),
     "evidence": ("Evaluation of impact", "Success measures", "How impact will be evidenced"),
     "odd": ODD_HEADINGS,
 }

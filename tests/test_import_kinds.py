@@ -345,3 +345,56 @@ def test_dates_written_as_dates_count_for_the_period(tmp_path: Path) -> None:
         )
         _, plan = _plan(tmp_path, text)
         assert (plan.period.start, plan.period.end) == (dt.date(2026, 3, 1), dt.date(2027, 9, 30))
+
+
+@pytest.mark.parametrize(
+    ("label", "start", "end"),
+    [
+        ("2024/25", dt.date(2024, 8, 1), dt.date(2025, 7, 31)),
+        ("2025-2026", dt.date(2025, 8, 1), dt.date(2026, 7, 31)),
+        ("2026", dt.date(2026, 1, 1), dt.date(2026, 12, 31)),
+    ],
+)
+def test_phases_named_by_their_years_run_then(
+    tmp_path: Path, label: str, start: dt.date, end: dt.date
+) -> None:
+    text = _rows(("Theme", label, "Actions"), ("Visibility", "x", "Run a fair"))
+    _, plan = _plan(tmp_path, text)
+    (phase,) = plan.phases
+    assert (phase.label, phase.start, phase.end) == (label, start, end)
+    assert plan.themes.visibility.actions[0].phases == [phase.id]
+
+
+@pytest.mark.parametrize(
+    ("timing", "more"),
+    [
+        ("31/07/2026", "Sep 2026 - Jul 2027"),  # a start, on the next row, after the target
+        ("Jul 2026", "Sep 2026 - Dec 2026"),
+    ],
+)
+def test_a_start_after_the_due_date_is_kept_as_a_comment(
+    tmp_path: Path, timing: str, more: str
+) -> None:
+    text = _rows(
+        ("Theme", "Actions", "Target date"),
+        ("Visibility", "Run a fair", timing),
+        ("", "", more),
+    )
+    written, plan = _plan(tmp_path, text)
+    (action,) = plan.themes.visibility.actions
+    assert action.start is None
+    assert "after it is due" in _said(written) and "Sep 2026" in written
+
+
+def test_a_progress_update_dated_after_today_is_kept_as_a_comment(tmp_path: Path) -> None:
+    later = (TODAY + dt.timedelta(days=40)).isoformat()
+    text = _rows(
+        ("Theme", "Actions", "Last update", "Last update note"),
+        ("Visibility", "Run a fair", later, "Booked the hall"),
+        ("", "Open the labs", TODAY.isoformat(), "Done"),
+    )
+    written, plan = _plan(tmp_path, text)
+    first, second = plan.themes.visibility.actions
+    assert first.updates == [] and "Booked the hall" in written
+    assert "dated after today" in _said(written)
+    assert [u.note for u in second.updates] == ["Done"]

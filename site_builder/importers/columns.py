@@ -146,7 +146,7 @@ _PHASE = re.compile(
     r"|\b(?:year|yr|y)\s*\d\b|\b(?:short|medium|long)[- ]term\b|\bq[1-4]\b"
     r"|\b(?:19|20)\d\d\s*(?:/|-|–)\s*\d{2,4}\b|\bphase\s*\d{1,2}\b"
     r"|\b(?:within|up to|first) \d{1,2} (?:months?|years?)\b|\b\d\s*(?:-|–|to)\s*\d\s*years?\b"
-    r"|\b(?:first|second|third|fourth|fifth) year\b",
+    r"|\b(?:first|second|third|fourth|fifth) year\b|^(?:19|20)\d\d$",
     re.I,
 )
 

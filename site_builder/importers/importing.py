@@ -23,6 +23,7 @@ from .columns import (
     guess_mapping,
     header_row_override,
 )
+from .dates import settle_dates
 from .draft import Draft, settle_ids
 from .grid import Row, Table
 from .period import PeriodGuess, guess_period
@@ -101,6 +102,7 @@ def _finish(
     if out is not None:
         note_missing_plans(draft, out)
     period = guess_period(draft, today)
+    settle_dates(draft, period.start, today)
     if draft.title:
         title, title_note = draft.title, "CHECK: the line above the table; is it the title?"
     else:

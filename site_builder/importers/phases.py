@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+
+from .period import add_months
+from .words import years_in
 
 _DASH = r"\s*(?:-|–|—|to)\s*"
 _SPANS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -49,3 +53,23 @@ def _span(kind: str, numbers: list[int]) -> tuple[int, int] | None:
     if kind == "up to years":
         return 0, numbers[0] * 12
     return (numbers[0] - 1) * 12, numbers[0] * 12  # 'Year 2'
+
+
+def phase_dates(label: str, start: dt.date) -> list[tuple[str, dt.date]]:
+    """A phase named by months or years ('0-12 months', '1-2 years', 'Year 3') runs from that
+    many months after the plan's start; one named by its years ('2024/25', '2026') runs then.
+    Its actions then have dates on the timeline."""
+    span = phase_months(label)
+    years = years_in(label)
+    if span is None and len(years) == 1:
+        first_year, last_year = years[0]
+        if first_year < last_year:  # '2024/25': an academic year, August to July
+            return [("start", dt.date(first_year, 8, 1)), ("end", dt.date(last_year, 7, 31))]
+        return [("start", dt.date(first_year, 1, 1)), ("end", dt.date(first_year, 12, 31))]
+    if span is None:
+        return []
+    first, last = span
+    return [
+        ("start", add_months(start, first)),
+        ("end", add_months(start, last) - dt.timedelta(days=1)),
+    ]

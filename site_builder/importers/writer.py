@@ -11,8 +11,8 @@ import yaml
 
 from ..models import THEMES
 from .draft import Draft, DraftAction, DraftObjective, DraftTheme
-from .period import PeriodGuess, add_months
-from .phases import phase_months
+from .period import PeriodGuess
+from .phases import phase_dates
 from .words import THEME_ORDER
 
 WIDTH = 96
@@ -126,19 +126,6 @@ def _plan_fields(out: _Lines, draft: Draft, period: PeriodGuess, title: tuple[st
             out.item(2, [("id", ident), ("label", label)])
 
 
-def phase_dates(label: str, start: dt.date) -> list[tuple[str, dt.date]]:
-    """A phase named by months or years ('0-12 months', '1-2 years', 'Year 3') runs from that
-    many months after the plan's start; its actions then have dates on the timeline."""
-    span = phase_months(label)
-    if span is None:
-        return []
-    first, last = span
-    return [
-        ("start", add_months(start, first)),
-        ("end", add_months(start, last) - dt.timedelta(days=1)),
-    ]
-
-
 def _theme(out: _Lines, theme_id: str, theme: DraftTheme | None) -> None:
     key = _THEME_KEYS.get(theme_id, theme_id)
     if theme is None:
@@ -231,7 +218,9 @@ class _Lines:
 
 def _dumped(key: str, value: Any, indent: int) -> list[str]:
     if key in _ID_LISTS:
-        return [f"{key}: [{', '.join(value)}]"]
+        # On one line, as people write them; quoted where an id would read as a number.
+        flow = yaml.safe_dump(list(value), default_flow_style=True, width=10_000).strip()
+        return [f"{key}: {flow}"]
     text = yaml.dump(
         {key: value},
         Dumper=_Dumper,
