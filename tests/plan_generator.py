@@ -105,7 +105,16 @@ def generate(seed: int) -> Generated:
     for theme_number in rng.sample(range(4), rng.randint(1, 4)):
         rows.extend(_theme_rows(rng, kinds, theme_number, codes_used, merges, len(rows)))
     if rng.random() < 0.2:
-        rows.insert(rng.randint(1, len(rows)), ("",) * len(kinds))  # a blank row
+        at = rng.randint(1, len(rows))
+        rows.insert(at, ("",) * len(kinds))  # a blank row; merges below it move down
+        merges = [
+            (top + (top >= at), left, bottom + (bottom >= at), right)
+            if bottom >= at
+            else (top, left, bottom, right)
+            for top, left, bottom, right in merges
+        ]
+        # A merge the blank row now splits would hide the text of a row under it.
+        merges = [m for m in merges if not m[0] < at <= m[2]]
     above = _above(rng)
     return Generated(tuple(rows), above, tuple(m for m in merges if m[2] < len(rows)))
 

@@ -143,17 +143,20 @@ class Reader:
         if objective_text:
             self._objective(objective_text, row.place, code if mapping.of("objective") else None)
         actions = self._actions(mapping, row, cells, code, objective_text)
-        if not actions and not objective_text and not self.state.named_here:
-            self._keep_unused(mapping, row, cells)
+        if not actions:
+            self._keep_unused(mapping, row, cells, bool(objective_text or self.state.named_here))
         self._note_joined(row, actions)
         self.state.last = actions or self.state.last
 
-    def _keep_unused(self, mapping: Mapping, row: Row, cells: dict[int, str]) -> None:
-        """A row that made nothing (text only in a code or ignored column, say) is kept in a
-        comment, so no cell's text is lost."""
+    def _keep_unused(self, mapping: Mapping, row: Row, cells: dict[int, str], named: bool) -> None:
+        """A row that made no action (text only in a code or ignored column, say, beside a
+        theme or objective) keeps the cells nothing read in a comment, so no text is lost."""
         if row.place in self._used_rows():
             return
-        said = " | ".join(cells[c.index] for c in mapping.columns if cells[c.index])
+        read = ("theme", "goal", "objective") if named else ()
+        said = " | ".join(
+            cells[c.index] for c in mapping.columns if cells[c.index] and c.role not in read
+        )
         if said:
             self.draft.skipped.append(f"{row.place}: {normalise(said)} (no action in it)")
 
