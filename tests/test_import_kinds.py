@@ -398,3 +398,16 @@ def test_a_progress_update_dated_after_today_is_kept_as_a_comment(tmp_path: Path
     assert first.updates == [] and "Booked the hall" in written
     assert "dated after today" in _said(written)
     assert [u.note for u in second.updates] == ["Done"]
+
+
+@pytest.mark.parametrize("code", ["V", "CD", "R2", "S1.1"])
+def test_nothing_continues_a_cell_that_is_only_a_code(tmp_path: Path, code: str) -> None:
+    text = _rows(
+        ("Theme", "Objective", "Actions"),
+        (code, "Make work seen", "Run a fair"),
+        ("(with the union)", "", ""),
+    )
+    written, plan = _plan(tmp_path, text)
+    assert "read as one row" not in _said(written)
+    assert "with the union" in written
+    assert len(plan.all_actions) == 1

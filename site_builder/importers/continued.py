@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from .grid import Row
-from .words import is_tick, match_theme, split_code
+from .words import THEME_CODES, is_tick, match_theme, split_code
 
 _SENTENCE_END = ".!?"
 
@@ -44,7 +44,7 @@ def continues(above: Row, row: Row) -> bool:
     for index, text in filled:
         before = above.cell(index)
         stripped = text.strip()
-        if not before or is_tick(before) or is_tick(stripped):
+        if not before or is_tick(before) or is_tick(stripped) or _only_a_code(before):
             return False
         if split_code(stripped)[0] is not None or match_theme(stripped):
             return False
@@ -79,6 +79,12 @@ _OPEN_ENDINGS = frozenset(
         "that",
     ]
 )
+
+
+def _only_a_code(text: str) -> bool:
+    """'V', 'CD', 'R2.1': a code says all it has to; nothing continues it."""
+    code, rest = split_code(text.strip())
+    return text.strip() in THEME_CODES or (code is not None and not rest)
 
 
 def _unfinished(text: str) -> bool:

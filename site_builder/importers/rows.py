@@ -296,6 +296,12 @@ class Reader:
                 return ""
         if not found and state.since_theme == 1 and self._goal_continues(text, row.place):
             return ""
+        code, rest = split_code(text)
+        if code is not None and not rest:
+            # 'R2' or 'S1.1' alone in the theme column: the code's letters name the theme.
+            self._enter_theme(code.theme, f"'{normalise(text)}' ({row.place})")
+            state.named_here = True
+            return ""
         before = squash(state.theme_cell)
         whole = squash(state.theme_cell + text)
         joined = state.theme_cell and whole in THEME_NAMES and before not in THEME_NAMES
