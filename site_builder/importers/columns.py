@@ -14,7 +14,7 @@ import yaml
 
 from ..models import STATUSES, TIMING_KINDS
 from .grid import Row
-from .words import is_tick, match_status, match_theme, normalise
+from .words import is_tick, match_status, match_theme, normalise, split_code
 
 # What a column can hold. Text fields go to the action field of the same name.
 TEXT_FIELDS = (
@@ -144,7 +144,9 @@ _COMPILED = tuple((role, re.compile(pattern)) for role, pattern in _WORDS)
 _PHASE = re.compile(
     r"\b\d{1,2}\s*(?:-|–|to)\s*\d{1,2}\s*months?\b|\bmonths?\s*\d{1,2}\s*(?:-|–|to)\s*\d{1,2}\b"
     r"|\b(?:year|yr|y)\s*\d\b|\b(?:short|medium|long)[- ]term\b|\bq[1-4]\b"
-    r"|\b(?:19|20)\d\d\s*(?:/|-|–)\s*\d{2,4}\b|\bphase\s*\d{1,2}\b|\bwithin \d{1,2} months\b",
+    r"|\b(?:19|20)\d\d\s*(?:/|-|–)\s*\d{2,4}\b|\bphase\s*\d{1,2}\b"
+    r"|\b(?:within|up to|first) \d{1,2} (?:months?|years?)\b|\b\d\s*(?:-|–|to)\s*\d\s*years?\b"
+    r"|\b(?:first|second|third|fourth|fifth) year\b|^(?:19|20)\d\d$",
     re.I,
 )
 
@@ -256,6 +258,7 @@ def guess_mapping(rows: Sequence[Row], header: int) -> Mapping:
             title = rows[header + 1].cell(index)  # 'Year 1' under a merged 'Timescale'
         values = [r.cell(index) for r in data if r.cell(index)]
         columns.append(_classify(index, title, values))
+    columns = _phase_pairs(_codes_by_content(_themes_by_content(columns, data), data))
     if is_own_export(head):
         columns = [replace(c, bars=True) for c in columns]
         columns = [
@@ -313,6 +316,72 @@ def _classify(index: int, title: str, values: list[str]) -> Column:
         # 'Progress' holding sentences rather than statuses: more detail, in its own words.
         return Column(index, title, "details")
     return Column(index, title, role)
+
+
+def _themes_by_content(columns: list[Column], data: Sequence[Row]) -> list[Column]:
+    """A column with no heading we know, whose cells mostly open with a theme's name or code
+    ('Visibility Ensure that ...', 'CD Career development'), is the theme column: what the
+    cells say counts, not the heading, which is often left blank."""
+    if any(c.role == "theme" and not c.guessed for c in columns):
+        return columns
+    for number, column in enumerate(columns):
+        if column.header.strip() and not column.guessed:
+            continue
+        values = [r.cell(column.index) for r in data if r.cell(column.index)]
+        named = [v for v in values if (found := match_theme(v)) and not found.partial]
+        # A blank heading over one theme's name is enough; an odd heading needs two.
+        enough = 1 if not column.header.strip() else 2
+        if len(named) >= enough and 2 * len(named) >= len(values):
+            columns[number] = replace(column, role="theme", guessed=False)
+            return columns
+    return columns
+
+
+def _codes_by_content(columns: list[Column], data: Sequence[Row]) -> list[Column]:
+    """Cells that open with a code ('V1 Make technical work seen', 'CD3'), under a blank or
+    unknown heading or a code heading: codes alone are codes; codes with words are the
+    objectives they name (when no other column holds objectives)."""
+    has_objectives = any(c.role == "objective" for c in columns)
+    for number, column in enumerate(columns):
+        unknown = not column.header.strip() or column.guessed
+        if not (unknown or column.role == "code"):
+            continue
+        values = [r.cell(column.index) for r in data if r.cell(column.index)]
+        coded = [split_code(v) for v in values]
+        worded = [code for code, rest in coded if code is not None and rest]
+        bare = [code for code, rest in coded if code is not None and not rest]
+        if not values or 2 * (len(worded) + len(bare)) < len(values):
+            continue
+        if len(worded) >= len(bare) and not has_objectives:
+            columns[number] = replace(column, role="objective", guessed=False)
+            has_objectives = True
+        elif unknown and len(bare) > len(worded):
+            columns[number] = replace(column, role="code", guessed=False)
+    return columns
+
+
+def _phase_pairs(columns: list[Column]) -> list[Column]:
+    """Phases side by side, each a run of columns ('Up to 12 months | Evaluation of impact |
+    1-2 years | Evaluation of impact'): a column whose heading repeats, each time just after a
+    phase's column, holds that phase's text for the same field."""
+    phased = [c for c in columns if c.phase is not None and not c.ticks]
+    if len({c.phase for c in phased}) < 2:
+        return columns
+    headers = [clean_header(c.header).lower() for c in columns]
+    paired = list(columns)
+    for number, column in enumerate(columns):
+        before = paired[number - 1] if number else None
+        repeated = headers.count(headers[number]) >= 2 and headers[number] != ""
+        if (
+            before is not None
+            and before.phase is not None
+            and not before.ticks
+            and column.phase is None
+            and repeated
+            and column.role in (*TEXT_FIELDS, "details")
+        ):
+            paired[number] = replace(column, phase=before.phase, guessed=False)
+    return paired
 
 
 def _settle(columns: list[Column]) -> list[Column]:
@@ -458,15 +527,30 @@ def apply_overrides(mapping: Mapping, rows: Sequence[Row], overrides: dict[str, 
         columns[index] = replace(
             columns[index], role=role, phase=phase, guessed=False, derived=derived
         )
-    return Mapping(mapping.header, tuple(columns))
+    return replace(mapping, columns=tuple(columns))
 
 
 def _find_column(key: str, columns: Sequence[Column]) -> int | None:
+    """A column named by its heading, its letter (A, B, ... as a spreadsheet shows them) or
+    its position (1, 2, ...; 'column 3'); a blank heading is named by letter or position."""
+    position = re.fullmatch(r"(?:column\s*)?(\d{1,3})", key.strip(), re.I)
+    if position:
+        number = int(position[1])
+        if 1 <= number <= len(columns):
+            return number - 1
+        raise MappingProblem(f"'{key}': the table has {len(columns)} columns, numbered from 1")
     if re.fullmatch(r"[A-Z]{1,2}", key.strip()):
         letters = [column_letter(c.index) for c in columns]
         if key.strip() in letters:
             return letters.index(key.strip())
     wanted = clean_header(key).lower()
+    blank = [column_letter(c.index) for c in columns if not clean_header(c.header)]
+    if not wanted and len(blank) > 1:
+        raise MappingProblem(
+            "more than one column has no heading: name each by its letter ("
+            + ", ".join(blank)
+            + ") or its position (1, 2, ...)"
+        )
     for column in columns:
         if clean_header(column.header).lower() == wanted:
             return column.index
@@ -494,9 +578,15 @@ def header_row_override(overrides: dict[str, object]) -> int | None:
     return value - 1
 
 
-def describe(mapping: Mapping) -> str:
-    """The mapping as a file for --map: edit a line, save it, import again with --map FILE."""
+def describe(mapping: Mapping, first: bool = True) -> str:
+    """The mapping as a file for --map: edit a line, save it, import again with --map FILE.
+    Columns are named by heading, or by letter where the heading is blank or repeated; the
+    first table's mapping also says which row is the header."""
     lines = ["columns:"]
+    if first:
+        lines.insert(
+            0, f"header_row: {mapping.header + 1}  # the row naming the columns (1 is the first)"
+        )
     if mapping.header_rows == 2:
         lines.insert(0, "# (the header is two rows; the lower row's names are used)")
     names = [clean_header(c.header).lower() for c in mapping.columns]

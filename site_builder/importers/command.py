@@ -62,6 +62,12 @@ def run_import(
                 map_file, str(problem), "fix that line of the mapping file", EXIT_CONTENT
             ) from None
     except ImportStopped as stopped:
+        if stopped.mapping:
+            print(
+                "Column mapping it would use (save it to a file, correct it and pass --map FILE):",
+                file=stdout,
+            )
+            print(stopped.mapping, file=stdout)
         print(SourceError(stopped.path, stopped.message, hint=stopped.hint).format(), file=stderr)
         return stopped.exit_code
     print("Column mapping (save it to a file and pass --map FILE to change it):", file=stdout)

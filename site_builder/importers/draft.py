@@ -57,6 +57,9 @@ class Draft:
     months: int | None = None  # the plan's length, when the table says it
     title: str | None = None  # a short line above the table that names the plan
     years: tuple[int, int] | None = None  # a span of years the table names ('2025 to 2028')
+    title_months: int | None = None  # the length the title names ('24 Month Action Plan')
+    own_export: bool = False  # the plan CSV this site publishes: phases' dates are not in it
+    column_years: list[tuple[int, int]] = field(default_factory=list)  # Year column spans
 
     def theme(self, theme_id: str) -> DraftTheme:
         if theme_id not in self.themes:
@@ -74,23 +77,50 @@ def in_theme_order(themes: dict[str, DraftTheme]) -> list[DraftTheme]:
 
 def settle_ids(draft: Draft) -> None:
     """Drop ids that only repeat the address the site would give anyway (as in our own CSV
-    export), and a second use of an id, which the build would refuse."""
+    export); then make every action's address unique, as the build requires, naming the
+    change where two would clash (two objectives coded V2, an id written twice, a written id
+    equal to an address made from position)."""
+    for prefix, actions in _groups(draft):
+        for index, action in enumerate(actions, 1):
+            if action.fields.get("id") == f"{prefix}-{index}" and "id" not in action.as_written:
+                del action.fields["id"]
+    anchors = [
+        (action, action.fields.get("id") or f"{prefix}-{index}")
+        for prefix, actions in _groups(draft)
+        for index, action in enumerate(actions, 1)
+    ]
+    taken = {anchor for _, anchor in anchors}
     seen: set[str] = set()
+    for action, anchor in anchors:
+        if anchor in seen:
+            free = next(
+                f"{anchor}{letter}" for letter in _LETTERS if f"{anchor}{letter}" not in taken
+            )
+            action.fields["id"] = free
+            taken.add(free)
+            written = action.as_written.get("id")
+            said = f" (written '{written}')" if written else ""
+            action.notes.append(
+                f"another action already has the address '{anchor}'{said}, so this one is "
+                f"'{free}': give it its own id"
+            )
+            anchor = free
+        seen.add(anchor)
+
+
+_LETTERS = [chr(code) for code in range(ord("b"), ord("z") + 1)] + [
+    f"x{number}" for number in range(2, 1000)
+]
+
+
+def _groups(draft: Draft) -> list[tuple[str, list[DraftAction]]]:
+    """Each list of actions with the prefix of the addresses the plan model gives them."""
+    groups = []
     for theme in in_theme_order(draft.themes):
         initial = {"career-development": "cd"}.get(theme.id, theme.id[0])
-        groups = [(f"{initial}", theme.actions)]
+        groups.append((initial, theme.actions))
         groups += [
             ((o.code or f"{initial}{number}").lower(), o.actions)
             for number, o in enumerate(theme.objectives, 1)
         ]
-        for prefix, actions in groups:
-            for index, action in enumerate(actions, 1):
-                ident = action.fields.get("id")
-                if ident is None:
-                    continue
-                if ident == f"{prefix}-{index}" and "id" not in action.as_written:
-                    del action.fields["id"]
-                elif ident in seen:
-                    del action.fields["id"]
-                    action.notes.append(f"the id '{ident}' is used twice, so it was left out")
-                seen.add(ident)
+    return groups

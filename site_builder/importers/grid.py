@@ -9,6 +9,7 @@ from dataclasses import dataclass
 class Row:
     place: str  # where a person finds it: 'line 12', 'row 12', 'table 2, row 3'
     cells: tuple[str, ...]
+    joined: tuple[str, ...] = ()  # the places of rows that only continued this one's text
 
     @property
     def filled(self) -> list[tuple[int, str]]:
@@ -24,6 +25,7 @@ class Table:
 
     rows: tuple[Row, ...]
     caption: str = ""  # the paragraph just before a table in a document, if any
+    before: tuple[str, ...] = ()  # the paragraphs before the caption (a preamble), if any
     sheet: str = ""  # the name of the sheet it came from
     other_sheets: tuple[str, ...] = ()  # the workbook's other sheets, to suggest --sheet
 

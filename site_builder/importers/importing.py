@@ -9,10 +9,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from ..content import Entry
 from ..errors import SourceError
 from ..loader import parse_yaml
 from ..models import Plan
-from ..validate import check_model
+from ..validate import check_model, check_plan
 from ..wording import counted
 from .columns import (
     Mapping,
@@ -23,6 +24,7 @@ from .columns import (
     guess_mapping,
     header_row_override,
 )
+from .dates import settle_dates
 from .draft import Draft, settle_ids
 from .grid import Row, Table
 from .period import PeriodGuess, guess_period
@@ -68,7 +70,22 @@ def import_tables(
         message = what.get(path.suffix.lower(), "there is no text in the file")
         raise ImportStopped(path, message, "check it is the right file (and sheet)")
     reader, mappings = _read(tables, path, overrides or {})  # MappingProblem: for the caller
-    draft = reader.draft
+    mapping_text = "\n".join(describe(m, first=n == 0) for n, m in enumerate(mappings))
+    try:
+        return _finish(reader.draft, mappings, mapping_text, path, today, out)
+    except ImportStopped as stopped:
+        stopped.mapping = mapping_text  # printed, so the person can correct it and --map it
+        raise
+
+
+def _finish(
+    draft: Draft,
+    mappings: list[Mapping],
+    mapping_text: str,
+    path: Path,
+    today: dt.date,
+    out: Path | None,
+) -> Imported:
     if draft.unplaced:
         raise ImportStopped(
             path,
@@ -86,14 +103,14 @@ def import_tables(
     if out is not None:
         note_missing_plans(draft, out)
     period = guess_period(draft, today)
-    mapping_text = "\n".join(describe(m) for m in mappings)
+    settle_dates(draft, period.start, today)
     if draft.title:
         title, title_note = draft.title, "CHECK: the line above the table; is it the title?"
     else:
         title = f"Action plan {period.start.year}-{period.end.year}"
         title_note = "CHECK: made from the period; use your plan's own title."
     text = plan_yaml(draft, period, (title, title_note), path.name, today, mapping_text)
-    _check(text, out or path.with_suffix(".yaml"))
+    _check(text, out or path.with_suffix(".yaml"), today)
     return Imported(draft, tuple(mappings), mapping_text, period, text)
 
 
@@ -109,10 +126,7 @@ def _read(
         rows = table.rows
         if not rows:
             continue
-        if table.caption:
-            reader.caption(table.caption, f"above table {number + 1}")
-        if table.sheet:
-            reader.caption(table.sheet, None)
+        _captions(reader, table, number)
         header = forced_header if number == 0 and forced_header is not None else find_header(rows)
         if header is not None and header >= len(rows):
             raise MappingProblem(
@@ -141,20 +155,41 @@ def _read(
         else:
             reader.outside(rows)
     if current is None:
-        first = tables[0] if tables else None
-        if first is not None and first.other_sheets:
-            hint = f"this is the sheet '{first.sheet}'; to read another, pass --sheet NAME ("
-            hint += ", ".join(f"'{name}'" for name in first.other_sheets) + ")"
-        else:
-            hint = "add a header row to the table, or give header_row and columns in a mapping "
-            hint += "file (--map; see the README)"
-        raise ImportStopped(
-            path,
-            "no header row found: no row names columns such as Theme, Objective, Actions, "
-            "Details, Success measures or Timeline",
-            hint,
-        )
+        raise _no_header(tables, path)
     return reader, mappings
+
+
+def _no_header(tables: list[Table], path: Path) -> ImportStopped:
+    """No row names the columns: say so, with a mapping to start from (the first row taken as
+    the header, every column by letter) for the person to correct."""
+    first = tables[0] if tables else None
+    if first is not None and first.other_sheets:
+        hint = f"this is the sheet '{first.sheet}'; to read another, pass --sheet NAME ("
+        hint += ", ".join(f"'{name}'" for name in first.other_sheets) + ")"
+    else:
+        hint = "add a header row to the table, or give header_row and columns in a mapping "
+        hint += "file (--map; see the README)"
+    stopped = ImportStopped(
+        path,
+        "no header row found: no row names columns such as Theme, Objective, Actions, "
+        "Details, Success measures or Timeline",
+        hint,
+    )
+    rows = first.rows if first is not None else ()
+    top = next((n for n, row in enumerate(rows) if row.filled), None)
+    if top is not None:
+        stopped.mapping = describe(guess_mapping(rows, top))
+    return stopped
+
+
+def _captions(reader: Reader, table: Table, number: int) -> None:
+    """The paragraphs before a table and its sheet's name: a title, a preamble or a theme."""
+    for line in table.before:
+        reader.caption(line, f"before table {number + 1}")
+    if table.caption:
+        reader.caption(table.caption, f"above table {number + 1}")
+    if table.sheet:
+        reader.caption(table.sheet, None)
 
 
 def note_missing_plans(draft: Draft, out: Path) -> None:
@@ -180,10 +215,18 @@ def _places(places: list[str]) -> str:
     return shown + (f" and {len(places) - 5} more" if len(places) > 5 else "")
 
 
-def _check(text: str, path: Path) -> None:
-    """The YAML must load and validate exactly as a build would read it."""
+def _check(text: str, path: Path, today: dt.date) -> None:
+    """The YAML must load and validate exactly as a build would read it, and pass the plan's
+    own checks that `make check` runs (unique ids, phases and pillars defined, dates in order);
+    warnings, such as an action overdue and not started, are for the person to act on."""
     located = parse_yaml(text, path)
-    problems = [located] if isinstance(located, SourceError) else check_model(Plan, located)[1]
+    if isinstance(located, SourceError):
+        problems = [located]
+    else:
+        plan, problems = check_model(Plan, located)
+        if plan is not None:
+            entry = Entry(path.stem, path, plan, located=located)
+            problems = [p for p in check_plan(entry, today) if p.severity == "error"]
     if problems:
         first = problems[0]
         raise ImportStopped(

@@ -16,3 +16,5 @@ class ImportStopped(Exception):
         self.message = message
         self.hint = hint
         self.exit_code = exit_code
+        # The column mapping the import would use, printed so it can be corrected (--map).
+        self.mapping: str | None = None

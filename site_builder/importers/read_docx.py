@@ -5,6 +5,7 @@ its table grid, because its convenience API repeats a merged cell's text in ever
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from docx import Document
@@ -18,14 +19,17 @@ from .grid import Row, Table
 def read_docx_tables(path: Path) -> list[Table]:
     document = Document(str(path))
     tables: list[Table] = []
-    caption = ""
+    paragraphs: list[str] = []
     for block in document.iter_inner_content():
         if isinstance(block, Paragraph):
             if block.text.strip():
-                caption = block.text.strip()
+                paragraphs.append(block.text.strip())
         elif isinstance(block, DocxTable):
-            tables.append(_table(block, len(tables) + 1, caption))
-            caption = ""
+            # The paragraph just before a table is its caption; any before that are kept too.
+            caption = paragraphs[-1] if paragraphs else ""
+            table = _table(block, len(tables) + 1, caption)
+            tables.append(replace(table, before=tuple(paragraphs[:-1])))
+            paragraphs = []
     return tables
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from .grid import Row, Table
 from .problems import EXIT_USAGE, ImportStopped
@@ -27,6 +28,7 @@ def read_xlsx_table(path: Path, sheet: str | None) -> Table:
                 "sheets in this workbook: " + ", ".join(workbook.sheetnames),
                 EXIT_USAGE,
             )
+        _check_extent(path, worksheet.title, worksheet.max_row, worksheet.max_column)
         rows = []
         for cells in worksheet.iter_rows(min_row=1, min_col=1):  # numbers match Excel's
             if not cells:
@@ -38,6 +40,23 @@ def read_xlsx_table(path: Path, sheet: str | None) -> Table:
     finally:
         workbook.close()
     return Table(tuple(rows), sheet=name, other_sheets=others)
+
+
+# Reading a sheet visits every cell of its used range, so one stray cell at row 1,000,000 would
+# mean a billion cells. A plan's table is a few hundred rows by a dozen columns.
+MAX_CELLS = 1_000_000
+
+
+def _check_extent(path: Path, sheet: str, rows: int, columns: int) -> None:
+    if rows * columns > MAX_CELLS:
+        corner = f"{get_column_letter(columns)}{rows}"
+        raise ImportStopped(
+            path,
+            f"the sheet '{sheet}' is used as far as cell {corner} ({rows:,} rows by "
+            f"{columns:,} columns), more than a plan's table can be",
+            "delete the rows and columns after the table (select them, right-click, Delete), "
+            "save, and import again",
+        )
 
 
 def _text(value: object, number_format: str) -> str:

@@ -6,6 +6,7 @@ import zipfile
 from pathlib import Path
 
 from .grid import Table
+from .office_zip import check_unpacked_size
 from .problems import EXIT_USAGE, ImportStopped
 from .read_text import read_text_table
 
@@ -38,6 +39,7 @@ def read_tables(path: Path, sheet: str | None = None) -> list[Table]:
         raise ImportStopped(path, "the file is empty", "save the table into it again")
     if suffix in (".docx", ".xlsx", ".xlsm"):
         _check_office(path, data)
+        check_unpacked_size(path)
         try:
             if suffix == ".docx":
                 from .read_docx import read_docx_tables

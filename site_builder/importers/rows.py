@@ -8,14 +8,17 @@ field of its own is kept as a comment beside the action, and every guess is note
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from .columns import TEXT_FIELDS, Column, Mapping, clean_header
+from .continued import join_continuations
 from .draft import Draft, DraftAction, DraftObjective
 from .fields import JOINED_TEXT, add_list, fill, joined, register
 from .grid import Row
+from .phases import phase_months
 from .words import (
     THEME_KEYS,
     Code,
@@ -23,13 +26,17 @@ from .words import (
     match_theme,
     months_mentioned,
     normalise,
+    parse_target,
     split_code,
     squash,
+    years_in,
 )
 
 THEME_NAMES = dict(THEME_KEYS)  # 'careerdevelopment' -> 'career-development'
 
 
+# '2', '2.', '2)', 'iv.', 'b)': a list's numbering; a letter alone ('A') is not.
+_NUMBERING = re.compile(r"\d{1,2}[.):]?|(?:[ivx]{1,4}|[a-h])[.):]", re.I)
 _YEARS = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|to|/)\s*((?:19|20)\d\d|\d\d)\b")
 
 
@@ -39,6 +46,7 @@ class _State:
     objective: DraftObjective | None = None
     theme_cell: str = ""  # the last theme cell's text, to join names broken across rows
     named_here: bool = False  # this row's own cells named the theme
+    since_theme: int = 2  # rows since a theme cell gave the goal (1: it was the row above)
     last: list[DraftAction] = field(default_factory=list)
 
 
@@ -64,8 +72,8 @@ class Reader:
         found = match_theme(text)
         if found and (not found.rest or found.separated or found.explicit):
             self._enter_theme(found.theme, f"'{normalise(text)}' ({place or 'the sheet name'})")
-            if found.rest and _is_statement(found.rest):
-                self._goal(found.rest, place or "the sheet name")
+            if found.statement and _is_statement(found.statement):
+                self._goal(found.statement, place or "the sheet name")
         elif place:
             self.draft.outside.append(f"{place}: {normalise(text)}")
             self._remember_dates(text, titles=True)
@@ -81,10 +89,13 @@ class Reader:
                 self.draft.headers.append(f"{row.place}: {said}")
         self._labels(mapping)
         self._remember_dates(" ".join(header.cells), titles=True)
-        for row in rows:
+        self._remember_years(mapping, rows)
+        for row in join_continuations(rows):
             self.row(mapping, header, row)
 
     def _labels(self, mapping: Mapping) -> None:
+        if any(c.bars for c in mapping.columns):
+            self.draft.own_export = True
         for column in mapping.columns:
             label = clean_header(column.header)
             own_name = label.lower().replace(" ", "_") == column.role  # our own CSV's heading
@@ -98,14 +109,30 @@ class Reader:
         )
         if months:
             self.draft.months = max(int(end) for _, end in months)
+        spans = [phase_months(phase) for phase in mapping.phase_groups]
+        spans += [phase_months(c.header) for c in mapping.columns if c.role == "phase"]
+        ends = [span[1] for span in spans if span is not None]
+        if ends:
+            self.draft.months = max(ends)
+
+    def _remember_years(self, mapping: Mapping, rows: Sequence[Row]) -> None:
+        """Years written in the Year or timeline columns ('2023/2024', '2024-25', '2026')."""
+        timeline = [c.index for c in mapping.columns if c.role in ("target", "start", "phase")]
+        for row in rows:
+            for index in timeline:
+                self.draft.column_years.extend(years_in(row.cell(index)))
 
     # --- one row -----------------------------------------------------------------------------
 
     def row(self, mapping: Mapping, header: Row, row: Row) -> None:
+        self.state.since_theme += 1
         if self._no_actions(mapping, header, row):
+            self._note_joined(row, [])
             return
         cells = {c.index: row.cell(c.index) for c in mapping.columns}
         self.state.named_here = False
+        if not mapping.of("theme"):
+            self._theme_in_text_cell(mapping, row, cells)
         objective_text = self._theme_and_goal(mapping, row, cells)
         code = _code_in(mapping, cells)
         for column in mapping.of("objective"):
@@ -116,7 +143,46 @@ class Reader:
         if objective_text:
             self._objective(objective_text, row.place, code if mapping.of("objective") else None)
         actions = self._actions(mapping, row, cells, code, objective_text)
+        if not actions:
+            self._keep_unused(mapping, row, cells, bool(objective_text or self.state.named_here))
+        self._note_joined(row, actions)
         self.state.last = actions or self.state.last
+
+    def _keep_unused(self, mapping: Mapping, row: Row, cells: dict[int, str], named: bool) -> None:
+        """A row that made no action (text only in a code or ignored column, say, beside a
+        theme or objective) keeps the cells nothing read in a comment, so no text is lost."""
+        if row.place in self._used_rows():
+            return
+        read = ("theme", "goal", "objective") if named else ()
+        said = " | ".join(
+            cells[c.index] for c in mapping.columns if cells[c.index] and c.role not in read
+        )
+        if said:
+            self.draft.skipped.append(f"{row.place}: {normalise(said)} (no action in it)")
+
+    def _used_rows(self) -> set[str]:
+        # Rows added to the action above say so in its notes.
+        return {
+            note.split(" had no action", 1)[0]
+            for action in self.state.last
+            for note in action.notes
+            if " had no action of its own" in note
+        }
+
+    def _note_joined(self, row: Row, actions: Sequence[DraftAction]) -> None:
+        if not row.joined:
+            return
+        note = (
+            f"{row.place} and {', '.join(row.joined)} were read as one row: the later text "
+            "looked like the rest of the cell above (check it belongs there)"
+        )
+        if actions:
+            for action in actions:
+                action.notes.append(note)
+        elif self.state.theme is not None:
+            self.draft.theme(self.state.theme).notes.append(note)
+        else:
+            self.draft.skipped.append(note)
 
     def _no_actions(self, mapping: Mapping, header: Row, row: Row) -> bool:
         """An empty row, the header repeated, a row of ticks alone or a heading: what it says
@@ -146,9 +212,37 @@ class Reader:
                 self._goal(cells[column.index], row.place)
         return objective_text
 
+    def _theme_in_text_cell(self, mapping: Mapping, row: Row, cells: dict[int, str]) -> None:
+        """With no theme column, a cell of a text column that opens with a theme's name and
+        its statement ('Recognition: technical work is valued', 'Visibility Ensure that ...')
+        names the row's theme, wherever it is; the cell is then read as the theme, not as
+        more detail."""
+        for column in mapping.columns:
+            if column.role in ("action", "objective", "code", "id") or column.ticks:
+                continue
+            text = cells[column.index]
+            found = match_theme(text) if text else None
+            if found is None or found.partial:
+                continue
+            if (
+                found.explicit
+                or (found.statement and found.separated)
+                or _opens_statement(found.statement)
+            ):
+                self._enter_theme(found.theme, f"'{normalise(text)}' ({row.place})")
+                self.state.named_here = True
+                if found.statement and _is_statement(found.statement):
+                    self._goal(found.statement, row.place)
+                cells[column.index] = ""
+                return
+
     def _heading(self, mapping: Mapping, row: Row) -> bool:
         """A row that only names a theme, perhaps with its goal statement in another cell."""
         text_cells = [(i, t) for i, t in row.filled if not is_tick(t)]
+        # A numbered list's heading ('2 | Recognition - ...'): the number is not its text.
+        numbers = [t for _, t in text_cells if _NUMBERING.fullmatch(t.strip())]
+        if numbers and len(numbers) < len(text_cells):
+            text_cells = [(i, t) for i, t in text_cells if not _NUMBERING.fullmatch(t.strip())]
         if not 1 <= len(text_cells) <= 2:
             return False
         first_index, first = text_cells[0]
@@ -164,11 +258,12 @@ class Reader:
         if first_index not in theme_columns:
             # 'Theme 1: Visibility - our goal' is a heading; 'Visibility of technicians on
             # committees' is an action, or more text for the action above.
-            said_so = found.explicit or found.separated
+            said_so = found.explicit or found.separated or _opens_statement(found.statement)
             if not said_so or (not found.rest and len(first) > 40):
                 return False
-        self._enter_theme(found.theme, f"'{normalise(first)}' ({row.place}, a heading row)")
-        goal = text_cells[1][1] if len(text_cells) == 2 else found.rest
+        said = " ".join([*numbers, normalise(first)])
+        self._enter_theme(found.theme, f"'{said}' ({row.place}, a heading row)")
+        goal = text_cells[1][1] if len(text_cells) == 2 else found.statement
         if goal and _is_statement(goal):
             self._goal(goal, row.place)
         elif len(text_cells) == 2:
@@ -187,17 +282,26 @@ class Reader:
                 found.theme == state.theme
                 and theme is not None
                 and theme.goal
-                and found.rest
-                and _is_statement(found.rest)
-                and normalise(found.rest) != normalise(theme.goal)
+                and found.statement
+                and _is_statement(found.statement)
+                and normalise(found.statement) != normalise(theme.goal)
             )
             if not repeated:
                 self._enter_theme(found.theme, f"'{normalise(text)}' ({row.place})")
                 state.named_here = True
                 state.theme_cell = text
-                if found.rest and _is_statement(found.rest):
-                    self._goal(found.rest, row.place)
+                if found.statement and _is_statement(found.statement):
+                    self._goal(found.statement, row.place)
+                    state.since_theme = 0
                 return ""
+        if not found and state.since_theme == 1 and self._goal_continues(text, row.place):
+            return ""
+        code, rest = split_code(text)
+        if code is not None and not rest:
+            # 'R2' or 'S1.1' alone in the theme column: the code's letters name the theme.
+            self._enter_theme(code.theme, f"'{normalise(text)}' ({row.place})")
+            state.named_here = True
+            return ""
         before = squash(state.theme_cell)
         whole = squash(state.theme_cell + text)
         joined = state.theme_cell and whole in THEME_NAMES and before not in THEME_NAMES
@@ -223,10 +327,27 @@ class Reader:
             return ""
         return text
 
+    def _goal_continues(self, text: str, place: str) -> bool:
+        """A theme cell just under the one that gave the goal, carrying on its sentence
+        ('... known across the' / 'university and beyond it.'), is the rest of the goal."""
+        theme = self.draft.theme(self.state.theme) if self.state.theme else None
+        if theme is None or not theme.goal:
+            return False
+        unfinished = theme.goal.rstrip()[-1:] not in ".!?"
+        if not (text.strip()[:1].islower() or (unfinished and text.strip()[:1] in "(),;")):
+            return False
+        theme.goal = f"{theme.goal.rstrip()} {text.strip()}"
+        theme.notes.append(
+            f"the goal statement continues on {place}, so the two rows were joined (check it)"
+        )
+        self.state.since_theme = 2
+        return True
+
     def _enter_theme(self, theme_id: str, wording: str | None) -> None:
         state = self.state
         if theme_id != state.theme:
             state.objective = None
+            state.last = []  # a row with no action of its own never joins another theme's
         state.theme = theme_id
         theme = self.draft.theme(theme_id)
         if wording is None:
@@ -255,7 +376,10 @@ class Reader:
             current.title = f"{current.title} {title}"
             current.notes.append(f"its title continues on {place}")
             return
-        if current and normalise(title) == normalise(current.title):
+        same_code = (
+            written_code is None or written_code.objective == current.code if current else True
+        )
+        if current and normalise(title) == normalise(current.title) and same_code:
             return
         if code and (state.theme is None or not state.named_here):
             self._enter_theme(code.theme, None)  # 'R2 ...' under a merged 'Visibility' cell
@@ -285,15 +409,22 @@ class Reader:
         groups = mapping.phase_groups
         made = []
         if groups:
+            ticked = []  # a tick in a phase's column says the row's action is in that phase
             for phase in groups:
                 own = [c for c in mapping.columns if c.phase == phase]
-                if not any(cells[c.index] for c in own):
+                texts = [cells[c.index] for c in own if cells[c.index]]
+                if not texts:
+                    continue
+                if all(is_tick(text) for text in texts):
+                    ticked.append(register(self.draft.phases, phase))
                     continue
                 action = self._action(row, [*shared, *own], cells, code, objective_text, phase)
                 if action:
                     made.append(action)
             if not made:
                 made = self._without_phase(row, shared, cells, code, objective_text)
+            for action in made:
+                add_list(action, "phases", ticked)
         else:
             action = self._action(row, shared, cells, code, objective_text, None)
             made = [action] if action else []
@@ -308,7 +439,11 @@ class Reader:
         objective_text: str,
         phase: str | None,
     ) -> DraftAction | None:
-        title_column = next((c for c in columns if c.role == "action"), None)
+        # The first action column with text: two columns under one phase heading are both
+        # action columns, and either may hold the row's action.
+        action_columns = [c for c in columns if c.role == "action"]
+        title_column = next((c for c in action_columns if cells[c.index]), None)
+        title_column = title_column or (action_columns[0] if action_columns else None)
         title = cells[title_column.index] if title_column else ""
         content = [
             c
@@ -332,7 +467,12 @@ class Reader:
                 self._add_to_last(row, columns, cells)
                 return None
             else:
-                first = used = content[0]
+                worded = [c for c in content if not is_tick(cells[c.index])]
+                if not worded:  # only tick marks: no action of its own to name
+                    if self.state.last:
+                        self._add_to_last(row, columns, cells)
+                    return None
+                first = used = worded[0]
                 action.title = cells[first.index]
                 action.notes.append(
                     f"no action text in this row: the title is the '{first.label}' cell"
@@ -379,6 +519,11 @@ class Reader:
             action.kept.extend(
                 f"{name}: written '{text}'" for name, text in extra.as_written.items()
             )
+            action.kept.extend(
+                f"{c.label} on {row.place}: {cells[c.index]}"
+                for c in columns
+                if c.role == "code" and cells[c.index] and split_code(cells[c.index])[0]
+            )
             action.notes.append(f"{row.place} had no action of its own and was added to this one")
 
     def _without_phase(
@@ -394,7 +539,8 @@ class Reader:
         own = [c for c in shared if c.role not in ("theme", "goal", "objective", "code", "ignore")]
         if not any(cells[c.index] for c in own):
             return []
-        if self.state.last:
+        titled = any(c.role == "action" and cells[c.index] for c in own)
+        if self.state.last and not titled:
             self._add_to_last(row, shared, cells)
             return []
         action = self._action(row, shared, cells, code, objective_text, None)
@@ -416,22 +562,38 @@ class Reader:
     # --- plan-wide lists ---------------------------------------------------------------------
 
     def _title(self, text: str) -> None:
+        # A Markdown heading's '## ' or a bullet is how the line was written, not its words.
+        text = normalise(text).lstrip("#*•-–> ").strip()
         if self.draft.title is None and len(text) <= 80 and "plan" in text.lower():
-            self.draft.title = normalise(text)
+            self.draft.title = text
+            months = re.search(r"\b(\d{1,3})[- ]?months?\b", text, re.I)
+            if months:
+                self.draft.title_months = int(months[1])
 
     def _remember_dates(self, text: str, titles: bool = False) -> None:
         """Months mentioned anywhere; a span of years only in titles and headers, where it
         names the plan's own years rather than something an action refers to."""
         self.draft.dates.extend(months_mentioned(text))
+        parsed = parse_target(text)  # a cell that is a date: '31/03/2026', '2026-09'
+        if isinstance(parsed, dt.date):
+            self.draft.dates.append(parsed.replace(day=1))
+        elif isinstance(parsed, str) and re.fullmatch(r"\d{4}-\d{2}", parsed):
+            self.draft.dates.append(dt.date(int(parsed[:4]), int(parsed[5:]), 1))
         years = _YEARS.search(text) if titles else None
         if years and self.draft.years is None:
             first, last = int(years[1]), int(years[2])
             last = last + first // 100 * 100 if last < 100 else last
             if 0 < last - first <= 10:
                 self.draft.years = (first, last)
-        match = re.search(r"\b(\d{2})[- ]month", text)
+        match = re.search(r"\b(\d{2})[- ]month", text, re.I)
         if match and self.draft.months is None:
             self.draft.months = int(match.group(1))
+
+
+def _opens_statement(rest: str) -> bool:
+    """'Visibility Ensure that ...': after the name, a sentence of its own begins (a capital),
+    unlike 'Visibility of technicians on committees', which is one phrase."""
+    return _is_statement(rest) and rest[:1].isupper()
 
 
 def mapping_has_theme(columns: Sequence[Column], cells: dict[int, str]) -> bool:

@@ -35,6 +35,7 @@ TICKS = frozenset("xXхХ✓✔☑✅√●•*yY") | {"yes", "Yes", "YES", "✗
 _TICK_CHARS = frozenset("xXхХ✓✔☑✅√●•*✗")
 
 _LETTERS = re.compile(r"[^a-z]")
+_QUALIFIER = re.compile(r"\([^()]*\)\s*[:;,.\-–—]?\s*")
 _LEADING_NUMBERING = re.compile(r"^\s*(?:theme\s*)?(?:\d{1,2}|[ivx]{1,4})?\s*[.:)\-–]?\s*", re.I)
 
 
@@ -50,6 +51,13 @@ class ThemeMatch:
     partial: bool  # only the start of the name was there ('Sustainab')
     separated: bool = True  # nothing follows the name, or punctuation does ('Visibility: ...')
     explicit: bool = False  # the cell says 'Theme 1: ...' or '2. ...'
+
+    @property
+    def statement(self) -> str:
+        """The rest without a qualifier in brackets: 'Sustainability (of technical workforce)
+        Keep the skills' states 'Keep the skills'. An unclosed bracket is no qualifier."""
+        qualifier = _QUALIFIER.match(self.rest)
+        return self.rest[qualifier.end() :] if qualifier else self.rest
 
 
 def match_theme(text: str) -> ThemeMatch | None:
@@ -263,3 +271,24 @@ def slug(text: str) -> str:
 def normalise(text: str) -> str:
     """Whitespace made single spaces, for comparing cells."""
     return " ".join(text.split())
+
+
+_YEAR_SPAN = re.compile(r"\b((?:19|20)\d\d)(?:\s*(?:/|-|–|to)\s*((?:19|20)?\d\d))?\b")
+
+
+def years_in(text: str) -> list[tuple[int, int]]:
+    """Years a timeline cell names, each as (first, last): '2023/2024' and '2023-24' give
+    (2023, 2024), '2026' gives (2026, 2026). Months ('2026-03') are not years."""
+    found = []
+    for match in _YEAR_SPAN.finditer(text):
+        first = int(match[1])
+        last_text = match[2]
+        if last_text is None:
+            found.append((first, first))
+            continue
+        last = int(last_text) if len(last_text) == 4 else first // 100 * 100 + int(last_text)
+        if first < last <= first + 10:
+            found.append((first, last))
+        elif len(last_text) == 2 and int(last_text) <= 12:
+            found.append((first, first))  # '2026-03' is a month of 2026
+    return found

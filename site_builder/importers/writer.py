@@ -12,6 +12,7 @@ import yaml
 from ..models import THEMES
 from .draft import Draft, DraftAction, DraftObjective, DraftTheme
 from .period import PeriodGuess
+from .phases import phase_dates
 from .words import THEME_ORDER
 
 WIDTH = 96
@@ -114,11 +115,15 @@ def _plan_fields(out: _Lines, draft: Draft, period: PeriodGuess, title: tuple[st
         out.lines.append("labels:")
         for key, label in draft.labels.items():
             out.field(2, key, label)
-    for name, known in (("phases", draft.phases), ("pillars", draft.pillars)):
-        if known:
-            out.lines.append(f"{name}:")
-            for ident, label in known.items():
-                out.item(2, [("id", ident), ("label", label)])
+    if draft.phases:
+        out.lines.append("phases:")
+        for ident, label in draft.phases.items():
+            dates = [] if draft.own_export else phase_dates(label, period.start)
+            out.item(2, [("id", ident), ("label", label), *dates])
+    if draft.pillars:
+        out.lines.append("pillars:")
+        for ident, label in draft.pillars.items():
+            out.item(2, [("id", ident), ("label", label)])
 
 
 def _theme(out: _Lines, theme_id: str, theme: DraftTheme | None) -> None:
@@ -213,7 +218,9 @@ class _Lines:
 
 def _dumped(key: str, value: Any, indent: int) -> list[str]:
     if key in _ID_LISTS:
-        return [f"{key}: [{', '.join(value)}]"]
+        # On one line, as people write them; quoted where an id would read as a number.
+        flow = yaml.safe_dump(list(value), default_flow_style=True, width=10_000).strip()
+        return [f"{key}: {flow}"]
     text = yaml.dump(
         {key: value},
         Dumper=_Dumper,
