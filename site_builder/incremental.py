@@ -34,9 +34,9 @@ from . import store
 from .content import Entry, Sources
 from .discovery import content_files, missing_gallery_file
 from .errors import SourceError
+from .hashes import FileHashes
 from .kinds import GALLERY, SITE
 from .loader import FrontMatterDocument, Located
-from .records import file_signature
 
 SOURCES_FILE = "sources.kept"
 
@@ -51,7 +51,7 @@ class SourceCache:
     """Parsed documents and validated models of content files, by the hash of their bytes."""
 
     version: str = ""
-    digests: dict[str, tuple[tuple[int, int, int, int], str]] = field(default_factory=dict)
+    hashes: FileHashes = field(default_factory=FileHashes)  # of every content file seen
     documents: dict[tuple[str, str], Document] = field(default_factory=dict)
     checked: dict[tuple[str, str, str], tuple[Any, list[SourceError]]] = field(default_factory=dict)
     _located: dict[int, tuple[str, str]] = field(default_factory=dict, repr=False)
@@ -64,24 +64,10 @@ class SourceCache:
     def digest(self, path: Path, trust: bool = False) -> str | None:
         """SHA-256 of a file's bytes, read only if its stat signature changed. ``trust``: the
         caller knows the file is unchanged since it was last seen (serve's watcher): no stat."""
-        if trust:
-            known = self.digests.get(str(path))
-            if known is not None:
-                return known[1]
         try:
-            info = path.stat()
+            return self.hashes.digest(path, trust=trust)
         except OSError:
             return None
-        signature = file_signature(info)
-        known = self.digests.get(str(path))
-        if known is not None and known[0] == signature:
-            return known[1]
-        try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError:
-            return None
-        self.digests[str(path)] = (signature, digest)
-        return digest
 
     def document(
         self, path: Path, reader: Callable[[Path], Document], trust: bool = False
@@ -121,9 +107,7 @@ class SourceCache:
             self._located.pop(id(self._located_of(self.documents.pop(key))), None)
         if stale:
             self.checked = {k: v for k, v in self.checked.items() if (k[1], k[2]) not in stale}
-        paths = {path for path, _ in keep}
-        if len(self.digests) != len(paths):  # each file found was digested: some went
-            self.digests = {k: v for k, v in self.digests.items() if k in paths}
+        self.hashes.keep_only({path for path, _ in keep})
 
     @staticmethod
     def _located_of(document: Document) -> object:

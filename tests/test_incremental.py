@@ -28,6 +28,7 @@ from site_builder.incremental import (
     TemplateIndex,
     page_fingerprint,
 )
+from site_builder.pages import plans as plan_pages_module
 from site_builder.pipeline import BuildSession, build
 from site_builder.project import BuildOptions, Project
 from site_builder.records import builder_version, input_folders, input_signatures
@@ -294,8 +295,14 @@ def test_serve_save_reads_and_checks_only_the_saved_file(
     session = BuildSession.for_project(Project.at(project / "content"), persist=False)
     build(_options(project, "output"), session=session)
     assert session.published is not None
-    entries, plans, plan_pages = dict(session.entries), session.published.plans, session.plan_pages
-    plan_specs = plan_pages.pages
+    entries, plans = dict(session.entries), session.published.plans
+    planned: list[int] = []  # each time the plans' pages are planned
+    plan_specs = plan_pages_module.plan_specs
+    monkeypatch.setattr(
+        plan_pages_module,
+        "plan_specs",
+        lambda published: planned.append(1) or plan_specs(published),
+    )
     read: list[Path] = []
     read_yaml = kinds.read_yaml  # how every YAML kind is read (site_builder.kinds)
     monkeypatch.setattr(kinds, "read_yaml", lambda path: read.append(path) or read_yaml(path))
@@ -307,13 +314,13 @@ def test_serve_save_reads_and_checks_only_the_saved_file(
     assert session.entries[profile][2] is not entries[profile][2]
     others = [path for path in entries if path != profile]
     assert all(session.entries[path][2] is entries[path][2] for path in others)
-    assert session.published.plans is plans and session.plan_pages.pages is plan_specs
+    assert session.published.plans is plans and not planned
 
     plan = project / "content/plans/2024-2027.yaml"
     _edit(project, "content/plans/2024-2027.yaml", "status: on-track", "status: delayed")
     build(_options(project, "output"), session=session, changed=[plan])
     assert read == [profile, plan]
-    assert session.published.plans is not plans and session.plan_pages.pages is not plan_specs
+    assert session.published.plans is not plans and planned == [1]
     _clean_build(project, "clean")
     assert tree(project / "output") == tree(project / "clean")
 
