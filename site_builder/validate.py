@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
+from .addresses import SECTIONS, check_names
 from .content import Content, Entry, Sources
 from .errors import SourceError, closest, did_you_mean
 from .kinds import ACCESSIBILITY, COLLECTIONS, GALLERY, TECHNICIAN
@@ -38,13 +39,6 @@ M = TypeVar("M", bound=BaseModel)
 Document = Located | FrontMatterDocument | SourceError
 # By file: its document, the model it was checked against, its entry and its problems.
 EntriesMade = dict[Path, tuple[Document, type[Any], Entry[Any] | None, list[SourceError]]]
-
-SECTIONS = ("home", "plan", "plans", "technicians", "galleries", "case-studies", "news", "events")
-RESERVED_PATHS = frozenset(
-    {*SECTIONS, "accessibility", "assets", "images", "media", "search"}
-    | {"feed.xml", "404", "sitemap"}
-)
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 # --- one file against one model ---------------------------------------------------------------
@@ -330,12 +324,18 @@ def validate_content(
     and ``made``, the entries of the last check by file, kept while a file's document is the
     very same object (serve: 1,500 entries not made again per save).
     """
-    problems: list[SourceError] = []
     made = {} if made is None else made
+    # Names first, from the listing alone: a file whose name cannot be its address is not
+    # read further (checked every time, not cached: a suggested name depends on the others).
+    names = check_names(sources)
+    problems: list[SourceError] = list(names.others)
 
     def entries(paths: Iterable[Path], model: type[M], ident: Any = None) -> list[Entry[M]]:
         found: list[Entry[M]] = []
         for path in paths:
+            if path in names.refused:
+                problems.extend(names.refused[path])
+                continue
             document = documents[path]
             last = made.get(path)
             if last is None or last[0] is not document or last[1] is not model:
@@ -399,14 +399,6 @@ def _entry(
         return None, [document]
     located = document.meta if isinstance(document, FrontMatterDocument) else document
     entry_id = ident(path) if ident else path.stem
-    if not _SLUG.match(entry_id):
-        suggestion = re.sub(r"[^a-z0-9]+", "-", entry_id.lower()).strip("-")
-        problem = SourceError(
-            path if ident is None else path.parent,
-            f"the name '{entry_id}' cannot be used in a web address",
-            hint=f"rename it to '{suggestion}' (lowercase letters, numbers and hyphens)",
-        )
-        return None, [problem]
     meta, found = check(model, located)
     if meta is None:
         return None, found
@@ -424,7 +416,6 @@ def check_references(content: Content, sources: Sources, today: dt.date) -> list
     problems += _check_technicians(content, sources)
     problems += _check_articles(content, sources)
     problems += _check_plans(content, today)
-    problems += _check_clashing_pages(content)
     return problems
 
 
@@ -858,19 +849,6 @@ def _check_direction(
             )
         ]
     return []
-
-
-def _check_clashing_pages(content: Content) -> list[SourceError]:
-    return [
-        _error(
-            page,
-            ("title",),
-            f"the page name '{page.id}' is used by the site itself",
-            f"rename the file content/pages/{page.id}.md to something else, e.g. our-{page.id}.md",
-        )
-        for page in content.pages
-        if page.id in RESERVED_PATHS
-    ]
 
 
 def _contrast(first: str, second: str) -> float:

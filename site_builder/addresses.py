@@ -1,0 +1,240 @@
+"""The addresses content files make: each one possible, one per file, and every fix free.
+
+A content file's name is its address (``priya-raman.yaml`` becomes ``/technicians/priya-raman/``),
+so a name is refused when it cannot be an address everywhere the site goes: two files making
+the same one (``.yml`` beside ``.yaml``), control characters, names Windows keeps for devices
+(a Windows checkout, and many CMSs, cannot hold a folder called ``con``), or a name the site
+itself uses. Every refusal suggests a name nobody has taken, so following the fix never
+overwrites another file. Pure: it reads only the listing discovery made (``Sources``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .content import Sources
+from .errors import SourceError
+from .kinds import COLLECTIONS, GALLERY, KINDS, PAGE, ContentKind
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SECTIONS = ("home", "plan", "plans", "technicians", "galleries", "case-studies", "news", "events")
+# Top-level names the site's own pages and files use: a free page cannot have one.
+RESERVED_PATHS = frozenset(
+    {*SECTIONS, "accessibility", "assets", "images", "media", "search"}
+    | {"feed.xml", "404", "sitemap", "pagefind", "robots.txt", "sitemap.xml"}
+)
+# Device names Windows refuses as a file or folder name, whatever the case and whatever
+# extension follows (aux.html too); the digit forms include 0 since Windows 11 refuses those.
+WINDOWS_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul"} | {f"{port}{n}" for port in ("com", "lpt") for n in range(10)}
+)
+# Unicode categories no file name of ours should hold: control and format characters,
+# surrogates (bytes that are not UTF-8), and the line and paragraph separators.
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+@dataclass(frozen=True)
+class NameProblems:
+    """What the file names say: refused files (not read further) and other problems."""
+
+    refused: dict[Path, list[SourceError]] = field(default_factory=dict)
+    others: list[SourceError] = field(default_factory=list)
+
+    def all(self) -> list[SourceError]:
+        return [*(p for found in self.refused.values() for p in found), *self.others]
+
+
+def reserved_on_windows(name: str) -> bool:
+    """Whether Windows refuses ``name`` as a file or folder: CON, aux.html, Com1.tar.gz..."""
+    return name.split(".", 1)[0].rstrip(" ").lower() in WINDOWS_RESERVED
+
+
+def unsafe_characters(name: str) -> list[str]:
+    """The characters of ``name`` that no address can hold (a line break, a tab, a NUL...)."""
+    return [c for c in dict.fromkeys(name) if unicodedata.category(c) in _UNSAFE_CATEGORIES]
+
+
+def shown(name: str) -> str:
+    """A name with its invisible characters written out, so a message stays on one line."""
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\0": "\\0"}
+    return "".join(
+        named.get(c, f"\\u{ord(c):04x}") if unicodedata.category(c) in _UNSAFE_CATEGORIES else c
+        for c in name
+    )
+
+
+def as_slug(text: str) -> str:
+    """The nearest address-safe name: lowercase letters, numbers and single hyphens."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "item"
+
+
+def free_name(wanted: str, taken: Collection[str]) -> str:
+    """``wanted`` if no one has it and it can be an address everywhere, else the first free
+    ``wanted-2``, ``wanted-3``... (compared without case: macOS and Windows ignore it)."""
+    lowered = {name.lower() for name in taken}
+    base = as_slug(wanted)
+    if reserved_on_windows(base):
+        base = f"{base}-page"
+    candidate, number = base, 1
+    while candidate in lowered or candidate in RESERVED_PATHS:
+        number += 1
+        candidate = f"{base}-{number}"
+    return candidate
+
+
+def check_names(sources: Sources) -> NameProblems:
+    """Every content file's name, kind by kind: refused ones are not validated further."""
+    result = NameProblems()
+    for kind in COLLECTIONS:
+        _check_kind(kind, sources.of(kind), result)
+    result.others.extend(_site_wide_twins(sources))
+    result.others.extend(_media_names(sources))
+    return result
+
+
+def _ident(kind: ContentKind, path: Path) -> str:
+    return kind.ident(path) if kind.ident else path.stem
+
+
+def _check_kind(kind: ContentKind, paths: Iterable[Path], result: NameProblems) -> None:
+    paths = list(paths)
+    # Taken: every name in the folder, valid or not, and each name suggested so far, so two
+    # files with problems are never told to take the same new name.
+    taken = {_ident(kind, path).lower() for path in paths}
+    kept: dict[str, Path] = {}
+    # The kind's first suffix (.yaml, .md), in lowercase, is the one kept when two files make
+    # one address: the other is the odd one out, so it is the one reported.
+    for path in sorted(
+        paths, key=lambda p: (_suffix_rank(kind, p), p.suffix != p.suffix.lower(), p.name)
+    ):
+        ident = _ident(kind, path)
+        problem = _name_problem(kind, path, ident, taken)
+        if problem is None and ident in kept:
+            problem = _twin(kind, kept[ident], path, ident, taken)
+        if problem is not None:
+            result.refused.setdefault(path, []).append(problem)
+        else:
+            kept[ident] = path
+
+
+def _suffix_rank(kind: ContentKind, path: Path) -> int:
+    suffix = path.suffix.lower() if kind is not GALLERY else ""
+    return kind.suffixes.index(suffix) if suffix in kind.suffixes else len(kind.suffixes)
+
+
+def _rename(kind: ContentKind, path: Path, ident: str, taken: set[str]) -> str:
+    """The fix's new name (a file, or a gallery's folder), free, and now taken."""
+    new = free_name(ident, taken)
+    taken.add(new)
+    if kind is GALLERY:
+        return f"rename the folder galleries/{shown(path.parent.name)} to galleries/{new}"
+    suffix = path.suffix.lower() if path.suffix.lower() in kind.suffixes else kind.suffixes[0]
+    return f"rename the file to {new}{suffix}"
+
+
+def _where(kind: ContentKind, path: Path) -> Path:
+    """What a name problem points at: a gallery's folder, a file's folder when its name
+    cannot be printed on one line, else the file."""
+    if kind is GALLERY:
+        return path.parent if not unsafe_characters(path.parent.name) else path.parent.parent
+    return path if not unsafe_characters(path.name) else path.parent
+
+
+def _name_problem(kind: ContentKind, path: Path, ident: str, taken: set[str]) -> SourceError | None:
+    what = "gallery folder" if kind is GALLERY else "file"
+    name = path.parent.name if kind is GALLERY else path.name
+    unsafe = unsafe_characters(name)
+    if unsafe:
+        message = (
+            f"the {what} name '{shown(name)}' has "
+            + ("an invisible character" if len(unsafe) == 1 else "invisible characters")
+            + f" in it ({', '.join(shown(c) for c in unsafe)}), which no web address can hold"
+        )
+    elif not SLUG.match(ident):
+        message = f"the name '{ident}' cannot be used in a web address"
+    elif reserved_on_windows(ident):
+        message = (
+            f"the name '{ident}' is one Windows keeps for a device, so the site's folder "
+            f"'{ident}' could not be copied to a Windows computer or many web servers"
+        )
+    elif kind is PAGE and ident in RESERVED_PATHS:
+        message = f"the page name '{ident}' is used by the site itself"
+    else:
+        return None
+    hint = _rename(kind, path, ident, taken)
+    if not SLUG.match(ident) and not unsafe:
+        hint += " (lowercase letters, numbers and hyphens)"
+    return SourceError(_where(kind, path), message, hint=hint)
+
+
+def _twin(kind: ContentKind, first: Path, second: Path, ident: str, taken: set[str]) -> SourceError:
+    return SourceError(
+        second,
+        f"{first.name} and {second.name} both make the address of '{ident}', so one would "
+        "silently replace the other",
+        hint=f"keep one file: merge the two into {first.name} and delete {second.name}; "
+        f"if they are about different things, {_rename(kind, second, ident, taken)}",
+    )
+
+
+def _site_wide_twins(sources: Sources) -> Iterator[SourceError]:
+    """site.yaml beside site.yml (or accessibility.*): only one would be read."""
+    folder = sources.project.content.resolve()
+    for kind in KINDS:
+        if not kind.single:
+            continue
+        present = [s for s in kind.suffixes if str(folder / f"{kind.name}{s}") in sources.media]
+        if len(present) > 1:
+            used, *others = present
+            for suffix in others:
+                yield SourceError(
+                    sources.project.content / f"{kind.name}{suffix}",
+                    f"{kind.name}{used} and {kind.name}{suffix} are both here, and only "
+                    f"{kind.name}{used} would be read",
+                    hint=f"merge the two into {kind.name}{used} and delete {kind.name}{suffix}",
+                )
+
+
+def _media_names(sources: Sources) -> Iterator[SourceError]:
+    """Files under content/media/ are published under their own names, so those names must
+    be possible addresses too (photos elsewhere get new names from the photo pipeline)."""
+    media = sources.project.content.resolve() / "media"
+    prefix = str(media) + "/"
+    for file in sorted(sources.media):
+        if not file.startswith(prefix):
+            continue
+        parts = Path(file[len(prefix) :]).parts
+        for index, part in enumerate(parts):
+            problem = _media_part_problem(part)
+            if problem is None:
+                continue
+            siblings = {Path(f).name.split(".", 1)[0] for f in sources.media}
+            stem, dot, rest = part.partition(".")
+            new = free_name(stem, siblings) + dot + as_slug(rest).replace("-", ".")
+            at = (
+                media.joinpath(*parts[:index])
+                if problem[1]
+                else media.joinpath(*parts[: index + 1])
+            )
+            yield SourceError(at, problem[0], hint=f"rename '{shown(part)}' to '{new}'")
+            break
+
+
+def _media_part_problem(part: str) -> tuple[str, bool] | None:
+    """What is wrong with one part of a media file's path, and whether it cannot be printed."""
+    if unsafe_characters(part):
+        return (
+            f"the name '{shown(part)}' has invisible characters in it, so no link can reach it",
+            True,
+        )
+    if reserved_on_windows(part):
+        return (
+            f"the name '{part}' is one Windows keeps for a device, so it could not be copied "
+            "to a Windows computer or many web servers"
+        ), False
+    return None
