@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -380,12 +381,49 @@ def validate_content(
         if kind is not ACCESSIBILITY
     }
     if site_entry is None:
-        return None, problems
+        return None, unpublished_profiles_warn(problems, sources, documents)
     content = Content(site_entry, accessibility, found_by_kind)
     problems.extend(check_references(content, sources, today))
+    problems = unpublished_profiles_warn(problems, sources, documents)
     if any(p.severity == "error" for p in problems):
         return None, problems
     return content, problems
+
+
+def unpublished_profiles_warn(
+    problems: list[SourceError], sources: Sources, documents: dict[Path, Document]
+) -> list[SourceError]:
+    """A profile without consent is never published, so what is unfinished in it (a
+    placeholder gallery, a photo not yet there, a field still empty) warns instead of stopping
+    the build: `site-builder new` makes exactly such a file. A file that cannot be read, or
+    whose name is refused, still stops it: there is no telling what it says."""
+    waiting = {
+        path
+        for path in sources.of(TECHNICIAN)
+        if not _consent_given(documents.get(path))
+        and not isinstance(documents.get(path), SourceError)
+    }
+    if not waiting:
+        return problems
+    return [
+        replace(
+            problem,
+            severity="warning",
+            message=problem.message + " (the profile has no consent yet, so it is not published "
+            "and this does not stop the build)",
+        )
+        if problem.path in waiting and problem.severity == "error"
+        else problem
+        for problem in problems
+    ]
+
+
+def _consent_given(document: Document | None) -> bool:
+    data = document.data if isinstance(document, Located) else None
+    consent = data.get("consent") if isinstance(data, dict) else None
+    return (
+        isinstance(consent, dict) and consent.get("given") is True and not consent.get("withdrawn")
+    )
 
 
 def _entry(

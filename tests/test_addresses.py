@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from site_builder import scaffold
 from site_builder.addresses import RESERVED_PATHS, free_name, reserved_on_windows
 from site_builder.discovery import discover, load_documents
-from site_builder.errors import SourceError
+from site_builder.errors import BuildFailed, SourceError
 from site_builder.validate import validate_content
 from tests.sites import ACCESSIBILITY, GALLERY, NEWS, PAGE, PLAN, SITE, TECHNICIAN, TODAY, TinySite
 
@@ -212,3 +213,41 @@ def test_a_page_named_like_the_sites_own_gets_a_free_name(tiny_site: TinySite, n
 )
 def test_free_name(wanted: str, taken: set[str], free: str) -> None:
     assert free_name(wanted, taken) == free
+
+
+@pytest.mark.parametrize(
+    ("kind", "title", "there", "refused_for", "free"),
+    [
+        ("technician", "Sam Okafor", ["sam-okafor.yml"], "sam-okafor.yml", "sam-okafor-2.yaml"),
+        ("technician", "Sam Okafor", ["Sam-Okafor.yaml"], "Sam-Okafor.yaml", "sam-okafor-2.yaml"),
+        (
+            "technician",
+            "Sam Okafor",
+            ["sam-okafor.yaml", "sam-okafor-2.yml"],
+            "sam-okafor.yaml",
+            "sam-okafor-3.yaml",
+        ),
+        ("case-study", "Our story", ["our-story.markdown"], "our-story.markdown", "our-story-2.md"),
+    ],
+)
+def test_new_refuses_an_address_already_taken_and_names_a_free_one(
+    tiny_site: TinySite, kind: str, title: str, there: list[str], refused_for: str, free: str
+) -> None:
+    folder = tiny_site.content / ("technicians" if kind == "technician" else "case-studies")
+    for name in there:
+        tiny_site.write(f"content/{folder.name}/{name}", "# mine\n")
+    before = sorted(p.name for p in folder.iterdir())
+    with pytest.raises(BuildFailed) as failed:
+        scaffold.create(kind, title, tiny_site.content, gallery="main")
+    (error,) = failed.value.problems
+    assert error.path == folder / refused_for
+    assert f"create {free} instead" in (error.hint or "")
+    assert_free(free, folder)
+    assert sorted(p.name for p in folder.iterdir()) == before  # nothing written
+
+
+@pytest.mark.parametrize(("title", "made"), [("Con", "con-page.yaml"), ("Lpt 1", "lpt-1.yaml")])
+def test_new_never_makes_a_windows_device_name(tiny_site: TinySite, title: str, made: str) -> None:
+    path = scaffold.create("technician", title, tiny_site.content, gallery="main")
+    assert path.name == made
+    assert not reserved_on_windows(path.stem)
