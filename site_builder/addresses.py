@@ -10,31 +10,22 @@ overwrites another file. Pure: it reads only the listing discovery made (``Sourc
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .content import Sources
 from .errors import SourceError
 from .kinds import COLLECTIONS, GALLERY, KINDS, PAGE, ContentKind
-
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-SECTIONS = ("home", "plan", "plans", "technicians", "galleries", "case-studies", "news", "events")
-# Top-level names the site's own pages and files use: a free page cannot have one.
-RESERVED_PATHS = frozenset(
-    {*SECTIONS, "accessibility", "assets", "images", "media", "search"}
-    | {"feed.xml", "404", "sitemap", "pagefind", "robots.txt", "sitemap.xml"}
+from .links import slugify
+from .names import (
+    RESERVED_PATHS,
+    SLUG,
+    free_name,
+    reserved_on_windows,
+    shown,
+    unsafe_characters,
 )
-# Device names Windows refuses as a file or folder name, whatever the case and whatever
-# extension follows (aux.html too); the digit forms include 0 since Windows 11 refuses those.
-WINDOWS_RESERVED = frozenset(
-    {"con", "prn", "aux", "nul"} | {f"{port}{n}" for port in ("com", "lpt") for n in range(10)}
-)
-# Unicode categories no file name of ours should hold: control and format characters,
-# surrogates (bytes that are not UTF-8), and the line and paragraph separators.
-_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 
 
 @dataclass(frozen=True)
@@ -46,45 +37,6 @@ class NameProblems:
 
     def all(self) -> list[SourceError]:
         return [*(p for found in self.refused.values() for p in found), *self.others]
-
-
-def reserved_on_windows(name: str) -> bool:
-    """Whether Windows refuses ``name`` as a file or folder: CON, aux.html, Com1.tar.gz..."""
-    return name.split(".", 1)[0].rstrip(" ").lower() in WINDOWS_RESERVED
-
-
-def unsafe_characters(name: str) -> list[str]:
-    """The characters of ``name`` that no address can hold (a line break, a tab, a NUL...)."""
-    return [c for c in dict.fromkeys(name) if unicodedata.category(c) in _UNSAFE_CATEGORIES]
-
-
-def shown(name: str) -> str:
-    """A name with its invisible characters written out, so a message stays on one line."""
-    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\0": "\\0"}
-    return "".join(
-        named.get(c, f"\\u{ord(c):04x}") if unicodedata.category(c) in _UNSAFE_CATEGORIES else c
-        for c in name
-    )
-
-
-def as_slug(text: str) -> str:
-    """The nearest address-safe name: lowercase letters, numbers and single hyphens."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "item"
-
-
-def free_name(wanted: str, taken: Collection[str]) -> str:
-    """``wanted`` if no one has it and it can be an address everywhere, else the first free
-    ``wanted-2``, ``wanted-3``... (compared without case: macOS and Windows ignore it)."""
-    lowered = {name.lower() for name in taken}
-    base = as_slug(wanted)
-    if reserved_on_windows(base):
-        base = f"{base}-page"
-    candidate, number = base, 1
-    while candidate in lowered or candidate in RESERVED_PATHS:
-        number += 1
-        candidate = f"{base}-{number}"
-    return candidate
 
 
 def check_names(sources: Sources) -> NameProblems:
@@ -215,7 +167,7 @@ def _media_names(sources: Sources) -> Iterator[SourceError]:
                 continue
             siblings = {Path(f).name.split(".", 1)[0] for f in sources.media}
             stem, dot, rest = part.partition(".")
-            new = free_name(stem, siblings) + dot + as_slug(rest).replace("-", ".")
+            new = free_name(stem, siblings) + dot + slugify(rest).replace("-", ".")
             at = (
                 media.joinpath(*parts[:index])
                 if problem[1]

@@ -16,7 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from .errors import SourceError
-from .links import Urls
+from .links import Urls, slugify
 from .markup import render_inline, render_markdown
 from .models import STATUSES, THEMES
 
@@ -106,6 +106,8 @@ def make_environment(
         theme_name=lambda theme_id: THEMES[theme_id],
         status_label=lambda status: STATUSES[status],
         plural=plural,
+        # what a name is compared by: 'Chemistry' and 'chemistry.' are one department
+        slug=slugify,
     )
     return env
 

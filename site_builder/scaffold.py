@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .addresses import free_name, reserved_on_windows
 from .errors import BuildFailed, SourceError, closest
-from .kinds import MARKDOWN, YAML
 from .links import slugify
+from .names import free_name, reserved_on_windows
 
 KINDS = ("technician", "news", "event", "case-study")
+# The suffixes a kind's files may have (as kinds.py declares them; not imported from there, so
+# `new` does not load pydantic).
+_YAML = (".yaml", ".yml")
+_MARKDOWN = (".md", ".markdown")
 
 _TECHNICIAN = """\
 # A technician profile. It is only published once consent is recorded below.
@@ -73,7 +76,7 @@ def create(kind: str, title: str, content: Path, gallery: str | None = None) -> 
         path = content / "news" / f"{today}-{slug}.md"
         extra = _EVENT.format(today=today) if kind == "event" else ""
         text = _ARTICLE.format(title=_quoted(title), today=today, extra=extra)
-    _refuse_taken(path, YAML if kind == "technician" else MARKDOWN)
+    _refuse_taken(path, _YAML if kind == "technician" else _MARKDOWN)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as handle:  # "x": fail rather than overwrite
         handle.write(text)

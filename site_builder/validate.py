@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,10 +19,11 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
-from .addresses import SECTIONS, check_names
+from .addresses import check_names
 from .content import Content, Entry, Sources
 from .errors import SourceError, closest, did_you_mean
 from .kinds import ACCESSIBILITY, COLLECTIONS, GALLERY, TECHNICIAN
+from .links import slugify
 from .loader import FrontMatterDocument, Located, PathKey
 from .models import (
     THEMES,
@@ -35,6 +36,7 @@ from .models import (
     SiteConfig,
     nested_models,
 )
+from .names import SECTIONS, canonical_spellings, page_segments
 
 M = TypeVar("M", bound=BaseModel)
 Document = Located | FrontMatterDocument | SourceError
@@ -381,17 +383,20 @@ def validate_content(
         if kind is not ACCESSIBILITY
     }
     if site_entry is None:
-        return None, unpublished_profiles_warn(problems, sources, documents)
+        return None, unpublished_profiles_warn(problems, sources, documents, names.refused)
     content = Content(site_entry, accessibility, found_by_kind)
     problems.extend(check_references(content, sources, today))
-    problems = unpublished_profiles_warn(problems, sources, documents)
+    problems = unpublished_profiles_warn(problems, sources, documents, names.refused)
     if any(p.severity == "error" for p in problems):
         return None, problems
     return content, problems
 
 
 def unpublished_profiles_warn(
-    problems: list[SourceError], sources: Sources, documents: dict[Path, Document]
+    problems: list[SourceError],
+    sources: Sources,
+    documents: dict[Path, Document],
+    refused: Collection[Path] = (),
 ) -> list[SourceError]:
     """A profile without consent is never published, so what is unfinished in it (a
     placeholder gallery, a photo not yet there, a field still empty) warns instead of stopping
@@ -400,7 +405,8 @@ def unpublished_profiles_warn(
     waiting = {
         path
         for path in sources.of(TECHNICIAN)
-        if not _consent_given(documents.get(path))
+        if path not in refused
+        and not _consent_given(documents.get(path))
         and not isinstance(documents.get(path), SourceError)
     }
     if not waiting:
@@ -419,8 +425,12 @@ def unpublished_profiles_warn(
 
 
 def _consent_given(document: Document | None) -> bool:
+    """Whether a profile records consent; an empty file, or one that is not fields at all, is
+    not a profile yet, so its errors stand."""
     data = document.data if isinstance(document, Located) else None
-    consent = data.get("consent") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or not data:
+        return True
+    consent = data.get("consent")
     return (
         isinstance(consent, dict) and consent.get("given") is True and not consent.get("withdrawn")
     )
@@ -454,7 +464,54 @@ def check_references(content: Content, sources: Sources, today: dt.date) -> list
     problems += _check_technicians(content, sources)
     problems += _check_articles(content, sources)
     problems += _check_plans(content, today)
+    problems += _check_spellings(content)
     return problems
+
+
+def _check_spellings(content: Content) -> list[SourceError]:
+    """Departments and registrations that differ only in case or punctuation make one page;
+    each profile spelling it differently from the most used spelling is told so."""
+    problems: list[SourceError] = []
+    # those with consent: the pages are made from them alone
+    technicians = [t for t in content.technicians if t.meta.published]
+    for field_name, page in (("department", "department"), ("registrations", "registration")):
+        written = [
+            (tech, path, value)
+            for tech in technicians
+            for path, value in _values_of(tech.meta, field_name)
+        ]
+        canonical = canonical_spellings(value for _, _, value in written)
+        segments = page_segments(canonical)
+        for tech, path, value in written:
+            slug = slugify(value)
+            usual = canonical[slug]
+            if value == usual:
+                continue
+            others = sorted({t.path.name for t, _, v in written if v == usual})
+            named = _listed(others[:3] + ([f"{len(others) - 3} more"] if len(others) > 3 else []))
+            problems.append(
+                _error(
+                    tech,
+                    path,
+                    f"'{value}' and '{usual}' make the same page "
+                    f"(technicians/{page}/{segments[slug]}/), "
+                    f"so they are shown as one, '{usual}'",
+                    f"write '{usual}', as {named} {'does' if len(others) == 1 else 'do'}",
+                    warning=True,
+                )
+            )
+    return problems
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _values_of(meta: Any, field_name: str) -> list[tuple[PathKey, str]]:
+    value = getattr(meta, field_name)
+    if isinstance(value, str):
+        return [((field_name,), value)]
+    return [((field_name, index), item) for index, item in enumerate(value)]
 
 
 def _error(

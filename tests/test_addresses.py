@@ -11,6 +11,7 @@ from site_builder import scaffold
 from site_builder.addresses import RESERVED_PATHS, free_name, reserved_on_windows
 from site_builder.discovery import discover, load_documents
 from site_builder.errors import BuildFailed, SourceError
+from site_builder.pipeline import build
 from site_builder.validate import validate_content
 from tests.sites import ACCESSIBILITY, GALLERY, NEWS, PAGE, PLAN, SITE, TECHNICIAN, TODAY, TinySite
 
@@ -251,3 +252,65 @@ def test_new_never_makes_a_windows_device_name(tiny_site: TinySite, title: str, 
     path = scaffold.create("technician", title, tiny_site.content, gallery="main")
     assert path.name == made
     assert not reserved_on_windows(path.stem)
+
+
+def person(name: str, department: str, registrations: str = "[RSciTech]") -> str:
+    return (
+        TECHNICIAN.replace("Alex Morgan", name)
+        .replace("Chemistry", department)
+        .replace("[RSciTech]", registrations)
+    )
+
+
+@pytest.mark.parametrize(
+    ("spellings", "page", "shown"),
+    [
+        (["Chemistry", "chemistry"], "department/chemistry", "Chemistry"),
+        (["Chemistry", "CHEMISTRY.", "chemistry"], "department/chemistry", "Chemistry"),
+        (["Life Sciences", "Life-Sciences", "life sciences!"], "department/life-sciences", None),
+        (["Aux", "aux"], "department/aux-page", "Aux"),
+    ],
+)
+def test_departments_making_one_address_are_one_page_with_everyone_on_it(
+    tiny_site: TinySite, spellings: list[str], page: str, shown: str | None
+) -> None:
+    names = [f"Person {chr(65 + i)}" for i in range(len(spellings))]
+    files = ["alex-morgan", *(f"p{i}" for i in range(1, len(spellings)))]
+    for file, name, department in zip(files, names, spellings, strict=True):
+        tiny_site.write(f"content/technicians/{file}.yaml", person(name, department))
+    report = build(tiny_site.options())
+    out = tiny_site.root / "output"
+    html = (out / "technicians" / page / "index.html").read_text()
+    assert all(name in html for name in names), "someone was dropped from the page"
+    pages = [p for p in (out / "technicians/department").iterdir()]
+    assert len(pages) == 1, pages
+    label = shown or spellings[0]
+    listing = (out / "technicians/index.html").read_text()
+    options = re.findall(r'<option value="([^"]*)">([^<(]*) \((\d+)\)', listing)
+    department_options = [o for o in options if o[1] != "RSciTech"]
+    assert [(o[1], o[2]) for o in department_options] == [(label, str(len(spellings)))]
+    # every card carries the very value its option filters by, whatever its spelling
+    cards = re.findall(r'data-department="([^"]*)"', listing)
+    assert cards == [department_options[0][0]] * len(spellings)
+    odd = [w for w in report.warnings if w.field == "department"]
+    assert len(odd) == sum(1 for s in spellings if s != label)
+    for warning in odd:
+        assert warning.line == 3 and f"write '{label}'" in (warning.hint or "")
+    assert_no_windows_device_names(out)
+
+
+def test_registrations_making_one_address_are_one_page(tiny_site: TinySite) -> None:
+    tiny_site.write("content/technicians/b.yaml", person("Bea Lane", "Physics", "[RSCITECH]"))
+    tiny_site.write("content/technicians/c.yaml", person("Cy Dee", "Physics", "[rscitech]"))
+    report = build(tiny_site.options())
+    out = tiny_site.root / "output/technicians/registration"
+    assert [p.name for p in out.iterdir()] == ["rscitech"]
+    html = (out / "rscitech/index.html").read_text()
+    assert all(name in html for name in ("Alex Morgan", "Bea Lane", "Cy Dee")), html
+    odd = [w for w in report.warnings if w.field and w.field.startswith("registrations")]
+    assert sorted(w.path.name for w in odd if w.path) == ["b.yaml", "c.yaml"]
+
+
+def assert_no_windows_device_names(out: Path) -> None:
+    for path in out.rglob("*"):
+        assert not reserved_on_windows(path.name), path

@@ -103,3 +103,22 @@ def test_a_profile_that_would_be_published_or_cannot_be_read_still_stops_the_bui
     with pytest.raises(BuildFailed):
         build(tiny_site.options())
     assert not (tiny_site.root / "output").exists()
+
+
+@pytest.mark.parametrize("name", ["Sam Okafor.yaml", "con.yaml", "sam\nokafor.yaml"])
+def test_a_name_that_cannot_be_an_address_still_stops_the_build(
+    tiny_site: TinySite, name: str
+) -> None:
+    tiny_site.write(f"content/technicians/{name}", WITHOUT_CONSENT)
+    ok, problems = validate(tiny_site)
+    assert not ok
+    assert [p.severity for p in problems if p.severity == "error"] == ["error"]
+
+
+@pytest.mark.parametrize("text", ["", "- name: A\n- name: B\n", "just some words\n"])
+def test_a_file_that_is_not_a_profile_yet_still_stops_the_build(
+    tiny_site: TinySite, text: str
+) -> None:
+    tiny_site.write("content/technicians/sam-okafor.yaml", text)
+    ok, _ = validate(tiny_site)
+    assert not ok
