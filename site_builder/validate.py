@@ -22,7 +22,7 @@ from pydantic_core import ErrorDetails
 from .addresses import check_names
 from .content import Content, Entry, Sources
 from .errors import SourceError, closest, did_you_mean
-from .kinds import ACCESSIBILITY, COLLECTIONS, GALLERY, TECHNICIAN
+from .kinds import ACCESSIBILITY, COLLECTIONS, GALLERY, PAGE, TECHNICIAN
 from .links import slugify
 from .loader import FrontMatterDocument, Located, PathKey
 from .models import (
@@ -125,6 +125,8 @@ def _one_problem(
         )
         return _at(located, path, f"unknown field '{path[-1]}'", hint)
     message, hint = _describe(error, value, about)
+    if path[-1:] == ("template",) and kind == "string_pattern_mismatch":
+        hint = "write the template's file name without .html, e.g. template: page"
     line, column = position or (None, None)
     return SourceError(
         located.path, message, line, column, field=field_name, hint=hint, value=_show(value)
@@ -534,7 +536,9 @@ def _check_site(content: Content, sources: Sources) -> list[SourceError]:
     problems = []
     site = content.site
     entry = content.site_entry
-    known = set(SECTIONS) | {p.id for p in content.pages} | {"accessibility"}
+    # every page file, valid or not: a broken page is reported once, in its own file
+    pages = {p.id for p in content.pages} | {path.stem for path in sources.of(PAGE)}
+    known = set(SECTIONS) | pages | {"accessibility"}
     for index, item in enumerate(site.navigation):
         if isinstance(item, str) and item not in known:
             problems.append(
