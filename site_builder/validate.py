@@ -37,6 +37,7 @@ from .models import (
     nested_models,
 )
 from .names import SECTIONS, canonical_spellings, page_segments
+from .text_images import check_text_images
 
 M = TypeVar("M", bound=BaseModel)
 Document = Located | FrontMatterDocument | SourceError
@@ -467,6 +468,7 @@ def check_references(content: Content, sources: Sources, today: dt.date) -> list
     problems += _check_articles(content, sources)
     problems += _check_plans(content, today)
     problems += _check_spellings(content)
+    problems += check_text_images(content, sources)
     return problems
 
 
