@@ -31,22 +31,31 @@ PHOTO_SUFFIXES = frozenset(
 
 
 class _Images(HTMLParser):
-    """The src of every <img>, as Markdown made it: inline, reference-style or raw HTML."""
+    """The src of every <img>, as Markdown made it (inline, reference-style or raw HTML), and
+    the href of every link into content/media/ (a PDF, or a photo linked rather than shown)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.sources: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "img":
-            src = dict(attrs).get("src")
-            if src:
-                self.sources.append(src)
+        found = dict(attrs)
+        src = found.get("src") if tag == "img" else found.get("href") if tag == "a" else None
+        if src and (tag == "img" or _into_media(src)):
+            self.sources.append(src)
+
+
+def _into_media(href: str) -> bool:
+    return media_reference(href) is not None or href.startswith("/media/")
 
 
 def image_sources(markdown_text: str) -> list[str]:
-    """Every image address a Markdown text shows, in order."""
-    if "![" not in markdown_text and "<img" not in markdown_text.lower():
+    """Every image address a Markdown text shows, and every link it makes into media/."""
+    if (
+        "media/" not in markdown_text
+        and "![" not in markdown_text
+        and ("<img" not in markdown_text.lower())
+    ):
         return []  # most stories have none: no conversion needed to know it
     parser = _Images()
     parser.feed(str(render_markdown(markdown_text)))
@@ -98,7 +107,7 @@ def _problem(entry: Entry[Any], src: str, sources: Sources) -> SourceError | Non
     if exists and photo:
         return SourceError(
             entry.path,
-            f"the photo '{src}' in the text would not be shown: photos reach the site only "
+            f"the photo '{src}' in the text would not be published: photos reach the site only "
             "through the image: field, which removes where and when they were taken",
             hint=_photo_hint(entry, write or src),
             **at,
@@ -106,7 +115,7 @@ def _problem(entry: Entry[Any], src: str, sources: Sources) -> SourceError | Non
     if exists:
         return SourceError(
             entry.path,
-            f"the image '{src}' is looked for outside content/media/, so it would not be shown",
+            f"the file '{src}' is looked for outside content/media/, so it would not be found",
             hint=f"write {write} (the file is in content/media/)",
             **at,
         )
@@ -115,7 +124,7 @@ def _problem(entry: Entry[Any], src: str, sources: Sources) -> SourceError | Non
         folder = Path(write or "media").parent.as_posix()
         return SourceError(
             entry.path,
-            f"the image '{src}' does not exist: there is no {write} in content/",
+            f"the file '{src}' does not exist: there is no {write} in content/",
             hint=f"did you mean {folder}/{guess}?"
             if guess
             else f"put the file in content/{folder}/ and write {write}",
@@ -123,7 +132,7 @@ def _problem(entry: Entry[Any], src: str, sources: Sources) -> SourceError | Non
         )
     return SourceError(
         entry.path,
-        f"the image '{src}' is not in content/media/, so it would not be published",
+        f"the file '{src}' is not in content/media/, so it would not be published",
         hint=f"put the file in content/media/ and write media/{target.name}",
         **at,
     )

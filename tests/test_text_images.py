@@ -146,3 +146,32 @@ def test_an_image_that_would_be_broken_fails_with_the_path_to_write(
 
 def test_the_photo_suffixes_are_those_the_build_leaves_to_the_photo_pipeline() -> None:
     assert PHOTO_SUFFIXES == RASTER
+
+
+@pytest.mark.parametrize(
+    ("written", "works"),
+    [
+        ("[the report](media/report.pdf)", True),
+        ("[the report](../media/report.pdf)", True),
+        ("[the report](/media/report.pdf)", True),
+        ("[the report](media/reprot.pdf)", False),
+        ("[a photo of the lab](media/lab.jpg)", False),
+        ("[the plan](/plans/) and [about](../about/)", True),  # links to pages are not files
+    ],
+)
+def test_a_link_into_media_in_the_text_reaches_the_file_or_fails(
+    tiny_site: TinySite, written: str, works: bool
+) -> None:
+    with_media(tiny_site)
+    tiny_site.write("content/media/report.pdf", "%PDF-1.4\n")
+    _, page = write_text(tiny_site, "news", f"Read {written}.")
+    if not works:
+        error = failure(tiny_site)
+        assert error.hint and (
+            "did you mean media/report.pdf?" in error.hint or "image:" in error.hint
+        )
+        return
+    build(tiny_site.options())
+    html = (tiny_site.root / "output" / page).read_text()
+    for href in re.findall(r'<a href="(/media/[^"]+)"', html.split("<main", 1)[1]):
+        assert (tiny_site.root / "output" / href.lstrip("/")).is_file(), href
