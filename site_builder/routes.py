@@ -16,6 +16,7 @@ from typing import Any, Generic, TypeVar
 
 from . import links, names
 from .content import Content, Entry
+from .errors import BuildFailed, SourceError
 from .feeds import (
     CalendarEvent,
     FeedItem,
@@ -103,7 +104,7 @@ def plan_pages(
 ) -> list[PageSpec]:
     """Every HTML page of the site, in a stable order."""
     files = {t.id: str(t.path) for t in content.technicians}  # every technician's file, by id
-    return [
+    return one_page_per_address(
         *_home(content, published),
         *_free_pages(published),
         *_accessibility(content),
@@ -114,7 +115,47 @@ def plan_pages(
         *_news(content, published, files),
         *_search(content),
         PageSpec("404.html", "404.html", {}, title="Page not found", in_sitemap=False),
-    ]
+    )
+
+
+def one_page_per_address(*pages: PageSpec) -> list[PageSpec]:
+    """The pages, or BuildFailed when two would be written to one file, or one to a folder
+    Windows cannot hold. Validation refuses the names that cause either (addresses.py); this
+    catches any way of making them that it does not know yet, rather than write one page
+    over another."""
+    seen: dict[str, PageSpec] = {}
+    problems: list[SourceError] = []
+    for spec in pages:
+        first = seen.setdefault(links.output_file(spec.path), spec)
+        if first is not spec:
+            problems.append(
+                SourceError(
+                    _made_from(spec),
+                    f"two pages would have the address /{spec.path}: one made from "
+                    f"{_made_from(first) or 'the site itself'}, one from "
+                    f"{_made_from(spec) or 'the site itself'}",
+                    hint="rename the file, so that each page has an address of its own",
+                )
+            )
+        device = [part for part in spec.path.split("/") if names.reserved_on_windows(part)]
+        if device:
+            problems.append(
+                SourceError(
+                    _made_from(spec),
+                    f"the address /{spec.path} has a folder called '{device[0]}', a name "
+                    "Windows keeps for a device",
+                    hint="rename what makes that part of the address",
+                )
+            )
+    if problems:
+        raise BuildFailed(problems)
+    return list(pages)
+
+
+def _made_from(spec: PageSpec) -> Path | None:
+    """The content file a page shows, when it shows one."""
+    entries = [v for v in spec.context.values() if isinstance(v, Entry)]
+    return entries[0].path if len(entries) == 1 else None
 
 
 def _search(content: Content) -> Iterator[PageSpec]:

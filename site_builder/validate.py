@@ -36,7 +36,7 @@ from .models import (
     SiteConfig,
     nested_models,
 )
-from .names import SECTIONS, canonical_spellings, page_segments
+from .names import SECTIONS, canonical_spellings, free_name, page_segments, reserved_on_windows
 from .text_images import check_text_images
 
 M = TypeVar("M", bound=BaseModel)
@@ -688,7 +688,32 @@ def _check_plans(content: Content, today: dt.date) -> list[SourceError]:
                 )
             )
         problems += _check_plan_actions(plan, today)
+        problems += _check_plan_names(plan)
     problems += _check_carried_forward(content.plans)
+    return problems
+
+
+def _check_plan_names(plan: Entry[Plan]) -> list[SourceError]:
+    """Phase and pillar ids name the plan's filter pages (plans/ID/phase/year-1/), so a name
+    Windows keeps for a device cannot be one."""
+    problems = []
+    meta = plan.meta
+    for group, ids in (
+        ("phases", [p.id for p in meta.phases]),
+        ("pillars", [p.id for p in meta.pillars]),
+    ):
+        for index, ident in enumerate(ids):
+            if reserved_on_windows(ident):
+                new = free_name(ident, ids)
+                problems.append(
+                    _error(
+                        plan,
+                        (group, index, "id"),
+                        f"'{ident}' is a name Windows keeps for a device, so the page of its "
+                        "actions could not be copied to a Windows computer or many web servers",
+                        f"call it '{new}' here and in the actions' {group}: lists",
+                    )
+                )
     return problems
 
 

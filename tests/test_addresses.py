@@ -8,10 +8,13 @@ from pathlib import Path
 import pytest
 
 from site_builder import scaffold
-from site_builder.addresses import RESERVED_PATHS, free_name, reserved_on_windows
+from site_builder.content import Entry
 from site_builder.discovery import discover, load_documents
 from site_builder.errors import BuildFailed, SourceError
+from site_builder.names import RESERVED_PATHS, free_name, reserved_on_windows
 from site_builder.pipeline import build
+from site_builder.render import PageSpec
+from site_builder.routes import one_page_per_address
 from site_builder.validate import validate_content
 from tests.sites import ACCESSIBILITY, GALLERY, NEWS, PAGE, PLAN, SITE, TECHNICIAN, TODAY, TinySite
 
@@ -314,3 +317,39 @@ def test_registrations_making_one_address_are_one_page(tiny_site: TinySite) -> N
 def assert_no_windows_device_names(out: Path) -> None:
     for path in out.rglob("*"):
         assert not reserved_on_windows(path.name), path
+
+
+@pytest.mark.parametrize(("phase", "pillar"), [("con", "aux"), ("com1", "nul"), ("lpt9", "prn")])
+def test_plan_phases_and_pillars_named_like_devices_are_refused(
+    tiny_site: TinySite, phase: str, pillar: str
+) -> None:
+    plan = PLAN.replace(
+        "current: true\n",
+        f"current: true\nphases:\n  - {{id: {phase}, label: Year 1}}\n"
+        f"pillars:\n  - {{id: {pillar}, label: People}}\n",
+    ).replace(
+        "status: complete\n",
+        f"status: complete\n        phases: [{phase}]\n        pillars: [{pillar}]\n",
+    )
+    tiny_site.write("content/plans/2025-2028.yaml", plan)
+    errors = problems_of(tiny_site)
+    assert {(e.field, e.line) for e in errors} == {("phases[1].id", 5), ("pillars[1].id", 7)}
+    for error in errors:
+        new = re.search(r"call it '([^']+)'", error.hint or "")
+        assert new and not reserved_on_windows(new.group(1)), error.hint
+
+
+def test_two_pages_for_one_address_stop_the_build_naming_both_files(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.md", tmp_path / "b.md"
+
+    def page(path: str, file: Path) -> PageSpec:
+        return PageSpec(path, "page.html", {"page": Entry("x", file, meta=None)})
+
+    with pytest.raises(BuildFailed) as failed:
+        one_page_per_address(page("about/", first), page("news/", first), page("about/", second))
+    (problem,) = failed.value.problems
+    assert problem.path == second and str(first) in problem.message
+    with pytest.raises(BuildFailed) as failed:
+        one_page_per_address(page("news/aux/", first), page("plans/x/phase/COM2/", second))
+    assert [p.path for p in failed.value.problems] == [first, second]
+    assert one_page_per_address(page("about/", first))  # the usual case passes
