@@ -50,28 +50,30 @@ def check_names(sources: Sources) -> NameProblems:
 
 
 def _ident(kind: ContentKind, path: Path) -> str:
-    return kind.ident(path) if kind.ident else path.stem
+    return kind.ident(path) if kind.ident else path.name.rpartition(".")[0]
 
 
 def _check_kind(kind: ContentKind, paths: Iterable[Path], result: NameProblems) -> None:
-    paths = list(paths)
+    by_ident: dict[str, list[Path]] = {}
+    for path in paths:
+        by_ident.setdefault(_ident(kind, path), []).append(path)
     # Taken: every name in the folder, valid or not, and each name suggested so far, so two
     # files with problems are never told to take the same new name.
-    taken = {_ident(kind, path).lower() for path in paths}
-    kept: dict[str, Path] = {}
-    # The kind's first suffix (.yaml, .md), in lowercase, is the one kept when two files make
-    # one address: the other is the odd one out, so it is the one reported.
-    for path in sorted(
-        paths, key=lambda p: (_suffix_rank(kind, p), p.suffix != p.suffix.lower(), p.name)
-    ):
-        ident = _ident(kind, path)
-        problem = _name_problem(kind, path, ident, taken)
-        if problem is None and ident in kept:
-            problem = _twin(kind, kept[ident], path, ident, taken)
-        if problem is not None:
-            result.refused.setdefault(path, []).append(problem)
-        else:
-            kept[ident] = path
+    taken = {ident.lower() for ident in by_ident}
+    for ident, group in by_ident.items():
+        # The kind's first suffix (.yaml, .md), in lowercase, is the one kept when two files
+        # make one address: the other is the odd one out, so it is the one reported.
+        if len(group) > 1:
+            group.sort(key=lambda p: (_suffix_rank(kind, p), p.suffix != p.suffix.lower(), p.name))
+        kept: Path | None = None
+        for path in group:
+            problem = _name_problem(kind, path, ident, taken)
+            if problem is None and kept is not None:
+                problem = _twin(kind, kept, path, ident, taken)
+            if problem is not None:
+                result.refused.setdefault(path, []).append(problem)
+            elif kept is None:
+                kept = path
 
 
 def _suffix_rank(kind: ContentKind, path: Path) -> int:

@@ -35,6 +35,8 @@ def reserved_on_windows(name: str) -> bool:
 
 def unsafe_characters(name: str) -> list[str]:
     """The characters of ``name`` that no address can hold (a line break, a tab, a NUL...)."""
+    if name.isprintable():  # every category below is unprintable: the usual case, at C speed
+        return []
     return [c for c in dict.fromkeys(name) if unicodedata.category(c) in _UNSAFE_CATEGORIES]
 
 
