@@ -428,11 +428,14 @@ def unpublished_profiles_warn(
 
 
 def _consent_given(document: Document | None) -> bool:
-    """Whether a profile records consent; an empty file, or one that is not fields at all, is
-    not a profile yet, so its errors stand."""
+    """Whether a profile records consent, or means to: an empty file, or one that is not
+    fields at all, is not a profile yet, and one with a misspelt consent: key was meant to be
+    published, so the errors of either stand."""
     data = document.data if isinstance(document, Located) else None
     if not isinstance(data, dict) or not data:
         return True
+    if any(key != "consent" and closest(str(key), ["consent"]) for key in data):
+        return True  # consent written, but misspelt: the person meant to publish it
     consent = data.get("consent")
     return (
         isinstance(consent, dict) and consent.get("given") is True and not consent.get("withdrawn")

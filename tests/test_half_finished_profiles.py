@@ -87,6 +87,10 @@ MISTAKES_THAT_STILL_STOP = {
     "consented, unknown gallery": TECHNICIAN.replace("gallery: main", "gallery: mian"),
     "consented, no role": TECHNICIAN.replace("role: Research Technician\n", ""),
     "unreadable YAML": WITHOUT_CONSENT + "bio: [unclosed\n",
+    "consent misspelt": WITHOUT_CONSENT + "consnt:\n  given: true\n  date: 2025-02-01\n",
+    "consent misspelt, capital": WITHOUT_CONSENT + "Consent:\n  given: true\n  date: 2025-02-01\n",
+    "consent misspelt, no gallery": WITHOUT_CONSENT.replace("gallery: main", "gallery: x")
+    + "concent: {given: true, date: 2025-02-01}\n",
 }
 
 
