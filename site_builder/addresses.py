@@ -19,6 +19,7 @@ from .errors import SourceError
 from .kinds import COLLECTIONS, GALLERY, KINDS, PAGE, ContentKind
 from .links import slugify
 from .names import (
+    PHOTO_SUFFIXES,
     RESERVED_PATHS,
     SLUG,
     free_name,
@@ -34,9 +35,6 @@ class NameProblems:
 
     refused: dict[Path, list[SourceError]] = field(default_factory=dict)
     others: list[SourceError] = field(default_factory=list)
-
-    def all(self) -> list[SourceError]:
-        return [*(p for found in self.refused.values() for p in found), *self.others]
 
 
 def check_names(sources: Sources) -> NameProblems:
@@ -156,37 +154,46 @@ def _site_wide_twins(sources: Sources) -> Iterator[SourceError]:
 
 def _media_names(sources: Sources) -> Iterator[SourceError]:
     """Files under content/media/ are published under their own names, so those names must
-    be possible addresses too (photos elsewhere get new names from the photo pipeline)."""
+    be possible addresses too. Photos are not (the photo pipeline names their copies), but a
+    name with invisible characters cannot be written in a content file either."""
     media = sources.project.content.resolve() / "media"
     prefix = str(media) + "/"
+    reported: set[Path] = set()
     for file in sorted(sources.media):
         if not file.startswith(prefix):
             continue
         parts = Path(file[len(prefix) :]).parts
+        photo = Path(file).suffix.lower() in PHOTO_SUFFIXES
         for index, part in enumerate(parts):
-            problem = _media_part_problem(part)
+            problem = _media_part_problem(part, photo and index == len(parts) - 1)
             if problem is None:
                 continue
-            siblings = {Path(f).name.split(".", 1)[0] for f in sources.media}
-            stem, dot, rest = part.partition(".")
-            new = free_name(stem, siblings) + dot + slugify(rest).replace("-", ".")
-            at = (
-                media.joinpath(*parts[:index])
-                if problem[1]
-                else media.joinpath(*parts[: index + 1])
-            )
-            yield SourceError(at, problem[0], hint=f"rename '{shown(part)}' to '{new}'")
+            message, unprintable = problem
+            at = media.joinpath(*parts[: index if unprintable else index + 1])
+            if at not in reported:  # a folder's problem once, not once per file in it
+                reported.add(at)
+                yield SourceError(
+                    at,
+                    message,
+                    hint=f"rename '{shown(part)}' to '{_free_media_name(part, sources)}'",
+                )
             break
 
 
-def _media_part_problem(part: str) -> tuple[str, bool] | None:
+def _free_media_name(part: str, sources: Sources) -> str:
+    stem, dot, rest = part.partition(".")
+    siblings = {Path(f).name.split(".", 1)[0] for f in sources.media}
+    return free_name(stem, siblings) + dot + ".".join(slugify(p) for p in rest.split(".") if p)
+
+
+def _media_part_problem(part: str, photo: bool) -> tuple[str, bool] | None:
     """What is wrong with one part of a media file's path, and whether it cannot be printed."""
     if unsafe_characters(part):
         return (
             f"the name '{shown(part)}' has invisible characters in it, so no link can reach it",
             True,
         )
-    if reserved_on_windows(part):
+    if reserved_on_windows(part) and not photo:
         return (
             f"the name '{part}' is one Windows keeps for a device, so it could not be copied "
             "to a Windows computer or many web servers"

@@ -18,6 +18,11 @@ RESERVED_PATHS = frozenset(
     {*SECTIONS, "accessibility", "assets", "images", "media", "search"}
     | {"feed.xml", "404", "sitemap", "pagefind", "robots.txt", "sitemap.xml"}
 )
+# Photos: the build leaves them to the photo pipeline, which names their copies itself (they
+# must match pipeline.RASTER; a test checks).
+PHOTO_SUFFIXES = frozenset(
+    {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".heic", ".heif", ".avif"}
+)
 # Device names Windows refuses as a file or folder name, whatever the case and whatever
 # extension follows (aux.html too); the digit forms include 0 since Windows 11 refuses those.
 WINDOWS_RESERVED = frozenset(

@@ -23,11 +23,7 @@ from .content import Content, Entry, Sources
 from .errors import SourceError, closest
 from .links import media_reference
 from .markup import render_markdown
-
-# Must match the photos the build leaves to the photo pipeline (pipeline.RASTER; a test checks).
-PHOTO_SUFFIXES = frozenset(
-    {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".heic", ".heif", ".avif"}
-)
+from .names import PHOTO_SUFFIXES
 
 
 class _Images(HTMLParser):

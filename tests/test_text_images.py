@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 from site_builder.errors import BuildFailed, SourceError
+from site_builder.names import PHOTO_SUFFIXES
 from site_builder.pipeline import RASTER, build
-from site_builder.text_images import PHOTO_SUFFIXES
 from tests.sites import NEWS, PAGE, TinySite
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>\n'
