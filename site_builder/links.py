@@ -74,6 +74,7 @@ def output_file(path: str) -> str:
     return path
 
 
+@lru_cache(maxsize=8192)  # a site repeats its few departments and registrations a thousand times
 def slugify(text: str) -> str:
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "item"

@@ -487,6 +487,8 @@ def _check_spellings(content: Content) -> list[SourceError]:
             for tech in technicians
             for path, value in _values_of(tech.meta, field_name)
         ]
+        if len({slugify(value) for _, _, value in written}) == len({v for _, _, v in written}):
+            continue  # each address written one way only: the usual case
         canonical = canonical_spellings(value for _, _, value in written)
         segments = page_segments(canonical)
         for tech, path, value in written:
