@@ -299,7 +299,8 @@ class _CanonicalFinder(HTMLParser):
 HINTS = {
     "no such file": "a page or file that does not exist: correct the address in the content "
     "file that makes the page (site links are written /plans/ or /technicians/ada/, from the "
-    "site root), or add the missing file to content/media/",
+    "site root), or add the missing file to content/media/ (a photo there is published only as "
+    "the image: of a story, never under its own name)",
     "no element with id": "a #anchor that is not on the target page: headings get their id "
     "from their words (## Our plan becomes #our-plan); use the id the page really has",
     "outside the site's base path": "a link from the domain root: write site links in Markdown "

@@ -39,16 +39,32 @@ class Urls:
         return self.base_url + path.lstrip("/")
 
     def content_link(self, href: str) -> str:
-        """A link written in Markdown as /definition/ is site-absolute: give it the base path."""
+        """A link written in Markdown as /definition/ is site-absolute: give it the base path.
+        A file in content/media/ written as the README says (media/x.svg, or relative to the
+        Markdown file, ../media/x.svg) links to where the site publishes it."""
         if href.startswith("/") and not href.startswith("//"):
             return self.url(href)
-        return href
+        media = media_reference(href)
+        return self.url(media) if media is not None else href
 
     def absolute_link(self, href: str) -> str:
         """As content_link, but a full address: feed readers have no page to resolve against."""
         if href.startswith("/") and not href.startswith("//"):
             return self.absolute(href)
-        return href
+        media = media_reference(href)
+        return self.absolute(media) if media is not None else href
+
+
+def media_reference(href: str) -> str | None:
+    """'media/x.svg' for a link into content/media/ written relative to the content folder
+    (media/x.svg) or to a Markdown file one folder below it (../media/x.svg); None for
+    anything else. Every Markdown kind lives one folder below content/, so ../ means the same
+    from each of them."""
+    if _EXTERNAL.match(href):
+        return None
+    path = href[2:] if href.startswith("./") else href
+    path = path[3:] if path.startswith("../") else path
+    return path if path.startswith("media/") and len(path) > len("media/") else None
 
 
 def output_file(path: str) -> str:
@@ -58,6 +74,7 @@ def output_file(path: str) -> str:
     return path
 
 
+@lru_cache(maxsize=8192)  # a site repeats its few departments and registrations a thousand times
 def slugify(text: str) -> str:
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "item"

@@ -17,7 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from .errors import SourceError
-from .links import Urls
+from .links import Urls, slugify
 from .markup import MarkdownMemo
 from .models import STATUSES, THEMES
 from .records import content_hash, stat_signature
@@ -125,6 +125,8 @@ def make_environment(
         theme_name=lambda theme_id: THEMES[theme_id],
         status_label=lambda status: STATUSES[status],
         plural=plural,
+        # what a name is compared by: 'Chemistry' and 'chemistry.' are one department
+        slug=slugify,
     )
     return env
 
@@ -146,19 +148,81 @@ def template_error(exc: Exception, folders: list[Path], spec: PageSpec) -> Sourc
             line=exc.lineno,
             hint="fix the template syntax on this line",
         )
+    asked_by = _asked_for(spec)
+    if asked_by is not None:
+        return _template_asked_for(exc, folders, spec, asked_by)
+    made_from = _made_from(spec)
     if isinstance(exc, jinja2.TemplateNotFound):
         return SourceError(
             None,
-            f"the template '{exc.name}' was not found (needed for /{spec.path})",
+            f"the template '{exc.name}' was not found (needed for /{spec.path}{made_from})",
             hint=f"add it to one of: {', '.join(str(f / 'templates') for f in folders)}",
         )
     line, name = _template_frame(exc)
     return SourceError(
         Path(name) if name else None,
-        f"{exc} (while making /{spec.path})",
+        f"{exc} (while making /{spec.path}{made_from})",
         line=line,
         hint="a template refers to something the page does not have; check the name",
     )
+
+
+def _entries(spec: PageSpec) -> list[Any]:
+    """The content entries a page shows (duck-typed: anything with a file and fields)."""
+    return [v for v in spec.context.values() if hasattr(v, "meta") and hasattr(v, "path")]
+
+
+def _asked_for(spec: PageSpec) -> Any:
+    """The content entry whose `template:` chose this page's template, if one did."""
+    return next(
+        (
+            entry
+            for entry in _entries(spec)
+            if getattr(entry.meta, "template", None)
+            and f"{entry.meta.template}.html" == spec.template
+        ),
+        None,
+    )
+
+
+def _made_from(spec: PageSpec) -> str:
+    entries = _entries(spec)
+    return f" from {entries[0].path}" if len(entries) == 1 else ""
+
+
+def template_names(folders: list[Path]) -> list[str]:
+    """The templates a content file can name in `template:` (without .html): partials
+    (_macros) and the base layout are not pages."""
+    names = {
+        path.stem
+        for folder in folders
+        for path in (folder / "templates").glob("*.html")
+        if not path.stem.startswith("_") and path.stem != "base"
+    }
+    return sorted(name for name in names if name.replace("-", "").isalnum() and name.islower())
+
+
+def _template_asked_for(
+    exc: Exception, folders: list[Path], spec: PageSpec, entry: Any
+) -> SourceError:
+    """A template named in a content file's `template:` is missing or does not fit it: the
+    problem is in that file, at that field, whatever the template's own line says."""
+    located = getattr(entry, "located", None)
+    line, column = (located.key_position(("template",)) if located else None) or (None, None)
+    wanted = entry.meta.template
+    there = ", ".join(template_names(folders))
+    if isinstance(exc, jinja2.TemplateNotFound) and exc.name == spec.template:
+        message = f"there is no template '{wanted}' ({wanted}.html in the theme's templates)"
+        hint = f"use one of the templates there are: {there}; or remove template: to use page"
+    else:
+        where, name = _template_frame(exc)
+        inside = f" ({Path(name).name} line {where})" if name and where else ""
+        message = f"the template '{wanted}' cannot make this page: {exc}{inside}"
+        hint = (
+            f"choose a template made for this kind of content (the templates are: {there}), "
+            "or remove template: to use the usual one"
+        )
+    return SourceError(entry.path, message, line, column, field="template", hint=hint)
 
 
 def _template_frame(exc: BaseException) -> tuple[int | None, str | None]:

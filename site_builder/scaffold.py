@@ -7,8 +7,13 @@ from pathlib import Path
 
 from .errors import BuildFailed, SourceError, closest
 from .links import slugify
+from .names import free_name, reserved_on_windows
 
 KINDS = ("technician", "news", "event", "case-study")
+# The suffixes a kind's files may have (as kinds.py declares them; not imported from there, so
+# `new` does not load pydantic).
+_YAML = (".yaml", ".yml")
+_MARKDOWN = (".md", ".markdown")
 
 _TECHNICIAN = """\
 # A technician profile. It is only published once consent is recorded below.
@@ -58,6 +63,8 @@ def create(kind: str, title: str, content: Path, gallery: str | None = None) -> 
     """Write the new file and return its path; raise BuildFailed if it already exists."""
     today = dt.date.today().isoformat()
     slug = slugify(title)
+    if reserved_on_windows(slug):  # a person called Con: their page needs another address
+        slug = free_name(slug, ())
     if kind == "technician":
         _check_gallery(gallery, content.parent / "galleries")
         path = content / "technicians" / f"{slug}.yaml"
@@ -69,20 +76,36 @@ def create(kind: str, title: str, content: Path, gallery: str | None = None) -> 
         path = content / "news" / f"{today}-{slug}.md"
         extra = _EVENT.format(today=today) if kind == "event" else ""
         text = _ARTICLE.format(title=_quoted(title), today=today, extra=extra)
-    if path.exists():
-        raise BuildFailed(
-            [
-                SourceError(
-                    path,
-                    "this file already exists, so nothing was created",
-                    hint="open the existing file, or choose a different name",
-                )
-            ]
-        )
+    _refuse_taken(path, _YAML if kind == "technician" else _MARKDOWN)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as handle:  # "x": fail rather than overwrite
         handle.write(text)
     return path
+
+
+def _refuse_taken(path: Path, suffixes: tuple[str, ...]) -> None:
+    """The new file's address must be free: a file of the same name under another suffix or
+    case (sam-okafor.yml, Sam-Okafor.yaml) would make the same address."""
+    try:
+        names = [p.name for p in path.parent.iterdir()]
+    except OSError:  # no folder yet: nothing is taken
+        return
+    same = sorted(
+        n for n in names if Path(n).stem.lower() == path.stem and Path(n).suffix.lower() in suffixes
+    )
+    if not same:
+        return
+    free = free_name(path.stem, {n.split(".", 1)[0] for n in names})
+    raise BuildFailed(
+        [
+            SourceError(
+                path.parent / same[0],
+                f"{same[0]} already exists and makes the same address, so nothing was created",
+                hint=f"open {same[0]} to change it; if this is a different item, create "
+                f"{free}{path.suffix} instead (that name is free)",
+            )
+        ]
+    )
 
 
 def _check_gallery(gallery: str | None, galleries: Path) -> None:

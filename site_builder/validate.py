@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,9 +19,11 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
+from .addresses import check_names
 from .content import Content, Entry, Sources
 from .errors import SourceError, closest, did_you_mean
-from .kinds import ACCESSIBILITY, COLLECTIONS, GALLERY, TECHNICIAN
+from .kinds import ACCESSIBILITY, COLLECTIONS, GALLERY, PAGE, TECHNICIAN
+from .links import slugify
 from .loader import FrontMatterDocument, Located, PathKey
 from .models import (
     THEMES,
@@ -33,18 +36,13 @@ from .models import (
     SiteConfig,
     nested_models,
 )
+from .names import SECTIONS, canonical_spellings, free_name, page_segments, reserved_on_windows
+from .text_images import check_text_images
 
 M = TypeVar("M", bound=BaseModel)
 Document = Located | FrontMatterDocument | SourceError
 # By file: its document, the model it was checked against, its entry and its problems.
 EntriesMade = dict[Path, tuple[Document, type[Any], Entry[Any] | None, list[SourceError]]]
-
-SECTIONS = ("home", "plan", "plans", "technicians", "galleries", "case-studies", "news", "events")
-RESERVED_PATHS = frozenset(
-    {*SECTIONS, "accessibility", "assets", "images", "media", "search"}
-    | {"feed.xml", "404", "sitemap"}
-)
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 # --- one file against one model ---------------------------------------------------------------
@@ -128,6 +126,8 @@ def _one_problem(
         )
         return _at(located, path, f"unknown field '{path[-1]}'", hint)
     message, hint = _describe(error, value, about)
+    if path[-1:] == ("template",) and kind == "string_pattern_mismatch":
+        hint = "write the template's file name without .html, e.g. template: page"
     line, column = position or (None, None)
     return SourceError(
         located.path, message, line, column, field=field_name, hint=hint, value=_show(value)
@@ -330,12 +330,18 @@ def validate_content(
     and ``made``, the entries of the last check by file, kept while a file's document is the
     very same object (serve: 1,500 entries not made again per save).
     """
-    problems: list[SourceError] = []
     made = {} if made is None else made
+    # Names first, from the listing alone: a file whose name cannot be its address is not
+    # read further (checked every time, not cached: a suggested name depends on the others).
+    names = check_names(sources)
+    problems: list[SourceError] = list(names.others)
 
     def entries(paths: Iterable[Path], model: type[M], ident: Any = None) -> list[Entry[M]]:
         found: list[Entry[M]] = []
         for path in paths:
+            if path in names.refused:
+                problems.extend(names.refused[path])
+                continue
             document = documents[path]
             last = made.get(path)
             if last is None or last[0] is not document or last[1] is not model:
@@ -380,12 +386,60 @@ def validate_content(
         if kind is not ACCESSIBILITY
     }
     if site_entry is None:
-        return None, problems
+        return None, unpublished_profiles_warn(problems, sources, documents, names.refused)
     content = Content(site_entry, accessibility, found_by_kind)
     problems.extend(check_references(content, sources, today))
+    problems = unpublished_profiles_warn(problems, sources, documents, names.refused)
     if any(p.severity == "error" for p in problems):
         return None, problems
     return content, problems
+
+
+def unpublished_profiles_warn(
+    problems: list[SourceError],
+    sources: Sources,
+    documents: dict[Path, Document],
+    refused: Collection[Path] = (),
+) -> list[SourceError]:
+    """A profile without consent is never published, so what is unfinished in it (a
+    placeholder gallery, a photo not yet there, a field still empty) warns instead of stopping
+    the build: `site-builder new` makes exactly such a file. A file that cannot be read, or
+    whose name is refused, still stops it: there is no telling what it says."""
+    waiting = {
+        path
+        for path in sources.of(TECHNICIAN)
+        if path not in refused
+        and not _consent_given(documents.get(path))
+        and not isinstance(documents.get(path), SourceError)
+    }
+    if not waiting:
+        return problems
+    return [
+        replace(
+            problem,
+            severity="warning",
+            message=problem.message + " (the profile has no consent yet, so it is not published "
+            "and this does not stop the build)",
+        )
+        if problem.path in waiting and problem.severity == "error"
+        else problem
+        for problem in problems
+    ]
+
+
+def _consent_given(document: Document | None) -> bool:
+    """Whether a profile records consent, or means to: an empty file, or one that is not
+    fields at all, is not a profile yet, and one with a misspelt consent: key was meant to be
+    published, so the errors of either stand."""
+    data = document.data if isinstance(document, Located) else None
+    if not isinstance(data, dict) or not data:
+        return True
+    if any(key != "consent" and closest(str(key), ["consent"]) for key in data):
+        return True  # consent written, but misspelt: the person meant to publish it
+    consent = data.get("consent")
+    return (
+        isinstance(consent, dict) and consent.get("given") is True and not consent.get("withdrawn")
+    )
 
 
 def _entry(
@@ -399,14 +453,6 @@ def _entry(
         return None, [document]
     located = document.meta if isinstance(document, FrontMatterDocument) else document
     entry_id = ident(path) if ident else path.stem
-    if not _SLUG.match(entry_id):
-        suggestion = re.sub(r"[^a-z0-9]+", "-", entry_id.lower()).strip("-")
-        problem = SourceError(
-            path if ident is None else path.parent,
-            f"the name '{entry_id}' cannot be used in a web address",
-            hint=f"rename it to '{suggestion}' (lowercase letters, numbers and hyphens)",
-        )
-        return None, [problem]
     meta, found = check(model, located)
     if meta is None:
         return None, found
@@ -424,8 +470,57 @@ def check_references(content: Content, sources: Sources, today: dt.date) -> list
     problems += _check_technicians(content, sources)
     problems += _check_articles(content, sources)
     problems += _check_plans(content, today)
-    problems += _check_clashing_pages(content)
+    problems += _check_spellings(content)
+    problems += check_text_images(content, sources)
     return problems
+
+
+def _check_spellings(content: Content) -> list[SourceError]:
+    """Departments and registrations that differ only in case or punctuation make one page;
+    each profile spelling it differently from the most used spelling is told so."""
+    problems: list[SourceError] = []
+    # those with consent: the pages are made from them alone
+    technicians = [t for t in content.technicians if t.meta.published]
+    for field_name, page in (("department", "department"), ("registrations", "registration")):
+        written = [
+            (tech, path, value)
+            for tech in technicians
+            for path, value in _values_of(tech.meta, field_name)
+        ]
+        if len({slugify(value) for _, _, value in written}) == len({v for _, _, v in written}):
+            continue  # each address written one way only: the usual case
+        canonical = canonical_spellings(value for _, _, value in written)
+        segments = page_segments(canonical)
+        for tech, path, value in written:
+            slug = slugify(value)
+            usual = canonical[slug]
+            if value == usual:
+                continue
+            others = sorted({t.path.name for t, _, v in written if v == usual})
+            named = _listed(others[:3] + ([f"{len(others) - 3} more"] if len(others) > 3 else []))
+            problems.append(
+                _error(
+                    tech,
+                    path,
+                    f"'{value}' and '{usual}' make the same page "
+                    f"(technicians/{page}/{segments[slug]}/), "
+                    f"so they are shown as one, '{usual}'",
+                    f"write '{usual}', as {named} {'does' if len(others) == 1 else 'do'}",
+                    warning=True,
+                )
+            )
+    return problems
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _values_of(meta: Any, field_name: str) -> list[tuple[PathKey, str]]:
+    value = getattr(meta, field_name)
+    if isinstance(value, str):
+        return [((field_name,), value)]
+    return [((field_name, index), item) for index, item in enumerate(value)]
 
 
 def _error(
@@ -448,7 +543,9 @@ def _check_site(content: Content, sources: Sources) -> list[SourceError]:
     problems = []
     site = content.site
     entry = content.site_entry
-    known = set(SECTIONS) | {p.id for p in content.pages} | {"accessibility"}
+    # every page file, valid or not: a broken page is reported once, in its own file
+    pages = {p.id for p in content.pages} | {path.stem for path in sources.of(PAGE)}
+    known = set(SECTIONS) | pages | {"accessibility"}
     for index, item in enumerate(site.navigation):
         if isinstance(item, str) and item not in known:
             problems.append(
@@ -596,6 +693,7 @@ def _check_plans(content: Content, today: dt.date) -> list[SourceError]:
                 )
             )
         problems += _check_plan_actions(plan, today)
+        problems += _check_plan_names(plan)
     problems += _check_carried_forward(content.plans)
     return problems
 
@@ -603,7 +701,31 @@ def _check_plans(content: Content, today: dt.date) -> list[SourceError]:
 def check_plan(plan: Entry[Plan], today: dt.date) -> list[SourceError]:
     """One plan's own checks (ids, phases, pillars, dates), as `check` runs them: the importer
     runs them too, so a file it writes never fails `make check`."""
-    return _check_plan_actions(plan, today)
+    return [*_check_plan_actions(plan, today), *_check_plan_names(plan)]
+
+
+def _check_plan_names(plan: Entry[Plan]) -> list[SourceError]:
+    """Phase and pillar ids name the plan's filter pages (plans/ID/phase/year-1/), so a name
+    Windows keeps for a device cannot be one."""
+    problems = []
+    meta = plan.meta
+    for group, ids in (
+        ("phases", [p.id for p in meta.phases]),
+        ("pillars", [p.id for p in meta.pillars]),
+    ):
+        for index, ident in enumerate(ids):
+            if reserved_on_windows(ident):
+                new = free_name(ident, ids)
+                problems.append(
+                    _error(
+                        plan,
+                        (group, index, "id"),
+                        f"'{ident}' is a name Windows keeps for a device, so the page of its "
+                        "actions could not be copied to a Windows computer or many web servers",
+                        f"call it '{new}' here and in the actions' {group}: lists",
+                    )
+                )
+    return problems
 
 
 def _plan_path(entry: Entry[Plan], path: PathKey) -> PathKey:
@@ -864,19 +986,6 @@ def _check_direction(
             )
         ]
     return []
-
-
-def _check_clashing_pages(content: Content) -> list[SourceError]:
-    return [
-        _error(
-            page,
-            ("title",),
-            f"the page name '{page.id}' is used by the site itself",
-            f"rename the file content/pages/{page.id}.md to something else, e.g. our-{page.id}.md",
-        )
-        for page in content.pages
-        if page.id in RESERVED_PATHS
-    ]
 
 
 def _contrast(first: str, second: str) -> float:

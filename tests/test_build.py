@@ -230,7 +230,9 @@ def test_cli_build_then_check_succeed(tiny_site: TinySite) -> None:
 
 
 def test_cli_check_json(tiny_site: TinySite) -> None:
-    tiny_site.write("content/technicians/bad.yaml", "name: B\n")
+    # with consent: what is unfinished in a profile without it only warns
+    consent = "consent:\n  given: true\n  date: 2025-02-01\n"
+    tiny_site.write("content/technicians/bad.yaml", "name: B\n" + consent)
     result = run_cli("check", "--json", cwd=tiny_site.root)
     assert result.returncode == 1
     assert '"field": "role"' in result.stdout

@@ -130,7 +130,9 @@ def test_unknown_gallery_and_unknown_technician_are_both_reported(tiny_site: Tin
 
 
 def test_every_error_in_every_file_is_reported_in_one_run(tiny_site: TinySite) -> None:
-    tiny_site.write("content/technicians/bad-one.yaml", "name: B\nrole: R\n")
+    # with consent: a profile without it only warns about what is unfinished
+    consent = "consent:\n  given: true\n  date: 2025-02-01\n"
+    tiny_site.write("content/technicians/bad-one.yaml", "name: B\nrole: R\n" + consent)
     tiny_site.write("content/technicians/bad-two.yaml", "name: [\n")
     tiny_site.write("content/pages/broken.md", "no front matter\n")
     errors = errors_of(tiny_site)

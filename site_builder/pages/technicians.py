@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from .. import kinds, links
+from .. import kinds, links, names
 from ..content import Entry
 from ..models import Technician
 from ..published import Published
@@ -102,22 +102,30 @@ def technician_filters(published: Published) -> list[Facet[FilterOption]]:
     def facet(
         facet_id: str, title: str, page_title: str, values: Callable[[Technician], list[str]]
     ) -> Facet[FilterOption]:
+        # By address, not spelling: 'Chemistry' and 'chemistry.' make one page, so both
+        # people are on it (two pages at one address would drop one of them).
         having: dict[str, list[Entry[Technician]]] = {}
+        spellings: list[tuple[str, str]] = []
         for tech in techs:  # one pass, not one per label
-            for value in dict.fromkeys(values(tech.meta)):
-                having.setdefault(value, []).append(tech)
+            own = {links.slugify(value): value for value in reversed(values(tech.meta))}
+            for slug, value in own.items():
+                having.setdefault(slug, []).append(tech)
+                spellings.append((tech.path.name, value))
+        # in file order, as the build's warning about other spellings counts them
+        labels = names.canonical_spellings(value for _, value in sorted(spellings))
+        segments = names.page_segments(having)
         return Facet(
             facet_id,
             title,
             page_title,
             tuple(
                 FilterOption(
-                    label,
-                    links.slugify(label),
-                    links.technician_filter_path(facet_id, label),
-                    tuple(having[label]),
+                    labels[slug],
+                    slug,
+                    links.technician_filter_path(facet_id, segments[slug]),
+                    tuple(having[slug]),
                 )
-                for label in sorted(having, key=str.lower)
+                for slug in sorted(having, key=lambda slug: labels[slug].lower())
             ),
         )
 
