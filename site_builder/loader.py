@@ -222,7 +222,13 @@ def iter_files(folder: Path, suffixes: tuple[str, ...]) -> Iterator[Path]:
         name = entry.name
         if name.startswith((".", "_", "~")) or name.endswith("~"):
             continue
-        if os.path.splitext(name)[1].lower() in suffixes and entry.is_file():
+        if os.path.splitext(name)[1].lower() not in suffixes:
+            continue
+        try:
+            is_file = entry.is_file()
+        except OSError:  # a link in a loop: boundary.py reports it
+            continue
+        if is_file:
             yield folder / name
 
 

@@ -330,7 +330,7 @@ def validate_content(
     and ``made``, the entries of the last check by file, kept while a file's document is the
     very same object (serve: 1,500 entries not made again per save).
     """
-    problems: list[SourceError] = []
+    problems: list[SourceError] = list(sources.refused)
     made = {} if made is None else made
 
     def entries(paths: Iterable[Path], model: type[M], ident: Any = None) -> list[Entry[M]]:
