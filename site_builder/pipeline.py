@@ -42,6 +42,7 @@ from .incremental import (
     page_fingerprint,
 )
 from .links import Urls, output_file
+from .media import publish_folder
 from .output import (
     MARKER,
     Planned,
@@ -90,8 +91,7 @@ from .search import (
     run_indexer,
 )
 from .validate import EntriesMade, check_model, validate_content
-
-RASTER = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".heic", ".heif", ".avif"}
+from .writing import unwritable
 
 
 @dataclass
@@ -390,7 +390,7 @@ def build(
         session.sources.changed = True
     for file in files:
         site.put(file.path, file.text.encode())
-    _plan_static(site, folders, options.project, env, shared)
+    problems = [*problems, *_plan_static(site, folders, options.project, env, shared)]
     _plan_variants(site, processed.values(), _image_cache(options.project))
     clock.lap("plan files")
     pending, indexing, remembered = False, None, False
@@ -408,6 +408,9 @@ def build(
             indexing = planned  # a fresh build: made while the pages are written
         pending = planned is False
         clock.lap("search index")
+    blocked = unwritable(options.output, [*site.changes, *site.removed()])
+    if blocked is not None:
+        raise BuildFailed([blocked])
     written_paths = _write(site, options, indexing)
     removed = len(site.removed())
     written = len(written_paths) - removed
@@ -494,7 +497,10 @@ def _check(
     if (
         changed is None
         or found is None
-        or not all(path in found[1] and os.path.isfile(path) for path in changed)
+        or not all(
+            path in found[1] and os.path.isfile(path) and not os.path.islink(path)
+            for path in changed
+        )
     ):
         sources = discover(options.project)
         session.found = found = (sources, _files_of(sources))
@@ -1332,26 +1338,27 @@ def _unique(problems: list[SourceError]) -> list[SourceError]:
 
 def _plan_static(
     site: _SitePlan, folders: list[Path], project: Project, env: Any, shared: dict[str, Any]
-) -> None:
+) -> list[SourceError]:
+    """The theme's files and content/media/, made safe (media.py); returns what to tell."""
+    inside = (project.content, project.galleries, project.themes)
+    problems: list[SourceError] = []
     # Default theme first, then the site's theme over it: later copies win.
-    assets: dict[str, Path] = {}
+    assets: dict[str, bytes] = {}
     for folder in reversed(folders):
-        static = folder / "static"
-        if static.is_dir():
-            for path in sorted(static.rglob("*")):
-                if path.is_file() and not path.name.startswith("."):
-                    assets[f"assets/{path.relative_to(static).as_posix()}"] = path
-    for relative, path in assets.items():
-        site.put(relative, path.read_bytes())
+        found, told = publish_folder(folder / "static", "assets", inside, photos_elsewhere=False)
+        assets.update((asset.relative, asset.data) for asset in found)
+        problems += told
+    for relative, data in assets.items():
+        site.put(relative, data)
     brand = env.get_template("brand.css").render(shared)
     site.put("assets/brand.css", brand.encode())
-    media = project.content / "media"
-    if media.is_dir():
-        # Photos only reach the site through the image pipeline, which strips where and when
-        # they were taken; other files (logos, PDFs) are published as they are.
-        for path in sorted(media.rglob("*")):
-            if path.is_file() and path.suffix.lower() not in RASTER:
-                site.put(f"media/{path.relative_to(media).as_posix()}", path.read_bytes())
+    media, told = publish_folder(project.content / "media", "media", inside, photos_elsewhere=True)
+    for asset in media:
+        site.put(asset.relative, asset.data)
+    problems += told
+    if any(problem.severity == "error" for problem in problems):
+        raise BuildFailed(problems)
+    return problems
 
 
 def _plan_variants(
