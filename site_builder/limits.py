@@ -23,6 +23,9 @@ MAX_LIST_DEPTH = 20  # Markdown lists and quotes inside each other
 # dozen links in each paragraph scores about 400,000; at this limit a text takes about 2 s.
 MAX_MARKUP_COST = 5_000_000
 
+# C0 controls but tab, newline and carriage return, and DEL: typed by no one, invalid in XML,
+# cut short any file name (NUL), and used by Python-Markdown as its own placeholders (STX, ETX)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LIST_PREFIX = re.compile(r"[ \t]*(?:(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)|>[ \t]*)")
 _STARTS_BLOCK = re.compile(r"[ \t]*(?:[-*+][ \t]|\d{1,9}[.)][ \t]|[>#|])")
 
@@ -34,6 +37,21 @@ class Passed:
     message: str
     hint: str
     line: int = 0  # 0-based line in the text checked, where it is known
+
+
+def control_character(text: str) -> Passed | None:
+    """A control character in a text value or body, which no content can use."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return None
+    code = f"U+{ord(found.group()):04X}"
+    return Passed(
+        f"the text holds the invisible control character {code} (character "
+        f"{found.start() + 1:,}), which no text or file name can use",
+        "delete it: retype the words around it (it usually comes with text pasted from "
+        "another program)",
+        text.count("\n", 0, found.start()),
+    )
 
 
 def text_limits(text: str) -> Passed | None:

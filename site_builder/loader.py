@@ -18,7 +18,13 @@ from typing import Any
 import yaml
 
 from .errors import SourceError
-from .limits import MAX_FILE_BYTES, MAX_YAML_DEPTH, MAX_YAML_VALUES, text_limits
+from .limits import (
+    MAX_FILE_BYTES,
+    MAX_YAML_DEPTH,
+    MAX_YAML_VALUES,
+    control_character,
+    text_limits,
+)
 
 PathKey = tuple[str | int, ...]
 Position = tuple[int, int]  # 1-based line and column
@@ -206,7 +212,8 @@ def read_front_matter(path: Path) -> FrontMatterDocument | SourceError:
     if isinstance(meta, SourceError):
         return meta
     body_line = text[: match.end()].count("\n") + 1
-    passed = text_limits(text[match.end() :])
+    body = text[match.end() :]
+    passed = control_character(body) or text_limits(body)
     if passed is not None:
         return SourceError(path, passed.message, line=body_line + passed.line, hint=passed.hint)
     return FrontMatterDocument(meta=meta, body=text[match.end() :], body_line=body_line)
@@ -301,8 +308,8 @@ class _Builder:
             finally:
                 self.open.discard(id(node))
         value = self._scalar(node)
-        if isinstance(value, str) and len(value) > 80:
-            passed = text_limits(value)
+        if isinstance(value, str):
+            passed = control_character(value) or (text_limits(value) if len(value) > 80 else None)
             if passed is not None:
                 raise _Refused(node, passed.message, passed.hint, _field(at))
         return value
@@ -407,6 +414,13 @@ class _Builder:
                 _field(at),
             )
         key = self._scalar(node)
+        if isinstance(key, str) and control_character(key):
+            raise _Refused(
+                node,
+                f"the key {key!r} holds an invisible control character",
+                "retype the key",
+                _field(at),
+            )
         return key if isinstance(key, str) else str(key)
 
 
