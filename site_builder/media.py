@@ -54,6 +54,16 @@ def publish_folder(
     return assets, problems
 
 
+def check_files(content: Path, inside: Sequence[Path], themes: Sequence[Path]) -> list[SourceError]:
+    """What publishing content/media/ and the themes' static/ would tell, without publishing:
+    for ``check``, which builds nothing."""
+    problems: list[SourceError] = []
+    for folder in themes:
+        problems += publish_folder(folder / "static", "assets", inside, photos_elsewhere=False)[1]
+    problems += publish_folder(content / "media", "media", inside, photos_elsewhere=True)[1]
+    return problems
+
+
 def safe_bytes(path: Path) -> tuple[bytes | None, list[SourceError]]:
     """What may be published of one file (None: nothing), and what to tell about it."""
     try:

@@ -42,7 +42,7 @@ from .incremental import (
     page_fingerprint,
 )
 from .links import Urls, output_file
-from .media import publish_folder
+from .media import check_files, publish_folder
 from .output import (
     MARKER,
     Planned,
@@ -480,6 +480,12 @@ def check(options: BuildOptions) -> tuple[Content, Published, list[SourceError]]
     documents = load_documents(sources)
     content, problems = validate_content(sources, documents, options.today)
     if content is None:
+        raise BuildFailed(problems)
+    project = options.project
+    folders = theme_folders(project.themes, content.site.theme)
+    inside = (project.content, project.galleries, project.themes)
+    problems = [*problems, *check_files(project.content, inside, folders)]
+    if any(problem.severity == "error" for problem in problems):
         raise BuildFailed(problems)
     published = select_published(content, options.today, options.drafts)
     return content, published, problems

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image, ImageCms
 
 from site_builder.errors import BuildFailed, format_report
-from site_builder.pipeline import build
+from site_builder.pipeline import build, check
 from site_builder.svg import SvgRefused, sanitise_svg
 from tests.sites import TinySite
 
@@ -310,6 +310,10 @@ def test_the_build_publishes_the_cleaned_svg_with_a_warning_naming_it(
     told = "\n".join(w.format(tiny_site.root) for w in report.warnings)
     assert "content/media/logo.svg: warning: these were removed from the SVG" in told
     assert "<script>" in told and "onload=" in told and "outside the SVG" in told
+    checked = check(tiny_site.options())[2]  # make check says the same, building nothing
+    assert {w.path for w in checked if "removed from the SVG" in w.message} == {
+        w.path for w in report.warnings if "removed from the SVG" in w.message
+    }
 
 
 ENTITY_BOMB = (
@@ -335,3 +339,6 @@ def test_a_refused_svg_fails_the_build_and_keeps_the_site(
     assert f"content/media/{name}: error: this SVG cannot be published" in report
     after = {p: p.read_bytes() for p in (tiny_site.root / "output").rglob("*") if p.is_file()}
     assert after == before
+    with pytest.raises(BuildFailed) as checked:
+        check(tiny_site.options())
+    assert f"content/media/{name}: error" in format_report(checked.value.problems, tiny_site.root)
