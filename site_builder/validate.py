@@ -487,8 +487,25 @@ def _check_file(
     entry: Entry[Any], path: PathKey, file: Path, sources: Sources
 ) -> list[SourceError]:
     # most names are already resolved (the project folders are): skip a resolve() per photo
-    if str(file) in sources.media or str(file.resolve()) in sources.media:
+    if str(file) in sources.media:
         return []
+    try:
+        real = file.resolve()
+    except (OSError, RuntimeError):  # a link in a loop: boundary.py reports it
+        return []
+    if str(real) in sources.media:
+        return []
+    project = sources.project
+    if not any(real.is_relative_to(top) for top in (project.content, project.galleries)):
+        return [
+            _error(
+                entry,
+                path,
+                f"this leads outside the project's folders, to {real}, which is never read",
+                "put the file in content/media/ (a photo: in its gallery's folder) and give "
+                "its name from there, such as media/open-day.jpg",
+            )
+        ]
     folder = file.parent
     names = [Path(p).name for p in sources.media if Path(p).parent == folder.resolve()]
     guess = closest(file.name, names)

@@ -12,7 +12,7 @@ import pytest
 
 from site_builder.errors import BuildFailed, format_report
 from site_builder.pipeline import build, check
-from tests.sites import TinySite
+from tests.sites import SITE, TECHNICIAN, TinySite
 from tests.test_build import run_cli
 
 SECRET = "secret-4f1c9e outside the project"
@@ -151,3 +151,34 @@ def test_links_that_stay_inside_the_project_still_work(site: TinySite) -> None:
     output = site.root / "output"
     assert (output / "media/guide.pdf").read_bytes() == b"%PDF-1.4 guide"
     assert (output / "media/real/guide.pdf").read_bytes() == b"%PDF-1.4 guide"
+
+
+FIELDS = {
+    "photo": (
+        "content/technicians/alex-morgan.yaml",
+        TECHNICIAN + "photo_alt: A face\nphoto: ../../elsewhere/secret.txt\n",
+    ),
+    "image.src": (
+        "content/news/2026-10-03-x.md",
+        "---\ntitle: T\ndate: 2026-10-03\nsummary: S\nimage:\n"
+        "  src: ../../elsewhere/secret.txt\n  alt: A\n---\n\nBody.\n",
+    ),
+    "logo.src": ("content/site.yaml", SITE + "logo:\n  src: {outside}/secret.txt\n  alt: L\n"),
+    "share_image.src": (
+        "content/site.yaml",
+        SITE + "share_image:\n  src: ../elsewhere/../../elsewhere/secret.txt\n  alt: S\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_a_field_naming_a_file_outside_the_project_is_refused(
+    site: TinySite, tmp_path: Path, field: str
+) -> None:
+    relative, text = FIELDS[field]
+    site.write(relative, text.replace("{outside}", str(outside(tmp_path))))
+    with pytest.raises(BuildFailed) as failed:
+        build(site.options())
+    report = format_report(failed.value.problems, site.root)
+    assert f"(field '{field}'): this leads outside the project's folders" in report, report
+    assert SECRET not in report
