@@ -64,7 +64,15 @@ def _converted(text: str) -> str:
                 extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIG, output_format="html"
             )
             _converters.markdown = converter
-        html = str(converter.reset().convert(text))
+        try:
+            html = str(converter.reset().convert(text))
+        except RecursionError:
+            # The loader refuses Markdown nested this deeply (limits.py); this is the net
+            # below it, for text that reached a template some other way.
+            _converters.markdown = None  # its state is half-way through that text
+            raise ValueError(
+                "Markdown nested too deeply to convert (lists or quotes inside each other)"
+            ) from None
         _added.append(text)
         if len(_conversions) >= _MEMO_LIMIT:  # a long preview session: forget the oldest half
             for old in list(_conversions)[: _MEMO_LIMIT // 2]:

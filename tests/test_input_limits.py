@@ -229,3 +229,12 @@ def test_a_build_with_a_hostile_story_reports_it_and_writes_nothing(tiny_site: T
     assert not (tiny_site.root / "output").exists()
     with pytest.raises(BuildFailed):
         check(tiny_site.options())
+
+
+def test_the_renderer_refuses_too_deep_markdown_that_bypassed_the_loader() -> None:
+    from site_builder.markup import render_markdown
+
+    for text in ("- " * 10_000 + "x", "1. " * 10_000 + "x"):
+        with pytest.raises(ValueError, match="nested too deeply"):
+            render_markdown(text)
+    assert "<li>a</li>" in render_markdown("- a\n- b")  # and the next text still converts
