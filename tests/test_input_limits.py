@@ -238,3 +238,19 @@ def test_the_renderer_refuses_too_deep_markdown_that_bypassed_the_loader() -> No
         with pytest.raises(ValueError, match="nested too deeply"):
             render_markdown(text)
     assert "<li>a</li>" in render_markdown("- a\n- b")  # and the next text still converts
+
+
+SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+
+
+def test_real_plans_are_within_every_limit() -> None:
+    """Real plans, as exported from Word and Excel, pass every limit: each cell as a text
+    value, and each whole file as one Markdown text."""
+    seeds = sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else []
+    if not seeds:
+        pytest.skip("the real plans in shared/seeds are not here")
+    for seed in seeds:
+        text = seed.read_text(encoding="utf-8")
+        assert text_limits(text) is None, seed.name
+        for cell in text.replace("\t", "\n\n").split("\n\n"):
+            assert text_limits(cell) is None, (seed.name, cell[:60])
