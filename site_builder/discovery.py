@@ -23,7 +23,7 @@ def discover(project: Project) -> Sources:
     allowed = listing.allows
     files: dict[str, tuple[Path, ...]] = {}
     for kind in COLLECTIONS:
-        if kind.folder is not None:
+        if kind.folder is not None and allowed(content / kind.folder):
             found = iter_files(content / kind.folder, kind.suffixes)
             files[kind.field] = tuple(path for path in found if allowed(path))
     files[GALLERY.field] = tuple(

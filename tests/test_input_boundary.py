@@ -51,6 +51,7 @@ LEAVING: dict[str, Callable[[TinySite, Path], str]] = {
     "nested media folder": lambda s, o: link(s, "content/media/a/b/c", o),
     "content file": lambda s, o: link(s, "content/technicians/sam.yaml", o / "secret.yaml"),
     "page": lambda s, o: link(s, "content/pages/secret.md", o / "secret.txt"),
+    "content folder": lambda s, o: link(s, "content/case-studies", o),
     "photo": lambda s, o: link(s, "galleries/main/face.jpg", o / "secret.txt"),
     "gallery folder": lambda s, o: link(s, "galleries/elsewhere", o),
     "gallery file": lambda s, o: link(s, "galleries/main/gallery.yaml.bak", o / "secret.yaml"),
