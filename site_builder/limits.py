@@ -27,6 +27,7 @@ MAX_MARKUP_COST = 5_000_000
 # cut short any file name (NUL), and used by Python-Markdown as its own placeholders (STX, ETX)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LIST_PREFIX = re.compile(r"[ \t]*(?:(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)|>[ \t]*)")
+_MAY_NEST = frozenset(" \t-*+>0123456789")
 _STARTS_BLOCK = re.compile(r"[ \t]*(?:[-*+][ \t]|\d{1,9}[.)][ \t]|[>#|])")
 
 
@@ -83,6 +84,8 @@ def markdown_limits(text: str) -> Passed | None:
 def _dense_brackets(text: str) -> Passed | None:
     """Brackets are matched within one run of text: a paragraph, a list item, a table row, a
     heading; each line that starts one of those (or a blank line) ends the run before it."""
+    if text.count("[") * len(text) <= MAX_MARKUP_COST:
+        return None  # no run can cost more than the whole text: nearly every text
     cost, first, marks, length = 0, 0, 0, 0
     for number, row in enumerate([*text.splitlines(), ""]):
         if not row.strip() or _STARTS_BLOCK.match(row):
@@ -103,8 +106,8 @@ def _dense_brackets(text: str) -> Passed | None:
 
 def _dense_tables(text: str) -> Passed | None:
     """A table row is read in time growing with its '|' times its length, row by row."""
-    if "|" not in text:
-        return None
+    if text.count("|") * len(text) <= MAX_MARKUP_COST:
+        return None  # no more than the whole text at once
     cost = 0
     for number, row in enumerate(text.splitlines()):
         cost += row.count("|") * len(row)
@@ -123,6 +126,8 @@ def _deepest_list(text: str) -> tuple[int, int] | None:
     """The first line nested past MAX_LIST_DEPTH (0-based) and its depth, counting a level
     for each marker at the start of the line and each four spaces of indentation."""
     for number, line in enumerate(text.splitlines()):
+        if line[:1] not in _MAY_NEST:
+            continue  # neither indented nor a marker: a line of words, level 0
         row = line.expandtabs(4) if "\t" in line else line
         indent = len(row) - len(row.lstrip(" "))
         if indent // 4 > MAX_LIST_DEPTH:
