@@ -1096,7 +1096,8 @@ class Remade:
 def remake_image(path: Path, max_pixels: int = MAX_PIXELS) -> Remade | ImageProblem:
     """An image made again from its pixels alone, full size, for a file published under its
     own name: nothing but pixels can follow (no EXIF, GPS, XMP, comments or ICC profile).
-    JPEG stays JPEG and WebP WebP; every other format becomes PNG, lossless."""
+    JPEG stays JPEG and WebP WebP; every other format becomes PNG, lossless (an animated GIF
+    keeps its first frame)."""
     try:
         with _open_photo(path, max_pixels) as image:
             kind = image.format

@@ -72,9 +72,9 @@ def safe_bytes(path: Path) -> tuple[bytes | None, list[SourceError]]:
         return None, [SourceError(path, f"cannot read the file: {error.strerror}")]
     if path.suffix.lower() == ".svgz":
         return None, [_refused(path, "a compressed SVG (.svgz) cannot be checked")]
-    if path.suffix.lower() == ".svg" or _looks_like_svg(data):
+    kind = image_format(path)  # first: a PNG called logo.svg is a PNG
+    if kind is None and (path.suffix.lower() == ".svg" or _looks_like_svg(data)):
         return _svg(path, data)
-    kind = image_format(path)
     if kind is None:
         return data, []
     remade = remake_image(path)

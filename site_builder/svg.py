@@ -2,14 +2,15 @@
 
 An SVG served from the site's own address runs its scripts with the site's rights, so only a
 fixed list of drawing elements survives, with their attributes minus event handlers (``on*=``),
-links anywhere but inside the file itself (``href="#id"``), and styles that fetch from other
-sites (``url(https://...)``, ``@import``). Editor and metadata elements go too (they can carry
-the author's name and file paths). What was taken out is listed, so the person publishing can
-be told. A file that is not well-formed XML, or that declares entities, is refused whole.
+links anywhere but inside the file itself (``href="#id"``; even an ``<a>`` to a web page goes),
+and styles that fetch from other sites (``url(https://...)``, ``@import``). Editor and metadata
+elements go too (they can carry the author's name and file paths). What was taken out is listed,
+so the person publishing can be told. A file that is not well-formed XML, or that declares
+entities, is refused whole.
 
-The XML is read with defusedxml (entity expansion and external references refused, where the
-standard library would expand a "billion laughs"), and CSS with tinycss2, which decodes CSS
-escapes that would hide a ``url(`` from a regular expression.
+The XML is read with defusedxml, which refuses entity declarations and external references
+outright (the standard library's parser would expand them, only capping the growth), and CSS
+with tinycss2, which decodes CSS escapes that would hide a ``url(`` from a regular expression.
 """
 
 from __future__ import annotations
@@ -47,7 +48,6 @@ _LINK_ATTRIBUTES = {"href", f"{{{XLINK}}}href"}
 _KEPT_FOREIGN = {f"{{{XML}}}space", f"{{{XML}}}lang"}
 # an <image> may show pixels carried in the file itself, never fetch them
 _INLINE_IMAGE = re.compile(r"^data:image/(?:png|jpeg|gif|webp);base64,", re.IGNORECASE)
-_SAFE_LINK = re.compile(r"^(?:https?://|mailto:)", re.IGNORECASE)  # only from an <a>
 _SCRIPTED = re.compile(r"(?:java|vb)script:|data:text/html", re.IGNORECASE)
 
 
@@ -158,8 +158,8 @@ def _unsafe_attribute(attribute: str, value: str, element: str) -> str | None:
             return "a javascript: link"
         if target.startswith("#") or (element == "image" and _INLINE_IMAGE.match(target)):
             return None
-        if element == "a" and _SAFE_LINK.match(target):
-            return None
+        # even an <a> to a web page goes: a picture shown by <img> cannot be clicked through,
+        # and one opened on its own should not send its reader elsewhere
         return "a link to a file outside the SVG" + _shown(target)
     if attribute.startswith("{") and attribute not in _KEPT_FOREIGN:
         return f"editor attribute {local}="

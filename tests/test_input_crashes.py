@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -112,7 +113,7 @@ def chattr(flag: str, path: Path) -> None:
 
 
 @pytest.fixture
-def locked(tiny_site: TinySite) -> list[Path]:
+def locked(tiny_site: TinySite) -> Iterator[list[Path]]:
     """Paths made immutable by the test (so even root cannot write), unlocked afterwards."""
     if shutil.which("chattr") is None:
         pytest.skip("needs chattr to make a folder read-only even for root")

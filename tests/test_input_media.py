@@ -132,6 +132,15 @@ def test_other_files_are_published_as_they_are(tiny_site: TinySite) -> None:
         assert (tiny_site.root / "output/media" / name).read_bytes() == data
 
 
+def test_an_image_named_as_an_svg_is_treated_as_the_image_it_is(tiny_site: TinySite) -> None:
+    (tiny_site.content / "media").mkdir()
+    (tiny_site.content / "media" / "logo.svg").write_bytes(photo_bytes("PNG"))
+    report = build(tiny_site.options())
+    published = (tiny_site.root / "output/media/logo.svg").read_bytes()
+    assert_clean(published, "logo.svg")
+    assert any("whatever its name says" in w.message for w in report.warnings)
+
+
 def test_a_damaged_image_under_another_name_is_a_located_error(tiny_site: TinySite) -> None:
     media = tiny_site.content / "media"
     media.mkdir()
@@ -178,6 +187,11 @@ HOSTILE = {
         f"{DRAWING}</svg>",
         "onerror",
         "<foreignObject>",
+    ),
+    "link to a web page": (
+        f'{HEAD}><a href="https://evil.example/">{DRAWING}</a></svg>',
+        "evil.example",
+        "outside the SVG",
     ),
     "external use": (
         f'{HEAD}><use href="https://evil.example/sprite.svg#a"/>{DRAWING}</svg>',
@@ -258,7 +272,7 @@ def test_a_plain_svg_is_untouched_in_what_it_draws() -> None:
         f'{HEAD} viewBox="0 0 20 20"><title>Logo</title><defs><linearGradient id="g">'
         '<stop offset="0" stop-color="red"/></linearGradient></defs>'
         '<g transform="scale(2)"><path d="M0 0L10 10" stroke="url(#g)"/>'
-        '<use xlink:href="#box"/><a href="https://www.example.ac.uk/"><text x="1">Hi &amp; bye'
+        '<use xlink:href="#box"/><a href="#box"><text x="1">Hi &amp; bye'
         f"</text></a></g><style>.a {{ fill: url(#g) }}</style>{DRAWING}</svg>"
     )
     result = sanitise_svg(logo.encode())
