@@ -13,8 +13,10 @@ from .errors import BuildFailed, SourceError
 from .incremental import (
     load_documents_cached,
 )
+from .media import check_files
 from .project import BuildOptions
 from .published import Published, select_published
+from .render import theme_folders
 from .session import BuildSession
 from .validate import check_model, validate_content
 
@@ -25,6 +27,12 @@ def check(options: BuildOptions) -> tuple[Content, Published, list[SourceError]]
     documents = load_documents(sources)
     content, problems = validate_content(sources, documents, options.today)
     if content is None:
+        raise BuildFailed(problems)
+    project = options.project
+    folders = theme_folders(project.themes, content.site.theme)
+    inside = (project.content, project.galleries, project.themes)
+    problems = [*problems, *check_files(project.content, inside, folders)]
+    if any(problem.severity == "error" for problem in problems):
         raise BuildFailed(problems)
     published = select_published(content, options.today, options.drafts)
     return content, published, problems
@@ -72,7 +80,10 @@ def check_changed(
     if (
         changed is None
         or found is None
-        or not all(path in found[1] and os.path.isfile(path) for path in changed)
+        or not all(
+            path in found[1] and os.path.isfile(path) and not os.path.islink(path)
+            for path in changed
+        )
     ):
         sources = discover(options.project)
         session.found = found = (sources, files_of(sources))

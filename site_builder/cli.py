@@ -21,6 +21,7 @@ from .errors import BuildFailed, SourceError, format_report
 from .project import BuildOptions, Project
 from .records import BuildReport, input_folders, input_signatures, unchanged_report
 from .wording import counted as _count
+from .writing import refusal
 
 # The builder (Jinja, pydantic, Pillow: most of a second to import) and the publishing and link
 # checking modules are imported by the commands that use them, so that `build` with nothing
@@ -44,17 +45,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nStopped.", file=sys.stderr)
         return 130
-    except Exception:  # the last line of defence: never a bare traceback for the comms team
-        if os.environ.get("SITE_BUILDER_DEBUG"):
-            raise
-        log = Path(os.environ.get("TMPDIR", "/tmp")) / "site-builder-crash.txt"
-        log.write_text(traceback.format_exc(), encoding="utf-8")
-        print(
-            "site-builder stopped because of a problem in site-builder itself, not in your "
-            f"content.\nThe details are in {log}: please send that file to the developers.",
-            file=sys.stderr,
-        )
-        return EXIT_INTERNAL
+    except (
+        Exception
+    ) as error:  # the last line of defence: never a bare traceback for the comms team
+        # permissions, a full disk: the computer's doing, which the person can put right
+        problem = refusal(error) if isinstance(error, OSError) else None
+        if problem is None:
+            if os.environ.get("SITE_BUILDER_DEBUG"):
+                raise
+            return _fault_report()
+        print(format_report([problem], Path.cwd()), file=sys.stderr)
+        print("\nThe build stopped while writing; build again once this is fixed.", file=sys.stderr)
+        return EXIT_CONTENT
+
+
+def _fault_report() -> int:
+    """The details of a fault in site_builder itself go to a file, not the screen."""
+    log = Path(os.environ.get("TMPDIR", "/tmp")) / "site-builder-crash.txt"
+    log.write_text(traceback.format_exc(), encoding="utf-8")
+    print(
+        "site-builder stopped because of a problem in site-builder itself, not in your "
+        f"content.\nThe details are in {log}: please send that file to the developers.",
+        file=sys.stderr,
+    )
+    return EXIT_INTERNAL
 
 
 def _parser() -> argparse.ArgumentParser:

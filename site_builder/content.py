@@ -25,6 +25,7 @@ from .models import (
 from .project import Project
 
 if TYPE_CHECKING:
+    from .errors import SourceError
     from .loader import Located
 
 M = TypeVar("M")
@@ -39,6 +40,8 @@ class Sources:
     accessibility: Path | None
     files: Mapping[str, tuple[Path, ...]]  # by the kind's field: 'technicians'
     media: frozenset[str]  # every other file under content/ and galleries/, resolved
+    # links that leave the project's folders or loop (boundary.py): each an error
+    refused: tuple[SourceError, ...] = ()
 
     def of(self, kind: ContentKind) -> tuple[Path, ...]:
         """The files of one kind (a site-wide file's kind: that file, if there is one)."""

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from .boundary import list_project
 from .content import Sources
 from .errors import SourceError
 from .kinds import ACCESSIBILITY, COLLECTIONS, GALLERY, KINDS, SITE, ContentKind, Document
@@ -14,27 +14,32 @@ from .project import Project
 
 
 def discover(project: Project) -> Sources:
-    """Find every content file; nothing is parsed here."""
+    """Find every content file; nothing is parsed here. A link that leaves the project's
+    folders is refused (boundary.py) and what it leads to left out."""
     content = project.content
+    inside = (content, project.galleries, project.themes)
+    listing = list_project((content, project.galleries), inside)
+    themes = list_project((project.themes,), inside)
+    allowed = listing.allows
     files: dict[str, tuple[Path, ...]] = {}
     for kind in COLLECTIONS:
-        if kind.folder is not None:
-            files[kind.field] = tuple(iter_files(content / kind.folder, kind.suffixes))
+        if kind.folder is not None and allowed(content / kind.folder):
+            found = iter_files(content / kind.folder, kind.suffixes)
+            files[kind.field] = tuple(path for path in found if allowed(path))
     files[GALLERY.field] = tuple(
         gallery / "gallery.yaml"
         for gallery in sorted(project.galleries.iterdir() if project.galleries.is_dir() else ())
-        if gallery.is_dir() and not gallery.name.startswith(".")
+        if allowed(gallery) and gallery.is_dir() and not gallery.name.startswith(".")
     )
-    media: set[str] = set()
-    for top in (content, project.galleries):
-        if top.is_dir():
-            media.update(_files_under(top))
+    site = _single(content, SITE)
+    accessibility = _single(content, ACCESSIBILITY)
     return Sources(
         project=project,
-        site=_single(content, SITE) or content / "site.yaml",
-        accessibility=_single(content, ACCESSIBILITY),
+        site=site if site is not None and allowed(site) else content / "site.yaml",
+        accessibility=accessibility if accessibility and allowed(accessibility) else None,
         files=files,
-        media=frozenset(media),
+        media=listing.files,
+        refused=(*listing.refused, *themes.refused),
     )
 
 
@@ -48,32 +53,6 @@ def _single(content: Path, kind: ContentKind) -> Path | None:
         ),
         None,
     )
-
-
-def _files_under(top: Path) -> Iterator[str]:
-    """Every file below ``top``, resolved, as text. Resolving each of thousands of photos costs a
-    system call per path component, so only folders and symlinks are resolved; a plain file's
-    resolved path is its resolved folder plus its name. A folder's listing says which entries
-    are files, folders and links, without a stat of each."""
-    folders = [str(top)]
-    while folders:
-        folder = folders.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        real = Path(folder).resolve()
-        for entry in entries:
-            if entry.is_symlink():
-                path = Path(entry.path).resolve()
-                if path.is_dir():
-                    folders.append(entry.path)
-                elif path.is_file():
-                    yield str(path)
-            elif entry.is_dir(follow_symlinks=False):
-                folders.append(entry.path)
-            elif entry.is_file(follow_symlinks=False):
-                yield os.path.join(real, entry.name)
 
 
 def read_document(kind: ContentKind, path: Path) -> Document:

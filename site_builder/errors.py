@@ -146,7 +146,9 @@ def format_report(
 def _relative(path: Path, root: Path | None) -> str:
     if root is not None:
         try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
+            # the folder resolved, not the file: a link is shown where it is, not where it
+            # leads (which may be outside the project, or nowhere: a loop)
+            return (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
+        except (ValueError, OSError, RuntimeError):
             pass
     return path.as_posix()

@@ -1069,6 +1069,55 @@ def _drop_opaque_alpha(picture: Image.Image) -> Image.Image:
     return picture
 
 
+# --- files published as they are named (content/media/, a theme's static/) ---------------------
+
+
+def image_format(path: Path) -> str | None:
+    """Pillow's name for the image format of a file's bytes ("JPEG"), whatever the file is
+    called; None when its bytes are no image we read (a PDF, a document, an SVG)."""
+    try:
+        with Image.open(path, formats=_READABLE_FORMATS) as image:
+            return str(image.format)
+    except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError):
+        # Begins like an image but Pillow cannot read it (cut short, damaged, HEIC): still an
+        # image, whose metadata would go out with it; remake_image says what is wrong.
+        # ("BM", a bitmap's mark, begins too many words to be trusted.)
+        kind = _sniff_kind(path)
+        return kind.upper() if kind in ("jpeg", "png", "gif", "tiff", "heic") else None
+
+
+@dataclass(frozen=True)
+class Remade:
+    data: bytes
+    format: str  # Pillow's name for what ``data`` is: "JPEG", "PNG" or "WEBP"
+
+
+def remake_image(path: Path, max_pixels: int = MAX_PIXELS) -> Remade | ImageProblem:
+    """An image made again from its pixels alone, full size, for a file published under its
+    own name: nothing but pixels can follow (no EXIF, GPS, XMP, comments or ICC profile).
+    JPEG stays JPEG and WebP WebP; every other format becomes PNG, lossless (an animated GIF
+    keeps its first frame)."""
+    try:
+        with _open_photo(path, max_pixels) as image:
+            kind = image.format
+            _decode(image)
+            ImageOps.exif_transpose(image, in_place=True)
+            picture = _fresh_copy(_to_srgb(image))
+    except _BadImage as bad:
+        return ImageProblem(
+            path, "", path, f"the file '{path.name}' {bad.failure.reason}", bad.failure.hint
+        )
+    buffer = BytesIO()
+    if kind in ("JPEG", "MPO"):
+        _on_white(picture).save(buffer, "JPEG", quality=90, progressive=True, optimize=True)
+        return Remade(buffer.getvalue(), "JPEG")
+    if kind == "WEBP":
+        picture.save(buffer, "WEBP", lossless=True)
+        return Remade(buffer.getvalue(), "WEBP")
+    picture.save(buffer, "PNG", optimize=True)
+    return Remade(buffer.getvalue(), "PNG")
+
+
 def srcset_of(variants: Sequence[Variant], fmt: str, url: Callable[[str], str]) -> str:
     chosen = sorted((v for v in variants if v.format == fmt), key=lambda v: v.width)
     return ", ".join(f"{url(variant.path)} {variant.width}w" for variant in chosen)

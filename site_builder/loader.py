@@ -18,6 +18,13 @@ from typing import Any
 import yaml
 
 from .errors import SourceError
+from .limits import (
+    MAX_FILE_BYTES,
+    MAX_YAML_DEPTH,
+    MAX_YAML_VALUES,
+    control_character,
+    text_limits,
+)
 
 PathKey = tuple[str | int, ...]
 Position = tuple[int, int]  # 1-based line and column
@@ -113,7 +120,7 @@ class FrontMatterDocument:
 
 
 def parse_yaml(text: str, path: Path, line_offset: int = 0) -> Located | SourceError:
-    """Parse one YAML document; return data with positions, or the first syntax error."""
+    """Parse one YAML document; return data with positions, or the first problem in it."""
     try:
         loader = _Composer(text)
         try:
@@ -128,34 +135,28 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0) -> Located | SourceE
     if node is None:
         located.data = {}
         return located
-    constructor = _Constructor()
     try:
-        located.data = _build(node, (), located, constructor, line_offset)
-    except _DuplicateKey as dup:
-        return SourceError(
-            path,
-            f"the key '{dup.key}' appears twice in the same section",
-            line=dup.line + line_offset,
-            column=dup.column,
-            field=dup.key,
-            hint="keep one of them; YAML would silently use only the last",
-        )
-    except _UnsafeTag as bad:
-        return SourceError(
-            path,
-            f"the tag '{bad.tag}' is not allowed in content files",
-            line=bad.line + line_offset,
-            column=bad.column,
-            hint="remove the tag (the text starting with '!'); content is plain text, lists "
-            "and key: value pairs",
-        )
+        located.data = _Builder(located, line_offset).build(node, ())
+    except _Refused as refused:
+        return refused.error(path, line_offset)
     return located
 
 
 def read_text(path: Path) -> str | SourceError:
     """A content file's text; a byte-order mark, as Windows editors write, is dropped."""
     try:
-        return path.read_text(encoding="utf-8-sig")
+        with path.open("rb") as file:
+            # one byte more than the limit is enough to know it is passed
+            data = file.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            return SourceError(
+                path,
+                f"the file is over {MAX_FILE_BYTES // (1024 * 1024)} MB, the limit for a "
+                "content file",
+                hint="content files are a few KB of text: check it is the file you meant, "
+                "or split it",
+            )
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return SourceError(
             path,
@@ -211,6 +212,10 @@ def read_front_matter(path: Path) -> FrontMatterDocument | SourceError:
     if isinstance(meta, SourceError):
         return meta
     body_line = text[: match.end()].count("\n") + 1
+    body = text[match.end() :]
+    passed = control_character(body) or text_limits(body)
+    if passed is not None:
+        return SourceError(path, passed.message, line=body_line + passed.line, hint=passed.hint)
     return FrontMatterDocument(meta=meta, body=text[match.end() :], body_line=body_line)
 
 
@@ -224,63 +229,202 @@ def iter_files(folder: Path, suffixes: tuple[str, ...]) -> Iterator[Path]:
         name = entry.name
         if name.startswith((".", "_", "~")) or name.endswith("~"):
             continue
-        if os.path.splitext(name)[1].lower() in suffixes and entry.is_file():
+        if os.path.splitext(name)[1].lower() not in suffixes:
+            continue
+        try:
+            is_file = entry.is_file()
+        except OSError:  # a link in a loop: boundary.py reports it
+            continue
+        if is_file:
             yield folder / name
 
 
-class _DuplicateKey(Exception):
-    def __init__(self, key: str, line: int, column: int):
-        self.key, self.line, self.column = key, line, column
+class _Refused(Exception):
+    """Something in a document that is read no further: where it is, what it is, the fix."""
+
+    def __init__(self, node: yaml.Node, message: str, hint: str, field: str | None = None):
+        super().__init__(message)
+        self.node, self.message, self.hint, self.field = node, message, hint, field
+
+    def error(self, path: Path, line_offset: int) -> SourceError:
+        line, column = _pos(self.node, line_offset)
+        return SourceError(
+            path, self.message, line=line, column=column, field=self.field, hint=self.hint
+        )
 
 
-class _UnsafeTag(Exception):
-    def __init__(self, tag: str, line: int, column: int):
-        self.tag, self.line, self.column = tag, line, column
+_TAG = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")}
+_PLAIN_TAGS = _SCALAR_TAGS | {_TAG + "map", _TAG + "seq"}
+_MERGE = _TAG + "merge"
+_STR = _TAG + "str"
+_PLAIN_CONTENT = "content is plain text, lists and key: value pairs"
 
 
-_PLAIN_TAGS = {
-    "tag:yaml.org,2002:" + name
-    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
-}
+def _shown_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
 
 
 def _pos(node: yaml.Node, line_offset: int) -> Position:
     return node.start_mark.line + 1 + line_offset, node.start_mark.column + 1
 
 
-def _build(
-    node: yaml.Node,
-    at: PathKey,
-    located: Located,
-    constructor: yaml.constructor.SafeConstructor,
-    line_offset: int,
-) -> Any:
-    if node.tag not in _PLAIN_TAGS:
-        raise _UnsafeTag(node.tag, node.start_mark.line + 1, node.start_mark.column + 1)
-    located.values[at] = _pos(node, line_offset)
-    if isinstance(node, yaml.MappingNode):
-        constructor.flatten_mapping(node)
+def _field(at: PathKey) -> str | None:
+    return ".".join(str(part) for part in at) or None
+
+
+class _Builder:
+    """Plain values from composed nodes, positions noted, limits kept.
+
+    PyYAML's own constructor is used only for single scalars: it would build anything a tag
+    asks for, recurse without limit, and expand every alias again each time it is used (a
+    "billion laughs" file is a few lines long). Here each value built counts against
+    MAX_YAML_VALUES, aliases included, so such a file stops after 100,000 values.
+    """
+
+    def __init__(self, located: Located, line_offset: int):
+        self.located, self.line_offset = located, line_offset
+        self.constructor = _Constructor()
+        self.built = 0
+        self.seen: set[int] = set()  # nodes built once: meeting one again is an alias
+        self.aliased = False
+        self.open: set[int] = set()  # sections and lists being built: met again, a loop
+
+    def build(self, node: yaml.Node, at: PathKey) -> Any:
+        self._count(node, at)
+        if node.tag not in _PLAIN_TAGS:
+            raise _Refused(
+                node,
+                f"the tag '{_shown_tag(node.tag)}' is not allowed in content files",
+                f"remove the tag (the text starting with '!'); {_PLAIN_CONTENT}",
+                _field(at),
+            )
+        self.located.values[at] = _pos(node, self.line_offset)
+        if isinstance(node, yaml.CollectionNode):
+            self.open.add(id(node))
+            try:
+                if isinstance(node, yaml.MappingNode):
+                    return self._mapping(node, at)
+                return [self.build(item, (*at, index)) for index, item in enumerate(node.value)]
+            finally:
+                self.open.discard(id(node))
+        value = self._scalar(node)
+        if isinstance(value, str):
+            passed = control_character(value) or (text_limits(value) if len(value) > 80 else None)
+            if passed is not None:
+                raise _Refused(node, passed.message, passed.hint, _field(at))
+        return value
+
+    def _count(self, node: yaml.Node, at: PathKey) -> None:
+        if id(node) in self.open:
+            raise _Refused(
+                node,
+                "this section contains itself, through a '*' alias of its own '&' anchor",
+                "replace the '*' alias with the values it should repeat",
+                _field(at),
+            )
+        if id(node) in self.seen:
+            self.aliased = True
+        elif isinstance(node, yaml.CollectionNode):
+            self.seen.add(id(node))
+        self.built += 1
+        if self.built > MAX_YAML_VALUES:
+            through = " once its '*' aliases are expanded" if self.aliased else ""
+            raise _Refused(
+                node,
+                f"the file holds more than {MAX_YAML_VALUES:,} values{through}, over the limit",
+                "no content file needs this many: split it, or remove the '&' anchors and "
+                "'*' aliases that repeat whole sections",
+                _field(at[:1]),
+            )
+        if len(at) > MAX_YAML_DEPTH:
+            raise _Refused(
+                node,
+                f"sections and lists are nested more than {MAX_YAML_DEPTH} levels deep here",
+                "flatten the file: no content field is nested this deeply",
+                _field(at[:1]),
+            )
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        if node.tag == _STR:
+            return node.value  # what the constructor would give, in a tenth of the time
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (ValueError, OverflowError):
+            # Looks like a date but is not one (2026-13-45): keep the text, so validation can
+            # say which field wants a real date.
+            return node.value
+
+    def _mapping(self, node: yaml.MappingNode, at: PathKey) -> dict[str, Any]:
+        # Merged sections ('<<: *base') first, so the file's own keys replace theirs.
         result: dict[str, Any] = {}
+        here = self.located.values[at]
         for key_node, value_node in node.value:
-            key = constructor.construct_object(key_node, deep=True)
-            key = str(key) if not isinstance(key, str) else key
-            if key in result:
-                line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
-                raise _DuplicateKey(key, line, column)
-            located.keys[(*at, key)] = _pos(key_node, line_offset)
-            result[key] = _build(value_node, (*at, key), located, constructor, line_offset)
+            if key_node.tag == _MERGE:
+                for key, value in self._merged(value_node, at).items():
+                    result.setdefault(key, value)
+        self.located.values[at] = here
+        own: set[str] = set()
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                continue
+            key = self._key(key_node, at)
+            if key in own:
+                raise _Refused(
+                    key_node,
+                    f"the key '{key}' appears twice in the same section",
+                    "keep one of them; YAML would silently use only the last",
+                    key,
+                )
+            own.add(key)
+            self.located.keys[(*at, key)] = _pos(key_node, self.line_offset)
+            result[key] = self.build(value_node, (*at, key))
         return result
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _build(item, (*at, index), located, constructor, line_offset)
-            for index, item in enumerate(node.value)
-        ]
-    try:
-        return constructor.construct_object(node, deep=True)
-    except (ValueError, OverflowError):
-        # Looks like a date but is not one (2026-13-45): keep the text, so validation can say
-        # which field wants a real date.
-        return node.value
+
+    def _merged(self, node: yaml.Node, at: PathKey) -> dict[str, Any]:
+        """What '<<:' brings in: one section, or a list of them (the first one wins)."""
+        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        merged: dict[str, Any] = {}
+        for source in sources:
+            if not isinstance(source, yaml.MappingNode):
+                raise _Refused(
+                    source,
+                    "'<<:' merges a section into this one, but what follows it is not a section",
+                    "after '<<:' put an alias of a section ('<<: *defaults', where "
+                    "'defaults: &defaults' holds 'key: value' lines), or remove the '<<:' line",
+                    _field(at),
+                )
+            for key, value in self.build(source, at).items():
+                merged.setdefault(key, value)
+        return merged
+
+    def _key(self, node: yaml.Node, at: PathKey) -> str:
+        scalar = isinstance(node, yaml.ScalarNode)
+        if node.tag not in (_SCALAR_TAGS if scalar else _PLAIN_TAGS):
+            shown = f" '{node.value}'" if scalar else ""
+            raise _Refused(
+                node,
+                f"the key{shown} has the tag '{_shown_tag(node.tag)}'; keys cannot have tags",
+                f"remove the tag (the text starting with '!') before the key; {_PLAIN_CONTENT}",
+                _field(at),
+            )
+        if not scalar:
+            raise _Refused(
+                node,
+                "a key here is a list or a section; a key must be a plain name",
+                "write the field name followed by ':' (a line starting with '?' or a key in "
+                "'[ ]' or '{ }' makes a complex key)",
+                _field(at),
+            )
+        key = self._scalar(node)
+        if isinstance(key, str) and control_character(key):
+            raise _Refused(
+                node,
+                f"the key {key!r} holds an invisible control character",
+                "retype the key",
+                _field(at),
+            )
+        return key if isinstance(key, str) else str(key)
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, path: Path, line_offset: int) -> SourceError:

@@ -86,7 +86,16 @@ class MarkdownMemo:
         callers of the same text: a page's body and its description)."""
         html = self._conversions.pop(text, None)
         if html is None:
-            html = str(self._converter().reset().convert(text))
+            converter = self._converter()
+            try:
+                html = str(converter.reset().convert(text))
+            except RecursionError:
+                # The loader refuses Markdown nested this deeply (limits.py); this is the net
+                # below it, for text that reached a template some other way.
+                self._local.markdown = None  # its state is half-way through that text
+                raise ValueError(
+                    "Markdown nested too deeply to convert (lists or quotes inside each other)"
+                ) from None
             self.made[text] = html
             self.unsaved = True
             if len(self._conversions) >= self._limit:  # a long preview: forget the oldest half

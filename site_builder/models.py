@@ -7,9 +7,12 @@ to the people writing content, so it is written for them. Models read no files.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import functools
 import re
 import types
 import typing
+import zoneinfo
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -267,6 +270,20 @@ class SiteConfig(ContentModel):
         description="Site search (the Search page and the index it uses). false leaves both "
         "out, for a site that does not want them or cannot run the Pagefind indexer.",
     )
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone_is_real(cls, value: str) -> str:
+        if value in _known_timezones():
+            return value
+        guess = _nearest_timezone(value)
+        hint = (
+            f"did you mean '{guess}'?"
+            if guess
+            else "write a Region/City name from the time zone database, such as Europe/London "
+            "(or leave timezone: out: Europe/London is the default)"
+        )
+        raise _FieldProblem("", f"'{value}' is not a time zone", hint)
 
     @field_validator("domain")
     @classmethod
@@ -1065,6 +1082,28 @@ class PlanAction(typing.NamedTuple):
 
 
 # --- errors raised from validators ----------------------------------------------------------------
+
+
+@functools.cache
+def _known_timezones() -> frozenset[str]:
+    """Every zone name this machine's time zone database (or the tzdata package) has. Only a
+    name from this list reaches ZoneInfo, which would otherwise try any text as a file path."""
+    return frozenset(zoneinfo.available_timezones())
+
+
+def _nearest_timezone(value: str) -> str | None:
+    zones = _known_timezones()
+    folded = {zone.lower(): zone for zone in zones}
+    if value.strip().lower() in folded:
+        return folded[value.strip().lower()]
+    # the city alone (London), as people often write it
+    named = sorted(zone for zone in zones if "/" in zone)  # not 'localtime', 'posixrules'
+    cities = {zone.rpartition("/")[2].lower(): zone for zone in named}
+    city = value.strip().rpartition("/")[2].lower().replace(" ", "_")
+    if city in cities:
+        return cities[city]
+    close = difflib.get_close_matches(value, named, n=1, cutoff=0.75)
+    return close[0] if close else None
 
 
 class _FieldProblem(ValueError):

@@ -86,7 +86,8 @@ def build(
     rendering = render_site(options, loaded, urls, pages, processed, session)
     clock.lap("render")
     site = rendering.site
-    plan_files(site, files, rendering.theme, options.project, processed.values())
+    told = plan_files(site, files, rendering.theme, options.project, processed.values())
+    warnings = [*loaded.warnings, *told]
     clock.lap("plan files")
     cache = options.project.cache
     keep_renders = partial(session.keep_renders, cache, rendering.fragments.current, texts_used)
@@ -107,13 +108,13 @@ def build(
         keep_renders()
     counts = {"pages": len(pages), "files": len(files), "images": len(processed)}
     if inputs is not None:
-        save_stamp(options, inputs, state.key, counts, loaded.warnings)
+        save_stamp(options, inputs, state.key, counts, warnings)
     clock.lap("remember")
     return BuildReport(
         pages=len(pages),
         files=len(files),
         images=len(processed),
-        warnings=loaded.warnings,
+        warnings=warnings,
         seconds=time.perf_counter() - started,
         output=options.output,
         timings=clock.laps,

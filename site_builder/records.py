@@ -187,8 +187,9 @@ Signatures = dict[str, tuple[int, int, int, int] | None]  # None: a folder
 
 
 def input_signatures(folders: Iterable[Path]) -> Signatures:
-    """Every file and folder under ``folders`` (through links) with its stat signature: the
-    same signatures, the same inputs (an added, removed or saved file changes them)."""
+    """Every file and folder under ``folders`` with its stat signature (a link's: of what it
+    leads to): the same signatures, the same inputs (an added, removed or saved file changes
+    them)."""
     found: Signatures = {}
     todo = [str(folder) for folder in folders]
     while todo:
@@ -200,7 +201,9 @@ def input_signatures(folders: Iterable[Path]) -> Signatures:
         found[folder] = None
         for entry in entries:
             try:
-                if entry.is_dir():
+                # A link is signed, not walked: one allowed ends inside these same folders
+                # (boundary.py), and one that leads elsewhere (to / say) must not be walked.
+                if entry.is_dir(follow_symlinks=False):
                     todo.append(entry.path)
                 else:
                     found[entry.path] = file_signature(entry.stat())

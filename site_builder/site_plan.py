@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import images as image_pipeline
+from .errors import BuildFailed, SourceError
 from .links import Urls
+from .media import publish_folder
 from .output import (
     MARKER,
     Planned,
@@ -30,11 +32,10 @@ from .records import (
     state_file,
 )
 from .session import BuildSession
+from .writing import unwritable
 
 if TYPE_CHECKING:
     from .indexing import Indexing
-
-RASTER = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".heic", ".heif", ".avif"}
 
 
 def previous_build(options: BuildOptions, urls: Urls, session: BuildSession) -> BuildState | None:
@@ -130,7 +131,10 @@ def write_site(
     folder, later builds into a tree of hard links to the unchanged files, each swapped in
     whole (serve's rebuilds of its own preview: in place, see output.replace_site). A first
     build's search index is made while its pages are written: if indexing fails, the folder
-    goes."""
+    goes. A folder that cannot be written into is reported before anything is written."""
+    blocked = unwritable(options.output, [*site.changes, *site.removed()])
+    if blocked is not None:
+        raise BuildFailed([blocked])
     if site.previous is None:
         with staged_output(options.output) as staging:
             pages = dict(site.changes)
@@ -171,36 +175,39 @@ def plan_files(
     theme: Theme,
     project: Project,
     photos: Iterable[image_pipeline.ProcessedImage],
-) -> None:
-    """Every file besides the pages: feeds and downloads, the theme's assets, media, photos."""
+) -> list[SourceError]:
+    """Every file besides the pages: feeds and downloads, the theme's assets, media, photos.
+    Returns what to tell about the theme's files and media (what was made safe)."""
     for file in texts:
         site.put(file.path, file.text.encode())
-    plan_static(site, theme.folders, project, theme.env, theme.shared)
+    told = plan_static(site, theme.folders, project, theme.env, theme.shared)
     plan_variants(site, photos, image_cache(project))
+    return told
 
 
 def plan_static(
     site: SitePlan, folders: list[Path], project: Project, env: Any, shared: dict[str, Any]
-) -> None:
+) -> list[SourceError]:
+    """The theme's files and content/media/, made safe (media.py); returns what to tell."""
+    inside = (project.content, project.galleries, project.themes)
+    problems: list[SourceError] = []
     # Default theme first, then the site's theme over it: later copies win.
-    assets: dict[str, Path] = {}
+    assets: dict[str, bytes] = {}
     for folder in reversed(folders):
-        static = folder / "static"
-        if static.is_dir():
-            for path in sorted(static.rglob("*")):
-                if path.is_file() and not path.name.startswith("."):
-                    assets[f"assets/{path.relative_to(static).as_posix()}"] = path
-    for relative, path in assets.items():
-        site.put(relative, path.read_bytes())
+        found, told = publish_folder(folder / "static", "assets", inside, photos_elsewhere=False)
+        assets.update((asset.relative, asset.data) for asset in found)
+        problems += told
+    for relative, data in assets.items():
+        site.put(relative, data)
     brand = env.get_template("brand.css").render(shared)
     site.put("assets/brand.css", brand.encode())
-    media = project.content / "media"
-    if media.is_dir():
-        # Photos only reach the site through the image pipeline, which strips where and when
-        # they were taken; other files (logos, PDFs) are published as they are.
-        for path in sorted(media.rglob("*")):
-            if path.is_file() and path.suffix.lower() not in RASTER:
-                site.put(f"media/{path.relative_to(media).as_posix()}", path.read_bytes())
+    media, told = publish_folder(project.content / "media", "media", inside, photos_elsewhere=True)
+    for asset in media:
+        site.put(asset.relative, asset.data)
+    problems += told
+    if any(problem.severity == "error" for problem in problems):
+        raise BuildFailed(problems)
+    return problems
 
 
 def plan_variants(

@@ -334,7 +334,7 @@ def validate_content(
     # Names first, from the listing alone: a file whose name cannot be its address is not
     # read further (checked every time, not cached: a suggested name depends on the others).
     names = check_names(sources)
-    problems: list[SourceError] = list(names.others)
+    problems: list[SourceError] = [*sources.refused, *names.others]
 
     def entries(paths: Iterable[Path], model: type[M], ident: Any = None) -> list[Entry[M]]:
         found: list[Entry[M]] = []
@@ -584,8 +584,25 @@ def _check_file(
     entry: Entry[Any], path: PathKey, file: Path, sources: Sources
 ) -> list[SourceError]:
     # most names are already resolved (the project folders are): skip a resolve() per photo
-    if str(file) in sources.media or str(file.resolve()) in sources.media:
+    if str(file) in sources.media:
         return []
+    try:
+        real = file.resolve()
+    except (OSError, RuntimeError):  # a link in a loop: boundary.py reports it
+        return []
+    if str(real) in sources.media:
+        return []
+    project = sources.project
+    if not any(real.is_relative_to(top) for top in (project.content, project.galleries)):
+        return [
+            _error(
+                entry,
+                path,
+                f"this leads outside the project's folders, to {real}, which is never read",
+                "put the file in content/media/ (a photo: in its gallery's folder) and give "
+                "its name from there, such as media/open-day.jpg",
+            )
+        ]
     folder = file.parent
     names = [Path(p).name for p in sources.media if Path(p).parent == folder.resolve()]
     guess = closest(file.name, names)

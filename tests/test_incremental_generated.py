@@ -204,10 +204,10 @@ def edit_for(relative: str) -> Callable[[Path], None] | None:
     comments = {".css": f"\n/* {MARK} */\n", ".js": f"\n// {MARK}\n"}
     if suffix in comments:
         return lambda project: _append(project / relative, comments[suffix])
-    if suffix == ".svg":
+    if suffix == ".svg":  # a description, as comments are taken out of a published SVG
         return lambda project: _write(
             project / relative,
-            _text(project / relative).replace("</svg>", f"<!-- {MARK} --></svg>"),
+            _text(project / relative).replace("</svg>", f"<desc>{MARK}</desc></svg>"),
         )
     return None
 
