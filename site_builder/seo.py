@@ -147,8 +147,10 @@ def _search_type(context: Mapping[str, Any]) -> str | None:
         return TECHNICIAN
     if kind in {"page", "statement"}:
         return PAGE
-    if kind == "plan" and "done" not in context:
-        return PLAN  # the plan and its theme pages; "what we have done" repeats them
+    if kind == "plan" and not context.keys() & {"done", "timeline", "facet"}:
+        # The overview and the theme pages, each action on its theme's page: what we have
+        # done, the timeline, every action and the filter pages list the same actions again.
+        return PLAN
     return None
 
 
