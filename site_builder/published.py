@@ -12,6 +12,7 @@ from typing import Any
 
 from .content import Content, Entry
 from .models import (
+    STATUSES,
     THEMES,
     Action,
     CaseStudyMeta,
@@ -100,6 +101,22 @@ class PlanView:
     @property
     def progress(self) -> Progress:
         return progress_of(a.action for a in self.actions)
+
+    @property
+    def headline(self) -> str:
+        """The plan in one sentence: how much is done, what is in trouble, what was dropped."""
+        counts = self.counts
+        progress = self.progress
+        noun = "live action" if progress.live == 1 else "live actions"
+        parts = [f"{progress.complete} of {progress.live} {noun} complete"]
+        troubles = [
+            f"{counts[s]} {STATUSES[s].lower()}" for s in ("at-risk", "delayed") if counts.get(s)
+        ]
+        if troubles:
+            parts.append(", ".join(troubles))
+        if progress.withdrawn:
+            parts.append(f"{progress.withdrawn} withdrawn")
+        return "; ".join(parts) + "."
 
     @property
     def last_updated(self) -> dt.date | None:

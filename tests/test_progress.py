@@ -24,6 +24,17 @@ _BAR = re.compile(
 )
 _LABEL = re.compile(r"(\d+)% complete: (\d+) of (\d+) live actions?(?:; (\d+) withdrawn)?\Z")
 _DD = re.compile(r"<dt>Progress</dt><dd>([^<]*)</dd>")
+_HEADLINE = re.compile(r'<p class="lead plan-headline">([^<]*)</p>')
+
+
+def _headline(counts: Counter[str]) -> str:
+    """The overview's first sentence, said in the test's own words from the counts."""
+    _, complete, live, withdrawn = _expected(counts)
+    parts = [f"{complete} of {live} live action{'' if live == 1 else 's'} complete"]
+    troubles = [f"{counts[s]} {s.replace('-', ' ')}" for s in ("at-risk", "delayed") if counts[s]]
+    parts += [", ".join(troubles)] if troubles else []
+    parts += [f"{withdrawn} withdrawn"] if withdrawn else []
+    return "; ".join(parts) + "."
 
 
 def _statuses(plan: dict[str, Any]) -> dict[str, Counter[str]]:
@@ -72,6 +83,8 @@ def _check_site(output: Path, plans: dict[str, dict[str, Any]], current: str) ->
         overview = output / "plans" / plan_id / "index.html"
         assert _bars(overview) == each
         assert [_figures(t) for t in _DD.findall(overview.read_text("utf-8"))] == [overall]
+        total = sum(themes.values(), Counter())
+        assert _HEADLINE.findall(overview.read_text("utf-8")) == [_headline(total)]
         for theme_id, counts in themes.items():
             assert _bars(output / "plans" / plan_id / theme_id / "index.html") == [
                 _expected(counts)
