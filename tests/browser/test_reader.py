@@ -129,3 +129,45 @@ def test_the_plan_overview_leads_with_its_figures_then_its_themes(
         assert top("#themes-title") < limit, top("#themes-title")
         # The counts table is still there, one click away.
         assert page.locator("details.chart-table summary").is_visible()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+@pytest.mark.parametrize("viewport", [pytest.param(v, id=v.name) for v in (PHONE, DESKTOP)])
+def test_the_technicians_page_offers_one_way_to_find_people_and_cards_first(
+    open_page: VisitFactory, built_site: BuiltSite, viewport: Viewport, javascript: bool
+) -> None:
+    with open_page(built_site.url("technicians/"), viewport, javascript=javascript) as visit:
+        page = visit.page
+        card = page.locator(".person-card").first.bounding_box()
+        heading = page.locator("h1").bounding_box()
+        assert card is not None and heading is not None
+        # Measured with JavaScript: the first card 675 px down at 1280 wide and 638 px at 390
+        # (it was 1,174 and 2,000), under 500 px below the top of the heading. (Without
+        # JavaScript the menu is open on a phone, so the heading is lower.)
+        assert card["y"] - heading["y"] < 560, (card, heading)
+        # Nothing between the lead and the cards but the one finder.
+        between = page.evaluate(
+            "() => { const all = [...document.querySelectorAll('main .container > *')];"
+            " return all.slice(0, all.findIndex(e => e.querySelector('.person-card')))"
+            ".map(e => e.tagName + '.' + e.className); }"
+        )
+        assert between == ["H1.", "P.lead", "DETAILS.finder"], between
+        finder = page.locator("#technician-finder")
+        if not finder.evaluate("d => d.open"):
+            finder.locator("summary").click()
+        form, links = page.locator("#technician-filter"), page.locator(".finder .filter-links")
+        # Exactly one of the two ways shows: the form with JavaScript, the links without.
+        assert form.is_visible() is javascript
+        assert links.is_visible() is not javascript
+        if javascript:
+            page.locator("#filter-gallery").select_option(index=1)
+            assert (
+                0
+                < page.locator(".person-card:visible").count()
+                < page.locator(".person-card").count()
+            )
+        else:
+            hrefs = links.locator("a").evaluate_all("els => els.map(e => e.pathname)")
+            assert any("/galleries/" in h for h in hrefs) and any(
+                "/department/" in h for h in hrefs
+            )

@@ -58,4 +58,7 @@
   selects.forEach(function (select) { select.addEventListener("change", apply); });
   form.addEventListener("submit", function (event) { event.preventDefault(); });
   form.hidden = false;
+  // Open on a wide screen, where it takes one row; folded on a phone, so the cards come first.
+  var finder = document.getElementById("technician-finder");
+  if (finder && window.matchMedia("(min-width: 48em)").matches) finder.open = true;
 })();
