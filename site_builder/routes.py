@@ -352,10 +352,13 @@ def _article_inputs(article: Entry[Any], files: Mapping[str, str]) -> frozenset[
 
 def _news(content: Content, published: Published, files: Mapping[str, str]) -> Iterator[PageSpec]:
     per_page = content.site.news_per_page
+    # Coming events are in the first page's "Coming up" box, so the list leaves them out.
+    coming = {id(e) for e in published.upcoming_events}
+    listed = [n for n in published.news if id(n) not in coming]
     items = published.news
-    pages = max(1, math.ceil(len(items) / per_page))
+    pages = max(1, math.ceil(len(listed) / per_page))
     for number in range(1, pages + 1):
-        chunk = items[(number - 1) * per_page : number * per_page]
+        chunk = listed[(number - 1) * per_page : number * per_page]
         yield PageSpec(
             links.news_list_path(number),
             "news_list.html",
