@@ -373,7 +373,11 @@ def _news(content: Content, published: Published, files: Mapping[str, str]) -> I
             inputs=frozenset((KIND_NEWS,)),
             title="News and events" + (f" (page {number} of {pages})" if number > 1 else ""),
             lastmod=_newest(
-                *(n.meta.date for n in chunk if not is_preview(n.meta, published.today))
+                *(
+                    n.meta.date
+                    for n in [*chunk, *(published.upcoming_events if number == 1 else [])]
+                    if not is_preview(n.meta, published.today)
+                )
             ),
         )
     yield PageSpec(
