@@ -11,8 +11,13 @@ import pytest
 from tests.browser.test_pages import (
     DESKTOP,
     NARROW,
+    PAGES,
     PHONE,
+    PageSpec,
     Viewport,
+    format_violations,
+    resolve_path,
+    run_axe,
 )
 
 if TYPE_CHECKING:
@@ -171,3 +176,124 @@ def test_the_technicians_page_offers_one_way_to_find_people_and_cards_first(
             assert any("/galleries/" in h for h in hrefs) and any(
                 "/department/" in h for h in hrefs
             )
+
+
+# --- the theme's details --------------------------------------------------------------------
+
+FOCUS_YELLOW = "rgb(255, 221, 0)"
+
+
+@pytest.mark.parametrize(
+    ("path", "summary"),
+    [
+        ("plans/2024-2027/", "The same numbers as a table"),
+        ("plans/2024-2027/", "What the columns mean"),
+        ("plans/2024-2027/visibility/", "Earlier updates"),
+        ("technicians/", "Find technicians"),
+    ],
+)
+def test_a_summary_takes_the_sites_focus_style_like_a_link(
+    open_page: VisitFactory, built_site: BuiltSite, path: str, summary: str
+) -> None:
+    with open_page(built_site.url(path), PHONE) as visit:
+        page = visit.page
+        target = page.locator("summary", has_text=summary).first
+        page.keyboard.press("Tab")  # keyboard use, so that focus is shown as it is to Tab
+        target.focus()
+        style = target.evaluate(
+            "e => { const s = getComputedStyle(e); return [s.backgroundColor, s.boxShadow]; }"
+        )
+        assert style[0] == FOCUS_YELLOW, style
+        assert "rgb(11, 12, 12)" in style[1], style  # the thick dark underline of the focus
+
+
+@pytest.mark.parametrize("path", ["", "technicians/", "plans/2024-2027/", "no-such-page/"])
+def test_the_favicon_is_declared_and_nothing_asks_for_favicon_ico(
+    open_page: VisitFactory, built_site: BuiltSite, path: str
+) -> None:
+    with open_page(built_site.url(path), DESKTOP) as visit:
+        page = visit.page
+        icon = page.locator('link[rel="icon"]')
+        assert icon.count() == 1
+        href = icon.get_attribute("href") or ""
+        assert href == "/techcommit/assets/favicon.svg", href
+        answer = page.request.get(built_site.url("assets/favicon.svg"))
+        assert answer.status == 200 and answer.body().startswith(b"<svg")
+        assert not [p for p in visit.problems() if "favicon" in p], visit.problems()
+
+
+DARK_PAGES = [p for p in PAGES if p.values[0].name != "not-found"]
+
+
+@pytest.mark.parametrize("viewport", [pytest.param(v, id=v.name) for v in (PHONE, DESKTOP)])
+@pytest.mark.parametrize("spec", DARK_PAGES)
+def test_axe_finds_nothing_in_the_dark_theme(
+    open_page: VisitFactory, built_site: BuiltSite, spec: PageSpec, viewport: Viewport
+) -> None:
+    with open_page(built_site.url(resolve_path(built_site, spec)), viewport) as visit:
+        page = visit.page
+        page.emulate_media(color_scheme="dark")
+        page.reload()  # loaded dark from the start, as a reader's browser would
+        page.wait_for_function("matchMedia('(prefers-color-scheme: dark)').matches")
+        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert background == "rgb(20, 22, 23)", "the dark theme is not applied"
+        result = run_axe(page)
+        version = result.get("testEngine", {}).get("version", "?")
+        assert not result["violations"], format_violations(
+            result["violations"], f"{visit.url} (dark, {viewport})", version
+        )
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_printed_links_show_where_they_go(
+    open_page: VisitFactory, built_site: BuiltSite, javascript: bool
+) -> None:
+    with open_page(built_site.url("plans/2024-2027/"), DESKTOP, javascript=javascript) as visit:
+        page = visit.page
+        if javascript:
+            page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+        page.emulate_media(media="print")
+        shown = page.evaluate(
+            "() => [...document.querySelectorAll('main .prose a[href], main .summary-list a')]"
+            ".filter(a => a.protocol.startsWith('http') && a.textContent.trim() !== a.href)"
+            ".map(a => [a.getAttribute('href'), a.href, getComputedStyle(a, '::after').content])"
+        )
+        assert len(shown) >= 3
+        for written, full, after in shown:
+            if javascript:  # every address in full, the site's own too
+                assert full in after, (full, after)
+            elif written.startswith("http"):  # other sites' addresses, as written
+                assert written in after, (written, after)
+            else:
+                assert after == "none", (written, after)
+
+
+def test_theme_names_on_a_story_do_not_look_like_buttons(
+    open_page: VisitFactory, built_site: BuiltSite
+) -> None:
+    with open_page(built_site.url("case-studies/"), PHONE) as visit:
+        pills = visit.page.locator(".theme-pill")
+        assert pills.count() > 0
+        for style in pills.evaluate_all(
+            "els => els.map(e => { const s = getComputedStyle(e);"
+            " return [s.borderTopWidth, s.backgroundColor, s.borderRadius, e.closest('a')]; })"
+        ):
+            assert style[:3] == ["0px", "rgba(0, 0, 0, 0)", "0px"], style
+            assert style[3] is None
+
+
+@pytest.mark.parametrize("path", ["technicians/priya-raman/", "plans/2024-2027/", "about/"])
+def test_a_wrapped_link_keeps_its_bullet_on_its_first_line(
+    open_page: VisitFactory, built_site: BuiltSite, path: str
+) -> None:
+    with open_page(built_site.url(path), NARROW) as visit:
+        # Every link laid out as an inline-block inside a list item starts at the top of its
+        # line, where the bullet is.
+        found = visit.page.evaluate(
+            "() => [...document.querySelectorAll('li a')]"
+            ".filter(a => getComputedStyle(a).display === 'inline-block')"
+            ".map(a => [a.textContent.trim(), getComputedStyle(a).verticalAlign,"
+            " a.getBoundingClientRect().top - a.closest('li').getBoundingClientRect().top])"
+        )
+        for text, align, offset in found:
+            assert align == "top" and offset < 8, (text, align, offset)
