@@ -28,18 +28,35 @@ STATUS_FILLS = {
 }
 
 # The same shapes as the status tags on the pages (themes/default/templates/_macros.html), drawn
-# on a 16-unit square, so a status can be told by its shape as well as its colour.
+# on a 16-unit square, so a status can be told by its shape as well as its colour. They are in
+# the text colour (currentColor), like the chart's words: with forced colours (Windows high
+# contrast) and in the dark theme they follow the page's text instead of vanishing.
 STATUS_SHAPES = {
-    "complete": '<path d="M2 8.5l4 4 8-9" fill="none" stroke="#0b0c0c" stroke-width="2.5"/>',
-    "on-track": '<circle cx="8" cy="8" r="6" fill="#0b0c0c"/>',
-    "at-risk": '<path d="M8 1.5l7 13H1z" fill="#0b0c0c"/>',
-    "delayed": '<rect x="2" y="2" width="12" height="12" fill="#0b0c0c"/>',
+    "complete": '<path d="M2 8.5l4 4 8-9" fill="none" stroke="currentColor" stroke-width="2.5"/>',
+    "on-track": '<circle cx="8" cy="8" r="6" fill="currentColor"/>',
+    "at-risk": '<path d="M8 1.5l7 13H1z" fill="currentColor"/>',
+    "delayed": '<rect x="2" y="2" width="12" height="12" fill="currentColor"/>',
     "carried-forward": (
-        '<path d="M1 8h10M8 3l5 5-5 5" fill="none" stroke="#0b0c0c" stroke-width="2.5"/>'
+        '<path d="M1 8h10M8 3l5 5-5 5" fill="none" stroke="currentColor" stroke-width="2.5"/>'
     ),
-    "withdrawn": '<path d="M3 3l10 10M13 3L3 13" fill="none" stroke="#0b0c0c" stroke-width="2.5"/>',
-    "not-started": '<circle cx="8" cy="8" r="5.5" fill="none" stroke="#0b0c0c" stroke-width="2"/>',
+    "withdrawn": (
+        '<path d="M3 3l10 10M13 3L3 13" fill="none" stroke="currentColor" stroke-width="2.5"/>'
+    ),
+    "not-started": (
+        '<circle cx="8" cy="8" r="5.5" fill="none" stroke="currentColor" stroke-width="2"/>'
+    ),
 }
+
+
+# The smallest text in any chart, in the chart's own units (site.css sets the sizes).
+SMALLEST_TEXT = 13
+READABLE_PX = 12  # what the smallest text may shrink to on screen
+
+
+def _never_smaller(width: int) -> str:
+    """A chart is never drawn so small that its smallest text is under READABLE_PX: where the
+    page is narrower, the chart's region scrolls sideways (see .chart-scroll in site.css)."""
+    return f"min-width: {width * READABLE_PX / SMALLEST_TEXT:.0f}px"
 
 
 def status_icon(status: str, x: float, y: float, size: float = 12) -> str:
@@ -70,7 +87,8 @@ def stacked_status_bars(bars: Sequence[Bar], chart_id: str, title: str) -> str:
     height = len(bars) * (row + gap) + 8 + legend_height
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-        f'viewBox="0 0 {width} {height}" aria-labelledby="{chart_id}-title {chart_id}-desc">',
+        f'viewBox="0 0 {width} {height}" style="{_never_smaller(width)}" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(_describe(bars))}</desc>',
     ]
@@ -88,7 +106,7 @@ def stacked_status_bars(bars: Sequence[Bar], chart_id: str, title: str) -> str:
             fill = STATUS_FILLS[status]
             parts.append(
                 f'<rect x="{x:.1f}" y="{y}" width="{span:.1f}" height="{row}" fill="{fill}" '
-                f'stroke="#0b0c0c" stroke-width="1"><title>{escape(STATUSES[status])}: '
+                f'stroke="currentColor" stroke-width="1"><title>{escape(STATUSES[status])}: '
                 f"{count}</title></rect>"
             )
             if span >= 18:
@@ -117,7 +135,7 @@ def _legend(top: int, width: int) -> tuple[str, int]:
             x, y = 0, y + 24
         items.append(
             f'<rect x="{x}" y="{y}" width="14" height="14" fill="{STATUS_FILLS[status]}" '
-            f'stroke="#0b0c0c"/>{status_icon(status, x + 18, y + 1)}'
+            f'stroke="currentColor"/>{status_icon(status, x + 18, y + 1)}'
             f'<text x="{x + 36}" y="{y + 12}" class="chart__legend">{escape(label)}</text>'
         )
         x += text_width + 24
@@ -189,7 +207,7 @@ def timeline_chart(
     height = _T_HEAD + rows_height + 16 + legend_height
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart--timeline" role="img" '
-        f'viewBox="0 0 {TIMELINE_WIDTH} {height}" '
+        f'viewBox="0 0 {TIMELINE_WIDTH} {height}" style="{_never_smaller(TIMELINE_WIDTH)}" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(_describe_timeline(groups, start, end))}</desc>',
@@ -226,7 +244,7 @@ def timeline_chart(
         x = x_of(today)
         parts.append(
             f'<line x1="{x:.1f}" y1="26" x2="{x:.1f}" y2="{_T_HEAD + rows_height}" '
-            f'stroke="#0b0c0c" stroke-width="2" stroke-dasharray="4 3" class="chart__today"/>'
+            f'stroke="currentColor" stroke-width="2" stroke-dasharray="4 3" class="chart__today"/>'
             f'<text x="{x + 4:.1f}" y="{_T_HEAD + rows_height + 12}" '
             f'class="chart__today-label">Today</text>'
         )
@@ -251,19 +269,19 @@ def _timeline_row(row: TimelineRow, y: int, x_of: Any, end: dt.date) -> str:
             width = max(x2 - x1, 4.0)
             out.append(
                 f'<rect x="{x1:.1f}" y="{y + 4}" width="{width:.1f}" height="{_T_ROW - 8}" '
-                f'fill="{fill}" stroke="#0b0c0c" stroke-width="1" class="chart__bar"/>'
+                f'fill="{fill}" stroke="currentColor" stroke-width="1" class="chart__bar"/>'
             )
             if row.open_ended:
                 tip_x = x1 + width
                 out.append(
                     f'<path d="M{tip_x:.1f} {y + 2}l8 {_T_ROW / 2 - 2}l-8 {_T_ROW / 2 - 2}z" '
-                    f'fill="{fill}" stroke="#0b0c0c" stroke-width="1"/>'
+                    f'fill="{fill}" stroke="currentColor" stroke-width="1"/>'
                 )
         else:
             x = x_of(finish)
             out.append(
                 f'<path d="M{x:.1f} {y + 3}l7 {_T_ROW / 2 - 3}l-7 {_T_ROW / 2 - 3}l-7 '
-                f'-{_T_ROW / 2 - 3}z" fill="{fill}" stroke="#0b0c0c" stroke-width="1" '
+                f'-{_T_ROW / 2 - 3}z" fill="{fill}" stroke="currentColor" stroke-width="1" '
                 f'class="chart__milestone"/>'
             )
     else:
@@ -287,12 +305,12 @@ def _when_words(row: TimelineRow) -> str:
 
 def _timeline_legend(top: int) -> tuple[str, int]:
     shapes = (
-        f'<rect x="0" y="{top}" width="28" height="12" fill="#ffffff" stroke="#0b0c0c"/>'
+        f'<rect x="0" y="{top}" width="28" height="12" fill="#ffffff" stroke="currentColor"/>'
         f'<text x="34" y="{top + 11}" class="chart__legend">From start to target</text>'
-        f'<path d="M214 {top - 1}l7 7l-7 7l-7 -7z" fill="#ffffff" stroke="#0b0c0c"/>'
+        f'<path d="M214 {top - 1}l7 7l-7 7l-7 -7z" fill="#ffffff" stroke="currentColor"/>'
         f'<text x="228" y="{top + 11}" class="chart__legend">Target date only</text>'
-        f'<rect x="372" y="{top}" width="20" height="12" fill="#ffffff" stroke="#0b0c0c"/>'
-        f'<path d="M392 {top - 1}l8 7l-8 7z" fill="#ffffff" stroke="#0b0c0c"/>'
+        f'<rect x="372" y="{top}" width="20" height="12" fill="#ffffff" stroke="currentColor"/>'
+        f'<path d="M392 {top - 1}l8 7l-8 7z" fill="#ffffff" stroke="currentColor"/>'
         f'<text x="406" y="{top + 11}" class="chart__legend">Ongoing</text>'
     )
     colours, height = _legend(top + 24, TIMELINE_WIDTH)

@@ -12,6 +12,7 @@ from typing import Any
 
 from .content import Content, Entry
 from .models import (
+    STATUSES,
     THEMES,
     Action,
     CaseStudyMeta,
@@ -69,8 +70,8 @@ class ThemeView:
         return status_counts(a.action for a in self.actions)
 
     @property
-    def progress(self) -> int:
-        return progress_percent(a.action for a in self.actions)
+    def progress(self) -> Progress:
+        return progress_of(a.action for a in self.actions)
 
     def in_objective(self, objective: Objective | None) -> list[ActionView]:
         return [a for a in self.actions if a.objective is objective]
@@ -98,8 +99,24 @@ class PlanView:
         return status_counts(a.action for a in self.actions)
 
     @property
-    def progress(self) -> int:
-        return progress_percent(a.action for a in self.actions)
+    def progress(self) -> Progress:
+        return progress_of(a.action for a in self.actions)
+
+    @property
+    def headline(self) -> str:
+        """The plan in one sentence: how much is done, what is in trouble, what was dropped."""
+        counts = self.counts
+        progress = self.progress
+        noun = "live action" if progress.live == 1 else "live actions"
+        parts = [f"{progress.complete} of {progress.live} {noun} complete"]
+        troubles = [
+            f"{counts[s]} {STATUSES[s].lower()}" for s in ("at-risk", "delayed") if counts.get(s)
+        ]
+        if troubles:
+            parts.append(", ".join(troubles))
+        if progress.withdrawn:
+            parts.append(f"{progress.withdrawn} withdrawn")
+        return "; ".join(parts) + "."
 
     @property
     def last_updated(self) -> dt.date | None:
@@ -372,12 +389,33 @@ def status_counts(actions: Iterable[Action]) -> dict[str, int]:
     return counts
 
 
-def progress_percent(actions: Iterable[Action]) -> int:
-    """Share of live actions that are complete; withdrawn ones no longer count."""
-    live = [a for a in actions if a.status != "withdrawn"]
-    if not live:
-        return 0
-    return round(100 * sum(a.status == "complete" for a in live) / len(live))
+@dataclass(frozen=True)
+class Progress:
+    """How far a plan or a theme has got: the one definition every page shows.
+
+    Withdrawn actions are no longer part of the plan, so they count neither in the share nor
+    in the number it is a share of; they are named beside it so that the total still adds up
+    to the actions listed."""
+
+    complete: int
+    live: int  # every action that is not withdrawn
+    withdrawn: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.complete / self.live) if self.live else 0
+
+    @property
+    def label(self) -> str:
+        noun = "live action" if self.live == 1 else "live actions"
+        text = f"{self.percent}% complete: {self.complete} of {self.live} {noun}"
+        return text + (f"; {self.withdrawn} withdrawn" if self.withdrawn else "")
+
+
+def progress_of(actions: Iterable[Action]) -> Progress:
+    statuses = [a.status for a in actions]
+    withdrawn = statuses.count("withdrawn")
+    return Progress(statuses.count("complete"), len(statuses) - withdrawn, withdrawn)
 
 
 def event_start(meta: NewsMeta) -> dt.date:

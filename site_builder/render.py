@@ -127,8 +127,20 @@ def make_environment(
         plural=plural,
         # what a name is compared by: 'Chemistry' and 'chemistry.' are one department
         slug=slugify,
+        event_over=event_over,
     )
     return env
+
+
+def event_over(meta: Any, today: dt.date) -> bool:
+    """Whether an item is an event that has ended by ``today`` (False for plain news): a
+    template gets ``today`` from its context, which macros imported from _macros.html do not
+    see, so the page says it and passes the answer on."""
+    event = getattr(meta, "event", None)
+    if event is None:
+        return False
+    end = event.end or event.start
+    return bool((end.date() if isinstance(end, dt.datetime) else end) < today)
 
 
 def render_page(env: jinja2.Environment, spec: PageSpec, shared: Mapping[str, Any]) -> str:

@@ -75,6 +75,24 @@ _MARKED_MAIN = re.compile(
 )
 
 
+# Pagefind runs the text of neighbouring cells and of a term and its description together
+# ("FacultyFaculty of Science"); its excerpts are shown to readers, so the indexed copy gets the
+# separators a reader would expect. Column headings and captions say what the page's headings
+# already say (the same words on every table), so they are left out of the index.
+_READABLE = (
+    (re.compile(rb"<(thead|caption)\b.*?</\1>", re.IGNORECASE | re.DOTALL), b""),
+    (re.compile(rb"</dt>\s*(?=<dd\b)", re.IGNORECASE), b"</dt>: "),
+    (re.compile(rb"</(td|th)>", re.IGNORECASE), rb"</\1> "),
+)
+
+
+def readable(main: bytes) -> bytes:
+    """The marked <main> with separators between labels and values, and no table headings."""
+    for pattern, replacement in _READABLE:
+        main = pattern.sub(replacement, main)
+    return main
+
+
 def indexed_part(page: bytes) -> bytes | None:
     """The part of a page Pagefind reads, as a page of its own; None for an unmarked page.
 
@@ -95,7 +113,7 @@ def indexed_part(page: bytes) -> bytes | None:
             title.group(0) if title else b"",
             *_PAGEFIND_META.findall(page),
             b"</head><body>",
-            main.group(0),
+            readable(main.group(0)),
             b"</body></html>\n",
         ]
     )

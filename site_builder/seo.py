@@ -125,8 +125,10 @@ def is_preview(meta: Any, today: dt.date) -> bool:
     return isinstance(date, dt.date) and date > today
 
 
-# The site search's type of each kind of page it indexes; "what we have done" repeats the
-# plan's actions, and listings repeat what they list.
+# The site search's type of each kind of page it indexes: each thing once, on its own page.
+# A plan's overview and theme pages (each action is on its theme's page); what we have done,
+# the timeline, every action and the filter pages list the same actions again, and other
+# listings repeat what they list, so they are not indexed.
 _SEARCH_TYPE = {
     PageKind.NEWS: NEWS,
     PageKind.CASE_STUDY: CASE_STUDY,
@@ -135,7 +137,6 @@ _SEARCH_TYPE = {
     PageKind.STATEMENT: PAGE,
     PageKind.PLAN: PLAN,
     PageKind.PLAN_THEME: PLAN,
-    PageKind.PLAN_ACTIONS: PLAN,
 }
 _ARTICLES = frozenset((PageKind.NEWS, PageKind.CASE_STUDY))
 _OG_TYPE = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -159,16 +160,18 @@ Visitors came.
 
 
 @needs_pagefind
-def test_noindex_profile_card_on_an_article_is_left_out_of_the_index(tiny_site: TinySite) -> None:
+def test_profile_cards_on_an_article_are_left_out_of_the_index(tiny_site: TinySite) -> None:
+    # A noindex profile's card must not leak it; a public one's repeats the profile, which
+    # search finds on its own page.
     tiny_site.write("content/technicians/robin-quill.yaml", PRIVATE)
     tiny_site.write("content/news/2026-10-03-open-day.md", PRIVATE_IN_NEWS)
     build(tiny_site.options())
     page = (output(tiny_site) / "news/2026-10-03-open-day/index.html").read_text(encoding="utf-8")
-    assert "Robin Quill" in page  # still shown to people reading the article
+    assert "Robin Quill" in page and "Alex Morgan" in page  # still shown to readers
     record = next(
         r for r in fragments(output(tiny_site)) if r["url"] == "/news/2026-10-03-open-day/"
     )
-    assert "Alex Morgan" in record["content"]
+    assert "Alex Morgan" not in record["content"]
     assert "Robin" not in record["content"]
 
 
@@ -460,3 +463,77 @@ def testindexed_parts_are_read_again_only_when_a_page_changes(tmp_path: Path) ->
     store.write_text("not what was saved", encoding="utf-8")  # a damaged store
     assert list(indexed_parts(store, digests, read)) == ["b/index.html"]  # starts again
     assert read_log == ["b/index.html", "b/index.html"]
+
+
+def _listing_pages_of_a_plan() -> list[str]:
+    plan = "/plans/2025-2028/"
+    return [
+        plan + "actions/",
+        plan + "timeline/",
+        plan + "done/",
+        plan + "status/complete/",
+        plan + "status/on-track/",
+        plan + "status/delayed/",
+    ]
+
+
+@needs_pagefind
+def test_each_action_is_indexed_once_on_its_theme_page(tiny_site: TinySite) -> None:
+    build(tiny_site.options())
+    records = fragments(output(tiny_site))
+    urls = {r["url"] for r in records}
+    built = {
+        str(p.parent.relative_to(output(tiny_site))) for p in output(tiny_site).rglob("*.html")
+    }
+    for listing in _listing_pages_of_a_plan():
+        assert listing.strip("/") in built, listing  # the page is made...
+        assert listing not in urls  # ...but not indexed
+    for title in (
+        "Publish a gallery of technicians",
+        "Start an annual award",
+        "Start an apprenticeship",
+    ):
+        holding = [r["url"] for r in records if title in r["content"]]
+        assert len(holding) == 1 and holding[0].count("/") == 4, (title, holding)
+
+
+@needs_pagefind
+def test_a_person_is_indexed_on_their_own_page_only(tiny_site: TinySite) -> None:
+    # The news item shows Alex's card; the card repeats the profile, which is indexed itself.
+    build(tiny_site.options())
+    holding = [r["url"] for r in fragments(output(tiny_site)) if "Alex Morgan" in r["content"]]
+    assert holding == ["/technicians/alex-morgan/"]
+
+
+@needs_pagefind
+def test_indexed_text_keeps_labels_apart_from_their_values(tiny_site: TinySite) -> None:
+    build(tiny_site.options())
+    records = {r["url"]: r["content"] for r in fragments(output(tiny_site))}
+    profile = records["/technicians/alex-morgan/"]
+    assert "Gallery: Main Building" in profile, profile
+    theme = records["/plans/2025-2028/recognition/"]
+    # No column headings glued together ("ActionLeadSuccess measures...") and no glued cells.
+    for glued in ("ActionLead", "TargetStatus", "LeadSuccess"):
+        assert glued not in theme, theme
+
+
+def test_the_indexed_copy_separates_terms_cells_and_drops_column_headings() -> None:
+    page = (
+        b'<html lang="en"><title>T</title><main data-pagefind-body>'
+        b"<dl><div><dt>Faculty</dt><dd>Science</dd></div><dt>Room</dt>\n <dd>G12</dd></dl>"
+        b"<table><caption>Actions</caption><thead><tr><th>Action</th><th>Lead</th></tr></thead>"
+        b"<tbody><tr><th>Do it</th><td>Sam</td></tr></tbody></table></main>"
+    )
+    part = indexed_part(page)
+    assert part is not None
+    assert b"<dt>Faculty</dt>: <dd>Science</dd>" in part
+    assert b"<dt>Room</dt>: <dd>G12</dd>" in part
+    assert b"<th>Do it</th> <td>Sam</td> " in part
+    assert b"<thead" not in part and b"Lead" not in part and b"Actions" not in part
+
+
+def test_no_page_has_a_meta_without_a_name(tiny_site: TinySite) -> None:
+    build(tiny_site.options())
+    for page in output(tiny_site).rglob("*.html"):
+        for meta in re.findall(r"<meta\b[^>]*>", page.read_text(encoding="utf-8")):
+            assert re.search(r"\b(name|property|charset|http-equiv|itemprop)=", meta), (page, meta)

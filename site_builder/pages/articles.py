@@ -42,10 +42,13 @@ def _case_studies(published: Published) -> Iterator[PageSpec]:
 
 def _news(content: Content, published: Published) -> Iterator[PageSpec]:
     per_page = content.site.news_per_page
+    # Coming events are in the first page's "Coming up" box, so the list leaves them out.
+    coming = {id(e) for e in published.upcoming_events}
+    listed = [n for n in published.news if id(n) not in coming]
     items = published.news
-    pages = max(1, math.ceil(len(items) / per_page))
+    pages = max(1, math.ceil(len(listed) / per_page))
     for number in range(1, pages + 1):
-        chunk = items[(number - 1) * per_page : number * per_page]
+        chunk = listed[(number - 1) * per_page : number * per_page]
         yield PageSpec(
             links.news_list_path(number),
             "news_list.html",
@@ -59,7 +62,11 @@ def _news(content: Content, published: Published) -> Iterator[PageSpec]:
             },
             title="News and events" + (f" (page {number} of {pages})" if number > 1 else ""),
             lastmod=newest(
-                *(n.meta.date for n in chunk if not is_preview(n.meta, published.today))
+                *(
+                    n.meta.date
+                    for n in [*chunk, *(published.upcoming_events if number == 1 else [])]
+                    if not is_preview(n.meta, published.today)
+                )
             ),
         )
     yield PageSpec(

@@ -3,6 +3,7 @@ announced, axe finds nothing wrong with results on screen, and JavaScript off is
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import pytest
@@ -131,3 +132,93 @@ def test_without_javascript_the_page_says_search_cannot_work(
         assert notice.is_visible() and notice.inner_text() == "Search needs JavaScript"
         assert page.locator("main .notice a").count() >= 3
         assert page.locator(RESULTS).count() == 0
+
+
+LISTINGS = ("/actions/", "/timeline/", "/done/", "/status/", "/phase/", "/pillar/")
+
+
+@pytest.mark.parametrize(
+    ("query", "own_page"),
+    [
+        ("Priya", "technicians/priya-raman/"),  # a person
+        ("Tomasz", "technicians/tomasz-wojcik/"),
+        ("mentoring", "plans/2024-2027/recognition/"),  # a word from an action
+        ("secondment", "case-studies/shared-microscopy-secondment/"),  # a story
+        ("rainwater", "news/2026-04-22-glasshouse-rainwater/"),
+    ],
+)
+def test_a_thing_is_found_once_on_its_own_page_first(
+    open_page: VisitFactory, built_site: BuiltSite, query: str, own_page: str
+) -> None:
+    with open_page(built_site.url("search/"), DESKTOP) as visit:
+        type_query(visit.page, query)
+        hrefs = visit.page.locator(f"{RESULTS} h2 a").evaluate_all(
+            "els => els.map(e => new URL(e.href).pathname)"
+        )
+        assert hrefs and hrefs[0] == "/techcommit/" + own_page, hrefs
+        assert len(hrefs) == len(set(hrefs)), hrefs
+        assert not [h for h in hrefs if any(part in h for part in LISTINGS)], hrefs
+
+
+def test_every_result_can_be_reached_page_by_page(
+    open_page: VisitFactory, built_site: BuiltSite
+) -> None:
+    with open_page(built_site.url("search/"), PHONE) as visit:
+        page = visit.page
+        type_query(page, "technician")
+        status = page.locator("#search-status").inner_text()
+        total = int(status.split(" ")[0])
+        assert total > 20, status
+        assert page.locator(RESULTS).count() == 20
+        more = page.get_by_role("button", name="Show more results")
+        pages = 1
+        while more.is_visible():
+            shown = page.locator(RESULTS).count()
+            more.click()
+            page.wait_for_function(f"document.querySelectorAll('{RESULTS}').length > {shown}")
+            # The focus goes to the first new result, where reading carries on.
+            focused = page.evaluate(
+                "[...document.querySelectorAll('.search-result')]"
+                ".indexOf(document.activeElement.closest('.search-result'))"
+            )
+            assert focused == shown
+            pages += 1
+        hrefs = page.locator(f"{RESULTS} h2 a").evaluate_all("els => els.map(e => e.href)")
+        assert len(hrefs) == total == len(set(hrefs)), (total, len(hrefs))
+        assert pages == -(-total // 20)
+        assert visit.problems() == []
+
+
+@pytest.mark.parametrize("query", ["technician", "Faculty", "Hollins", "network"])
+def test_excerpts_are_readable_sentences(
+    open_page: VisitFactory, built_site: BuiltSite, query: str
+) -> None:
+    with open_page(built_site.url("search/"), DESKTOP) as visit:
+        type_query(visit.page, query)
+        excerpts = visit.page.locator(f"{RESULTS} .search-result__excerpt").all_inner_texts()
+        assert excerpts
+        for text in excerpts:
+            # From the start of a sentence (or plainly marked as cut), and labels kept apart
+            # from their values: "Faculty: Faculty of Science", not "FacultyFaculty of Science".
+            assert text[0].isupper() or text[0].isdigit() or text.startswith("\u2026"), text
+            assert not re.search(r"\b(Faculty|Gallery|Starts|Ends|Where|Lead|Target)[A-Z]", text)
+            assert len(text.split()) <= 45, text
+
+
+@pytest.mark.parametrize("query", ["xylophonequark", "zzzz", "quokka wombat"])
+def test_nothing_found_says_what_to_try(
+    open_page: VisitFactory, built_site: BuiltSite, query: str
+) -> None:
+    with open_page(built_site.url("search/"), PHONE) as visit:
+        page = visit.page
+        type_query(page, query)
+        assert page.locator("#search-status").inner_text().startswith("No results")
+        help_box = page.locator("#search-help")
+        assert help_box.is_visible()
+        assert "spelling" in help_box.inner_text()
+        assert help_box.locator("a").count() >= 3
+        assert not page.get_by_role("button", name="Show more results").is_visible()
+        type_query(page, "Priya")  # a search that finds something puts the help away
+        assert not help_box.is_visible()
+        result = run_axe(page)
+        assert not result["violations"], format_violations(result["violations"], visit.url, "")

@@ -58,4 +58,20 @@
   selects.forEach(function (select) { select.addEventListener("change", apply); });
   form.addEventListener("submit", function (event) { event.preventDefault(); });
   form.hidden = false;
+  // Open on a wide screen, where it takes one row; folded on a phone, so the cards come first.
+  var finder = document.getElementById("technician-finder");
+  if (finder && window.matchMedia("(min-width: 48em)").matches) finder.open = true;
+})();
+
+// Printing: links in the text are followed by their full address (see @media print in site.css),
+// except where the words already are the address.
+(function () {
+  "use strict";
+  var TEXT_LINKS = "main .prose a[href], main .summary-list dd a[href], main .evidence-list a[href], main .action__carried a[href]";
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll(TEXT_LINKS).forEach(function (link) {
+      var web = link.protocol === "http:" || link.protocol === "https:";
+      if (web && link.textContent.trim() !== link.href) link.setAttribute("data-print-href", link.href);
+    });
+  });
 })();
