@@ -14,11 +14,12 @@ from .incremental import (
     load_documents_cached,
 )
 from .media import check_files
+from .model_errors import check_model
 from .project import BuildOptions
 from .published import Published, select_published
 from .render import theme_folders
 from .session import BuildSession
-from .validate import check_model, validate_content
+from .validate import validate_content
 
 
 def check(options: BuildOptions) -> tuple[Content, Published, list[SourceError]]:

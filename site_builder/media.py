@@ -16,11 +16,9 @@ from pathlib import Path
 from .boundary import files_below
 from .errors import SourceError
 from .images import Remade, image_format, remake_image
+from .names import PHOTO_SUFFIXES
 from .svg import SvgRefused, sanitise_svg
 
-PHOTO_SUFFIXES = frozenset(
-    {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".heic", ".heif", ".avif"}
-)
 _NAMED = {"JPEG": "a JPEG", "MPO": "a JPEG", "PNG": "a PNG", "WEBP": "a WebP", "GIF": "a GIF"}
 # the names that say what remake_image makes
 _SUFFIXES_OF = {"JPEG": {".jpg", ".jpeg", ".jpe", ".jfif", ".jif"}, "PNG": {".png"}}

@@ -18,8 +18,8 @@ RESERVED_PATHS = frozenset(
     {*SECTIONS, "accessibility", "assets", "images", "media", "search"}
     | {"feed.xml", "404", "sitemap", "pagefind", "robots.txt", "sitemap.xml"}
 )
-# Photos: the build leaves them to the photo pipeline, which names their copies itself (they
-# must match pipeline.RASTER; a test checks).
+# Photos: the build leaves files named so in content/media/ to the photo pipeline, which names
+# their copies itself (media.publish_folder).
 PHOTO_SUFFIXES = frozenset(
     {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".heic", ".heif", ".avif"}
 )

@@ -14,7 +14,7 @@ from site_builder.content import Entry
 from site_builder.importers import ImportStopped, import_file
 from site_builder.importers.words import is_tick
 from site_builder.models import Plan
-from site_builder.validate import check_plan
+from site_builder.plan_checks import check_plan
 from tests.plan_generator import Generated, generate
 from tests.plan_tables import words, write_rows
 from tests.sites import TODAY

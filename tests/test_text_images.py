@@ -9,8 +9,7 @@ import pytest
 from PIL import Image
 
 from site_builder.errors import BuildFailed, SourceError
-from site_builder.names import PHOTO_SUFFIXES
-from site_builder.pipeline import RASTER, build
+from site_builder.pipeline import build
 from tests.sites import NEWS, PAGE, TinySite
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>\n'
@@ -142,10 +141,6 @@ def test_an_image_that_would_be_broken_fails_with_the_path_to_write(
     error = failure(tiny_site)
     assert error.path == tiny_site.root / source and error.value == written
     assert error.hint == hint
-
-
-def test_the_photo_suffixes_are_those_the_build_leaves_to_the_photo_pipeline() -> None:
-    assert PHOTO_SUFFIXES == RASTER
 
 
 @pytest.mark.parametrize(

@@ -12,8 +12,9 @@ from typing import Any
 from ..content import Entry
 from ..errors import SourceError
 from ..loader import parse_yaml
+from ..model_errors import check_model
 from ..models import Plan
-from ..validate import check_model, check_plan
+from ..plan_checks import check_plan
 from ..wording import counted
 from .columns import (
     Mapping,
