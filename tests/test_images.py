@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import struct
 import zlib
@@ -16,7 +15,7 @@ import pytest
 from PIL import ExifTags, Image, ImageCms, ImageDraw
 
 from benchmarks.bench_images import bench, make_reference_photos
-from site_builder import images
+from site_builder import hashes, images, store
 from site_builder.images import (
     ImageOptions,
     ImageProblem,
@@ -626,7 +625,7 @@ def test_an_unchanged_photo_is_not_decoded_or_hashed_again(
     first = process_one(tmp_path, source, square=True)
 
     forbid(monkeypatch, images.Image, "open")
-    forbid(monkeypatch, images, "sha256_file")
+    forbid(monkeypatch, hashes, "sha256_file")
     second = process_one(tmp_path, source, square=True)
 
     assert second == first
@@ -926,12 +925,12 @@ def test_separate_calls_do_not_forget_each_others_hashes(
     process_one(tmp_path, gone)
     gone.unlink()
 
-    forbid(monkeypatch, images, "sha256_file")
+    forbid(monkeypatch, hashes, "sha256_file")
     process_one(tmp_path, gallery)
     process_one(tmp_path, news)
 
-    index = json.loads((tmp_path / "cache" / "source-hashes.json").read_text())
-    assert sorted(index) == [str(gallery), str(news)]
+    index = store.kept(tmp_path / "cache" / "source-hashes.kept", "photo hashes", "1")
+    assert isinstance(index, dict) and sorted(index) == [str(gallery), str(news)]
 
 
 def test_options_from_site_settings() -> None:
