@@ -9,7 +9,6 @@ project's own files is refused.
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import os
 import re
@@ -293,6 +292,9 @@ def _exchange(first: Path, second: Path) -> bool:
     does not offer it (os.rename cannot replace a folder that has files), and it is one call."""
     if not sys.platform.startswith("linux"):
         return False
+    # imported here: the nothing-changed check imports this module (for MARKER) and nothing else
+    import ctypes
+
     try:
         renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
     except (AttributeError, OSError):  # a C library older than glibc 2.28
