@@ -172,9 +172,11 @@ def test_a_file_that_cannot_be_replaced_is_named_not_a_fault(
     chattr("+i", target)
     locked.append(target)
     result = run_cli(*BUILD, cwd=tiny_site.root)
-    assert result.returncode == 1, result.stderr
-    assert (
-        "Traceback" not in result.stderr and "problem in site-builder itself" not in result.stderr
-    )
-    assert "output/about/index.html: error: cannot write this file" in result.stderr
-    assert "build again once this is fixed" in result.stderr
+    # The new site is built beside the old one and swapped in whole (output.py), so a file
+    # of the old site that cannot be replaced no longer stops the build, nor is it a fault.
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "problem in site-builder itself" not in result.stderr
+    assert "New." in target.read_text()
+    # the old site, with the file that could not be removed, is what a later build cleans up
+    locked.extend(tiny_site.root.glob(".output*/**/about/index.html"))
