@@ -129,6 +129,8 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0) -> Located | SourceE
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         return _syntax_error(exc, path, line_offset)
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, before parsing
+        return _character_error(exc, text, path, line_offset)
     except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error we know is marked
         return SourceError(path, f"this is not valid YAML: {exc}")
     located = Located(data=None, path=path, line_offset=line_offset)
@@ -425,6 +427,26 @@ class _Builder:
                 _field(at),
             )
         return key if isinstance(key, str) else str(key)
+
+
+def _character_error(
+    exc: yaml.reader.ReaderError, text: str, path: Path, line_offset: int
+) -> SourceError:
+    """A character YAML files cannot hold (a control character pasted from another program),
+    at its line and column."""
+    before = text[: exc.position]
+    line = before.count("\n") + 1 + line_offset
+    column = exc.position - (before.rfind("\n") + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or " ")
+    return SourceError(
+        path,
+        f"this file has a character that YAML files cannot hold (U+{code:04X}, an invisible "
+        "control character)",
+        line=line,
+        column=column,
+        hint="delete it: retype the text around it (it often comes with text pasted from "
+        "another program)",
+    )
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, path: Path, line_offset: int) -> SourceError:
