@@ -178,7 +178,7 @@ YEAR_COLUMN = Layout(
 PREAMBLE_OBJECTIVES = Layout(  # the shape of seed 000
     "preamble-theme-objective-details",
     (
-        _r("Theme", "Objective", "Details", "How impact will be evidenced (projected dates)"),
+        _r("Theme", "Objective", "Details", "How we will evidence the impact (expected dates)"),
         _r(
             "Visibility",
             "Set up a technician forum",
